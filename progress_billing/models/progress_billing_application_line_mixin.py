@@ -1,0 +1,166 @@
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ProgressBillingApplicationLineMixin(models.AbstractModel):
+    """A line of a pay application (subcontractor or owner invoice) with the
+    AIA G703 columns C-I (spec, "Progress billing columns")."""
+
+    _name = "progress.billing.application.line.mixin"
+    _description = "Pay Application Line"
+    _order = "invoice_id, sequence, id"
+
+    # set by each line model: the fields naming what the line bills (a contract line or a change order line)
+    _source_fields = ()
+
+    # each line model narrows this to its own application model
+    invoice_id = fields.Many2one("progress.billing.application.mixin", required=True, index=True, ondelete="cascade")
+    sequence = fields.Integer(default=10)
+    name = fields.Char("Description", required=True)
+    company_id = fields.Many2one(related="invoice_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="invoice_id.currency_id")
+    cost_code_id = fields.Many2one("progress.billing.cost.code", index=True, ondelete="restrict")
+    cost_type_id = fields.Many2one("progress.billing.cost.type", index=True, ondelete="restrict")
+    scheduled_value = fields.Monetary(compute="_compute_scheduled_value", help="C: scheduled value, revised by approved change orders.")
+    previous_work = fields.Monetary(
+        "From Previous Application", compute="_compute_previous_amounts",
+        help="D: work completed on earlier applications of this contract.",
+    )
+    work_this_period = fields.Monetary("Work Completed This Period", help="E: work completed this period.")
+    materials_stored = fields.Monetary("Materials Presently Stored", help="F: materials stored, not in D or E.")
+    total_completed = fields.Monetary(
+        "Completed and Stored to Date", compute="_compute_progress", help="G = D + E + F."
+    )
+    percent_complete = fields.Float("% (G / C)", compute="_compute_progress", digits=(5, 2))
+    balance_to_finish = fields.Monetary(compute="_compute_progress", help="H = C - G.")
+    retainage_rate = fields.Float("Retainage (%)", digits=(5, 2))
+    retainage_rate_materials = fields.Float("Retainage on Stored Materials (%)", digits=(5, 2))
+    retainage_released = fields.Monetary(
+        "Retainage Released This Period", help="Retainage held on earlier applications and released by this one."
+    )
+    previous_retainage_released = fields.Monetary(compute="_compute_previous_amounts")
+    retainage_work = fields.Monetary("Retainage on Completed Work", compute="_compute_retainage")
+    retainage_on_materials = fields.Monetary("Retainage on Stored Materials", compute="_compute_retainage")
+    retainage = fields.Monetary("Retainage Held", compute="_compute_retainage", help="I: retainage held to date.")
+
+    def _billing_source(self):
+        """The contract line or change order line this line bills."""
+        self.ensure_one()
+        return next((self[name] for name in self._source_fields if self[name]), None)
+
+    def _billing_source_key(self):
+        return tuple(self[name]._origin.id for name in self._source_fields)
+
+    @api.depends(lambda self: [f"{name}.revised_scheduled_value" for name in self._source_fields])
+    def _compute_scheduled_value(self):
+        for line in self:
+            source = line._billing_source()
+            line.scheduled_value = source.revised_scheduled_value if source else 0.0
+
+    @api.depends(lambda self: ["invoice_id.state", "invoice_id.period_id", "invoice_id.date", *self._source_fields])
+    def _compute_previous_amounts(self):
+        """D of G703: sum of E over the earlier non-void applications of the
+        same contract that bill the same line; likewise released retainage."""
+        earlier_by_key = defaultdict(list)
+        contracts = self.invoice_id._contract()
+        if contracts:
+            for other in self.search([
+                (f"invoice_id.{self.invoice_id._contract_field}", "in", contracts._origin.ids),
+                ("invoice_id.state", "!=", "void"),
+            ]):
+                earlier_by_key[other._billing_source_key()].append(other)
+        for line in self:
+            position = line.invoice_id._application_position()
+            earlier = [
+                other for other in earlier_by_key[line._billing_source_key()]
+                if other.invoice_id._application_position() < position
+            ]
+            line.previous_work = sum(other.work_this_period for other in earlier)
+            line.previous_retainage_released = sum(other.retainage_released for other in earlier)
+
+    @api.depends("scheduled_value", "previous_work", "work_this_period", "materials_stored")
+    def _compute_progress(self):
+        for line in self:
+            line.total_completed = line.previous_work + line.work_this_period + line.materials_stored
+            line.balance_to_finish = line.scheduled_value - line.total_completed
+            line.percent_complete = 100.0 * line.total_completed / line.scheduled_value if line.scheduled_value else 0.0
+
+    @api.depends(
+        "previous_work", "work_this_period", "materials_stored", "retainage_rate",
+        "retainage_rate_materials", "retainage_released", "previous_retainage_released",
+    )
+    def _compute_retainage(self):
+        """I of G703: rate on completed work (D + E) plus rate on stored
+        materials (F), less what earlier and this application released."""
+        for line in self:
+            currency = line.currency_id or line.company_id.currency_id or self.env.company.currency_id
+            line.retainage_work = currency.round((line.previous_work + line.work_this_period) * line.retainage_rate / 100)
+            line.retainage_on_materials = currency.round(line.materials_stored * line.retainage_rate_materials / 100)
+            line.retainage = (
+                line.retainage_work + line.retainage_on_materials
+                - line.previous_retainage_released - line.retainage_released
+            )
+
+    def _is_over_billed(self):
+        self.ensure_one()
+        return self.currency_id.compare_amounts(self.total_completed, self.scheduled_value) > 0
+
+    @api.onchange("work_this_period", "materials_stored")
+    def _onchange_warn_over_billed(self):
+        if self._is_over_billed():
+            return {"warning": {
+                "title": _("Billed above the scheduled value"),
+                "message": self._over_billed_message(),
+            }}
+
+    def _over_billed_message(self):
+        return _(
+            "Line “%(line)s” of %(invoice)s bills %(billed)s to date, above its scheduled value of %(scheduled)s.",
+            line=self.name, invoice=self.invoice_id.display_name,
+            billed=self.total_completed, scheduled=self.scheduled_value,
+        )
+
+    @api.constrains("work_this_period", "materials_stored")
+    def _check_not_over_billed(self):
+        """Billed to date above the scheduled value: warn, and block unless the
+        user is a Progress Billing manager (foundation issue)."""
+        if self.env.user.has_group("progress_billing.group_progress_billing_manager"):
+            return
+        for line in self:
+            if line._is_over_billed():
+                raise ValidationError(
+                    line._over_billed_message() + "\n" + _("Only a Progress Billing manager can bill above the scheduled value.")
+                )
+
+    @api.constrains("materials_stored", "retainage_rate", "retainage_rate_materials")
+    def _check_amounts_and_rates(self):
+        for line in self:
+            if line.currency_id.compare_amounts(line.materials_stored, 0) < 0:
+                raise ValidationError(
+                    _("Line “%(line)s” of %(invoice)s has negative materials presently stored.",
+                      line=line.name, invoice=line.invoice_id.display_name)
+                )
+            if not (0 <= line.retainage_rate <= 100 and 0 <= line.retainage_rate_materials <= 100):
+                raise ValidationError(
+                    _("Retainage rates of line “%(line)s” of %(invoice)s must be between 0 and 100%%.",
+                      line=line.name, invoice=line.invoice_id.display_name)
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.invoice_id._check_editable()
+        return lines
+
+    def write(self, vals):
+        self.invoice_id._check_editable()
+        result = super().write(vals)
+        # D of later applications is computed from this line's E
+        self.invalidate_model(["previous_work", "previous_retainage_released"])
+        return result
+
+    def unlink(self):
+        self.invoice_id._check_editable()
+        return super().unlink()

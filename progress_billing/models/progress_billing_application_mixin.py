@@ -1,0 +1,243 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+MANAGER_GROUP = "progress_billing.group_progress_billing_manager"
+
+
+class ProgressBillingApplicationMixin(models.AbstractModel):
+    """A pay application (subcontractor or owner invoice) for one billing
+    period, with the AIA G702 summary (spec, lines 1-9)."""
+
+    _name = "progress.billing.application.mixin"
+    _description = "Pay Application"
+    _inherit = ["progress.billing.sequence.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "period_date_start desc, id desc"
+    _check_company_auto = True
+
+    # set by each application model
+    _contract_field = None
+    _editable_states = ("draft", "revise_resubmit")
+    _manager_editable_states = ("under_review",)
+
+    project_id = fields.Many2one(
+        "project.project", compute="_compute_project_id", store=True, index=True, readonly=True, precompute=True
+    )
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    # each application model narrows these to its own states and line model
+    state = fields.Selection([("draft", "Draft"), ("void", "Void")], default="draft", required=True, tracking=True, index=True)
+    line_ids = fields.One2many("progress.billing.application.line.mixin", "invoice_id", string="Lines", copy=True)
+    period_id = fields.Many2one(
+        "progress.billing.period", "Billing Period", index=True, ondelete="restrict", tracking=True,
+        check_company=True, domain="[('project_id', '=', project_id)]",
+    )
+    period_date_start = fields.Date(related="period_id.date_start", store=True)
+    date = fields.Date("Invoice Date", default=fields.Date.context_today, required=True, tracking=True)
+    date_start = fields.Date("Billing Date Start", related="period_id.date_start")
+    date_end = fields.Date("Billing Date End", related="period_id.date_end")
+    payment_application_type = fields.Selection(
+        [
+            ("work_materials_retainage", "Work, Materials and Retainage"),
+            ("work_materials", "Work and Materials"),
+            ("retainage_release", "Retainage Release Only"),
+        ],
+        default="work_materials_retainage",
+        required=True,
+    )
+    note = fields.Html()
+    # G702
+    original_contract_sum = fields.Monetary("1. Original Contract Sum", compute="_compute_g702")
+    net_change_orders = fields.Monetary("2. Net Change by Change Orders", compute="_compute_g702")
+    contract_sum_to_date = fields.Monetary("3. Contract Sum to Date", compute="_compute_g702")
+    total_completed = fields.Monetary("4. Total Completed and Stored to Date", compute="_compute_g702")
+    retainage_work = fields.Monetary("5a. Retainage on Completed Work", compute="_compute_g702")
+    retainage_materials = fields.Monetary("5b. Retainage on Stored Material", compute="_compute_g702")
+    retainage_released = fields.Monetary("Retainage Released to Date", compute="_compute_g702")
+    total_retainage = fields.Monetary("5. Total Retainage", compute="_compute_g702")
+    total_earned = fields.Monetary("6. Total Earned Less Retainage", compute="_compute_g702")
+    previous_certificates = fields.Monetary("7. Less Previous Certificates for Payment", compute="_compute_g702")
+    current_payment_due = fields.Monetary("8. Current Payment Due", compute="_compute_g702")
+    balance_to_finish = fields.Monetary("9. Balance to Finish, Including Retainage", compute="_compute_g702")
+    work_this_period = fields.Monetary("Work Completed This Period", compute="_compute_g702")
+    materials_stored = fields.Monetary("Materials Presently Stored", compute="_compute_g702")
+    is_editable = fields.Boolean(compute="_compute_is_editable")
+
+    def _contract(self):
+        return self[self._contract_field]
+
+    @api.depends(lambda self: [f"{self._contract_field}.project_id"])
+    def _compute_project_id(self):
+        for invoice in self:
+            invoice.project_id = invoice._contract().project_id
+
+    def _application_position(self):
+        """Order of applications within a contract: by billing period, then creation."""
+        self.ensure_one()
+        return (self.period_id.date_start or self.date or fields.Date.today(), self._origin.id or float("inf"))
+
+    def _previous_application(self):
+        self.ensure_one()
+        position = self._application_position()
+        earlier = self.search([
+            (self._contract_field, "=", self._contract()._origin.id), ("state", "!=", "void"), ("id", "!=", self._origin.id),
+        ]).filtered(lambda other: other._application_position() < position)
+        return max(earlier, key=lambda other: other._application_position(), default=self.browse())
+
+    @api.depends("line_ids.total_completed", "line_ids.retainage", "line_ids.work_this_period", "period_id", "state")
+    def _compute_g702(self):
+        """G702 lines 1-9: 3 = 1 + 2, 6 = 4 - 5, 8 = 6 - 7, 9 = 3 - 6."""
+        for invoice in self:
+            contract = invoice._contract()
+            lines = invoice.line_ids
+            invoice.original_contract_sum = contract.original_contract_sum
+            invoice.net_change_orders = contract.approved_change_orders_amount
+            invoice.contract_sum_to_date = contract.revised_contract_sum
+            invoice.work_this_period = sum(lines.mapped("work_this_period"))
+            invoice.materials_stored = sum(lines.mapped("materials_stored"))
+            invoice.total_completed = sum(lines.mapped("total_completed"))
+            invoice.retainage_work = sum(lines.mapped("retainage_work"))
+            invoice.retainage_materials = sum(lines.mapped("retainage_on_materials"))
+            invoice.retainage_released = sum(lines.mapped("previous_retainage_released")) + sum(lines.mapped("retainage_released"))
+            invoice.total_retainage = sum(lines.mapped("retainage"))
+            invoice.total_earned = invoice.total_completed - invoice.total_retainage
+            invoice.previous_certificates = invoice._previous_application().total_earned if contract else 0.0
+            invoice.current_payment_due = invoice.total_earned - invoice.previous_certificates
+            invoice.balance_to_finish = invoice.contract_sum_to_date - invoice.total_earned
+
+    @api.depends("state", "period_id")
+    @api.depends_context("uid")
+    def _compute_is_editable(self):
+        is_manager = self.env.user.has_group(MANAGER_GROUP)
+        for invoice in self:
+            invoice.is_editable = invoice._editable_reason(is_manager) is None
+
+    def _editable_reason(self, is_manager):
+        """Why the user may not edit this application, or None. Only Draft and
+        Revise and Resubmit applications (and, for managers, those Under
+        Review) are editable, and only the latest one of a contract (spec)."""
+        editable = self._editable_states + (self._manager_editable_states if is_manager else ())
+        if self.state not in editable:
+            return _("%(invoice)s is %(state)s and can no longer be edited.",
+                     invoice=self.display_name, state=self._fields["state"].convert_to_export(self.state, self))
+        later = self._later_applications()
+        if later:
+            return _("%(invoice)s is followed by %(later)s: only the latest application of a contract can be edited.",
+                     invoice=self.display_name, later=later[0].display_name)
+        return None
+
+    def _later_applications(self):
+        self.ensure_one()
+        if not self._origin.id:
+            return self.browse()
+        position = self._application_position()
+        return self.search([
+            (self._contract_field, "=", self._contract()._origin.id), ("state", "!=", "void"), ("id", "!=", self._origin.id),
+        ]).filtered(lambda other: other._application_position() > position)
+
+    def _check_editable(self):
+        is_manager = self.env.user.has_group(MANAGER_GROUP) or self.env.su
+        for invoice in self:
+            reason = invoice._editable_reason(is_manager)
+            if reason:
+                raise UserError(reason)
+
+    @api.constrains("period_id", "project_id")
+    def _check_period_project(self):
+        for invoice in self.filtered("period_id"):
+            if invoice.period_id.project_id != invoice.project_id:
+                raise ValidationError(
+                    _("%(invoice)s is for project %(project)s but billing period %(period)s belongs to project %(other)s.",
+                      invoice=invoice.display_name, project=invoice.project_id.display_name,
+                      period=invoice.period_id.display_name, other=invoice.period_id.project_id.display_name)
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        invoices = super().create(vals_list)
+        for invoice in invoices:
+            if invoice.period_id:
+                invoice.period_id._check_accepts_new_invoice()
+            invoice._sync_lines()
+        return invoices
+
+    def write(self, vals):
+        if set(vals) & {"period_id", self._contract_field, "payment_application_type", "date"}:
+            self._check_editable()
+        result = super().write(vals)
+        if set(vals) & {"state", "period_id", "date"}:
+            # D and line 7 of the other applications depend on this one
+            self.env[self.line_ids._name].invalidate_model(["previous_work", "previous_retainage_released"])
+            self.invalidate_model()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        for invoice in self:
+            if invoice.state != "draft":
+                raise UserError(_("%(invoice)s is not a draft: void it instead of deleting it.", invoice=invoice.display_name))
+
+    def _sync_lines(self):
+        """Give the application a line for each line of the schedule of values
+        and each approved change order line billed on its own."""
+        for invoice in self:
+            billed = {line._billing_source_key() for line in invoice.line_ids}
+            source_fields = invoice.line_ids._source_fields
+            new_lines = [
+                vals for vals in invoice._prepare_line_values()
+                if tuple(vals.get(name, False) for name in source_fields) not in billed
+            ]
+            if new_lines:
+                invoice.line_ids = [fields.Command.create(vals) for vals in new_lines]
+
+    def action_sync_lines(self):
+        self._check_editable()
+        self._sync_lines()
+
+    def _prepare_line_values(self):
+        """Values of one line per contract line and separately billed approved change order line."""
+        self.ensure_one()
+        contract = self._contract()
+        source_field, change_field = self.line_ids._source_fields
+        values = []
+        for sequence, contract_line in enumerate(contract._schedule_of_values(), start=1):
+            values.append(self._line_values_from(contract_line, sequence, {source_field: contract_line.id}))
+        approved = contract.change_order_ids.filtered(lambda order: order.state == "approved")
+        for sequence, change_line in enumerate(approved.line_ids.filtered(lambda l: not l[source_field]), start=len(values) + 1):
+            values.append(self._line_values_from(change_line, sequence, {change_field: change_line.id}))
+        return values
+
+    def _line_values_from(self, source, sequence, link):
+        contract = self._contract()
+        return {
+            **link,
+            "sequence": sequence,
+            "name": source.name,
+            "cost_code_id": source.cost_code_id.id,
+            "cost_type_id": source.cost_type_id.id,
+            "retainage_rate": source.retainage_rate if "retainage_rate" in source._fields else contract.retainage_rate,
+            "retainage_rate_materials": contract.retainage_rate_materials,
+        }
+
+    def _change_state(self, target, allowed_from, manager_only=False):
+        """Move to ``target`` from one of ``allowed_from`` (spec statuses),
+        raising a clear error naming the invoice otherwise."""
+        state_label = dict(self._fields["state"]._description_selection(self.env))
+        if manager_only and not self.env.user.has_group(MANAGER_GROUP):
+            raise UserError(
+                _("Only a Progress Billing manager can set %(invoices)s to %(state)s.",
+                  invoices=", ".join(self.mapped("display_name")), state=state_label[target])
+            )
+        for invoice in self:
+            if invoice.state not in allowed_from:
+                raise UserError(
+                    _("%(invoice)s cannot go from %(current)s to %(target)s.",
+                      invoice=invoice.display_name, current=state_label[invoice.state], target=state_label[target])
+                )
+        self.state = target
+
+    def action_void(self):
+        states = [state for state, _label in self._fields["state"].selection if state != "void"]
+        self._change_state("void", states, manager_only=True)
+
+    def action_reset_to_draft(self):
+        self._change_state("draft", ("under_review", "revise_resubmit", "void"), manager_only=True)

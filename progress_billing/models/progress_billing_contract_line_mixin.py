@@ -1,0 +1,57 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ProgressBillingContractLineMixin(models.AbstractModel):
+    """A Schedule of Values line (prime contract) or SSOV line (commitment):
+    cost code + cost type, scheduled value revised by approved change orders."""
+
+    _name = "progress.billing.contract.line.mixin"
+    _description = "Schedule of Values Line"
+
+    # the contract model defines the real field; this one lets the mixin own monetary fields
+    currency_id = fields.Many2one("res.currency")
+    cost_code_id = fields.Many2one("progress.billing.cost.code", index=True, ondelete="restrict")
+    cost_type_id = fields.Many2one("progress.billing.cost.type", index=True, ondelete="restrict")
+    retainage_rate = fields.Float(
+        "Retainage (%)",
+        digits=(5, 2),
+        compute="_compute_retainage_rate",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Retainage on completed work of this line; defaults to the contract's rate.",
+    )
+    approved_change_amount = fields.Monetary("Approved Changes", compute="_compute_revised_scheduled_value")
+    revised_scheduled_value = fields.Monetary(compute="_compute_revised_scheduled_value")
+
+    @api.depends("order_id.retainage_rate")
+    def _compute_retainage_rate(self):
+        for line in self:
+            line.retainage_rate = line.order_id.retainage_rate
+
+    @api.depends("price_subtotal", "change_order_line_ids.amount", "change_order_line_ids.state")
+    def _compute_revised_scheduled_value(self):
+        """C of G703: the scheduled value revised by approved change orders."""
+        for line in self:
+            approved = line.change_order_line_ids.filtered(lambda co_line: co_line.state == "approved")
+            line.approved_change_amount = sum(approved.mapped("amount"))
+            line.revised_scheduled_value = line.price_subtotal + line.approved_change_amount
+
+    @api.constrains("price_subtotal", "display_type")
+    def _check_scheduled_value_not_negative(self):
+        for line in self.filtered(lambda l: not l.display_type and l.order_id._is_progress_billing_contract()):
+            if line.currency_id.compare_amounts(line.price_subtotal, 0) < 0:
+                raise ValidationError(
+                    _("Line “%(line)s” of %(contract)s has a negative scheduled value (%(amount)s).",
+                      line=line.name, contract=line.order_id.display_name, amount=line.price_subtotal)
+                )
+
+    @api.constrains("retainage_rate")
+    def _check_retainage_rate(self):
+        for line in self:
+            if not 0 <= line.retainage_rate <= 100:
+                raise ValidationError(
+                    _("Retainage of line “%(line)s” of %(contract)s must be between 0 and 100%%.",
+                      line=line.name, contract=line.order_id.display_name)
+                )

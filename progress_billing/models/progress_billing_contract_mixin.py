@@ -1,0 +1,67 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ProgressBillingContractMixin(models.AbstractModel):
+    """What a prime contract (sale order) and a commitment (purchase order)
+    share: retainage defaults and the G702 contract sums (lines 1-3)."""
+
+    _name = "progress.billing.contract.mixin"
+    _description = "Progress Billing Contract"
+
+    # the contract model defines the real field; this one lets the mixin own monetary fields
+    currency_id = fields.Many2one("res.currency")
+    retainage_rate = fields.Float(
+        "Retainage on Work (%)", digits=(5, 2), help="Default retainage withheld on completed work of each line."
+    )
+    retainage_rate_materials = fields.Float(
+        "Retainage on Stored Materials (%)", digits=(5, 2), help="Retainage withheld on materials presently stored."
+    )
+    original_contract_sum = fields.Monetary(compute="_compute_contract_sums")
+    approved_change_orders_amount = fields.Monetary("Approved Change Orders", compute="_compute_contract_sums")
+    revised_contract_sum = fields.Monetary(compute="_compute_contract_sums")
+    change_order_count = fields.Integer(compute="_compute_contract_sums")
+
+    # set by each contract model: its field on change orders and their type
+    _change_order_field = None
+    _change_order_type = None
+
+    def _is_progress_billing_contract(self):
+        raise NotImplementedError
+
+    def action_view_change_orders(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("progress_billing.action_progress_billing_change_order")
+        action["domain"] = [(self._change_order_field, "in", self.ids)]
+        action["context"] = {"default_order_type": self._change_order_type, f"default_{self._change_order_field}": self.id}
+        return action
+
+    def _schedule_of_values(self):
+        """Contract lines that carry a scheduled value (no sections or notes)."""
+        return self.order_line.filtered(lambda line: not line.display_type)
+
+    def _compute_contract_sums(self):
+        for contract in self:
+            approved = contract.change_order_ids.filtered(lambda order: order.state == "approved")
+            contract.original_contract_sum = sum(contract._schedule_of_values().mapped("price_subtotal"))
+            contract.approved_change_orders_amount = sum(approved.mapped("amount_total"))
+            contract.revised_contract_sum = contract.original_contract_sum + contract.approved_change_orders_amount
+            contract.change_order_count = len(contract.change_order_ids)
+
+    @api.constrains("currency_id", "company_id")
+    def _check_company_currency(self):
+        """Progress billing money is in the company currency (brief)."""
+        for contract in self.filtered(lambda c: c._is_progress_billing_contract()):
+            if contract.currency_id != contract.company_id.currency_id:
+                raise ValidationError(
+                    _("%(contract)s is in %(currency)s: progress billing contracts must be in the company currency (%(company_currency)s).",
+                      contract=contract.display_name, currency=contract.currency_id.name,
+                      company_currency=contract.company_id.currency_id.name)
+                )
+
+    @api.constrains("retainage_rate", "retainage_rate_materials")
+    def _check_retainage_rates(self):
+        for contract in self:
+            if not (0 <= contract.retainage_rate <= 100 and 0 <= contract.retainage_rate_materials <= 100):
+                raise ValidationError(
+                    _("Retainage rates of %(contract)s must be between 0 and 100%%.", contract=contract.display_name)
+                )

@@ -1,0 +1,9 @@
+from odoo import models
+
+
+class ProgressBillingCostType(models.Model):
+    """Kind of cost within a cost code: Labor, Materials, Equipment, Subcontract, ..."""
+
+    _name = "progress.billing.cost.type"
+    _inherit = ["progress.billing.code.mixin"]
+    _description = "Cost Type"

@@ -1,0 +1,55 @@
+from odoo import api, fields, models
+
+
+class ProgressBillingDirectCost(models.Model):
+    """A cost the contractor incurred itself (invoice, expense, payroll), entered
+    in the Direct Costs tool or synced from an ERP (spec, Direct Cost)."""
+
+    _name = "progress.billing.direct.cost"
+    _description = "Direct Cost"
+    _inherit = ["progress.billing.sequence.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "date_received desc, id desc"
+    _check_company_auto = True
+    _sequence_code = "progress.billing.direct.cost"
+
+    project_id = fields.Many2one("project.project", required=True, index=True, check_company=True, tracking=True)
+    company_id = fields.Many2one(related="project_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one("res.partner", "Vendor", tracking=True)
+    cost_type = fields.Selection(
+        [("invoice", "Invoice"), ("expense", "Expense"), ("payroll", "Payroll")], default="invoice", required=True
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("pending", "Pending"), ("revise_resubmit", "Revise and Resubmit"), ("approved", "Approved")],
+        default="draft", required=True, tracking=True, index=True,
+    )
+    origin = fields.Selection(
+        [("manual", "Direct Costs Tool"), ("erp", "ERP Integration")],
+        default="manual", required=True, index=True,
+        help="Direct costs synced from an ERP are never copied to owner invoices.",
+    )
+    erp_reference = fields.Char("ERP Reference")
+    invoice_number = fields.Char("Vendor Invoice #")
+    date = fields.Date(default=fields.Date.context_today, required=True)
+    date_received = fields.Date("Date Received", required=True, default=fields.Date.context_today, tracking=True, index=True)
+    date_paid = fields.Date("Paid Date")
+    description = fields.Text()
+    line_ids = fields.One2many("progress.billing.direct.cost.line", "direct_cost_id", string="Lines", copy=True)
+    amount_total = fields.Monetary(compute="_compute_amount_total", store=True)
+
+    @api.depends("line_ids.amount")
+    def _compute_amount_total(self):
+        for cost in self:
+            cost.amount_total = sum(cost.line_ids.mapped("amount"))
+
+    def action_submit(self):
+        self.state = "pending"
+
+    def action_approve(self):
+        self.state = "approved"
+
+    def action_request_revision(self):
+        self.state = "revise_resubmit"
+
+    def action_reset_to_draft(self):
+        self.state = "draft"

@@ -1,0 +1,55 @@
+from odoo import fields, models
+
+# between the Draft and Void of every application
+OWNER_INVOICE_STATES = [
+    ("under_review", "Under Review"),
+    ("revise_resubmit", "Revise and Resubmit"),
+    ("approved_as_noted", "Approved as Noted"),
+    ("approved", "Approved"),
+    ("paid", "Paid"),
+    ("void",),
+]
+
+
+class ProgressBillingOwnerInvoice(models.Model):
+    """Owner invoice (payment application) of a prime contract for one billing period."""
+
+    _name = "progress.billing.owner.invoice"
+    _inherit = ["progress.billing.application.mixin"]
+    _description = "Owner Invoice"
+    _contract_field = "sale_order_id"
+    _sequence_code = "progress.billing.owner.invoice"
+
+    sale_order_id = fields.Many2one(
+        "sale.order", "Prime Contract", required=True, index=True, ondelete="restrict", tracking=True,
+        domain="[('is_prime_contract', '=', True), ('company_id', '=', company_id)]", check_company=True,
+    )
+    partner_id = fields.Many2one(related="sale_order_id.partner_id", string="Owner/Client", store=True, index=True)
+    state = fields.Selection(
+        selection_add=OWNER_INVOICE_STATES, ondelete={state[0]: "set default" for state in OWNER_INVOICE_STATES[:-1]}
+    )
+    line_ids = fields.One2many("progress.billing.owner.invoice.line", "invoice_id")
+
+    _one_invoice_per_period = models.UniqueIndex(
+        "(sale_order_id, period_id) WHERE state != 'void'",
+        "A prime contract has at most one owner invoice per billing period (void the other one first).",
+    )
+
+    def action_submit(self):
+        self._change_state("under_review", ("draft", "revise_resubmit"))
+
+    def action_request_revision(self):
+        self._change_state("revise_resubmit", ("under_review",), manager_only=True)
+
+    def action_approve(self):
+        self._change_state("approved", ("under_review",), manager_only=True)
+
+    def action_approve_as_noted(self):
+        self._change_state("approved_as_noted", ("under_review",), manager_only=True)
+
+    def action_mark_paid(self):
+        self._change_state("paid", ("approved", "approved_as_noted"), manager_only=True)
+
+
+    def _line_values_from(self, source, sequence, link):
+        return {**super()._line_values_from(source, sequence, link), "division_id": source.division_id.id}

@@ -1,0 +1,94 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+# between the Draft and Void of every application
+SUB_INVOICE_STATES = [
+    ("under_review", "Under Review"),
+    ("revise_resubmit", "Revise and Resubmit"),
+    ("pending_owner_approval", "Pending Owner Approval"),
+    ("approved_as_noted", "Approved as Noted"),
+    ("approved", "Approved"),
+    ("void",),
+]
+
+
+class ProgressBillingSubInvoice(models.Model):
+    """Subcontractor invoice (progress billing) of a commitment for one billing period."""
+
+    _name = "progress.billing.sub.invoice"
+    _inherit = ["progress.billing.application.mixin"]
+    _description = "Subcontractor Invoice"
+    _contract_field = "purchase_order_id"
+    _sequence_code = "progress.billing.sub.invoice"
+
+    purchase_order_id = fields.Many2one(
+        "purchase.order", "Commitment", required=True, index=True, ondelete="restrict", tracking=True,
+        domain="[('is_commitment', '=', True), ('company_id', '=', company_id)]", check_company=True,
+    )
+    partner_id = fields.Many2one(related="purchase_order_id.partner_id", string="Subcontractor", store=True, index=True)
+    accounting_method = fields.Selection(related="purchase_order_id.accounting_method")
+    vendor_reference = fields.Char("Subcontractor Invoice #", tracking=True)
+    position = fields.Integer(
+        "Invoice Position", readonly=True, copy=False,
+        help="Rank of this invoice among the invoices of its commitment.",
+    )
+    state = fields.Selection(
+        selection_add=SUB_INVOICE_STATES, ondelete={state[0]: "set default" for state in SUB_INVOICE_STATES[:-1]}
+    )
+    line_ids = fields.One2many("progress.billing.sub.invoice.line", "invoice_id")
+
+    _one_invoice_per_period = models.UniqueIndex(
+        "(purchase_order_id, period_id) WHERE state != 'void'",
+        "A commitment has at most one invoice per billing period (void the other one first).",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        invoices = super().create(vals_list)
+        for invoice in invoices:
+            invoice.position = self.search_count([("purchase_order_id", "=", invoice.purchase_order_id.id)])
+        return invoices
+
+    def action_submit(self):
+        """Draft or Revise and Resubmit -> Under Review."""
+        for invoice in self:
+            if not invoice.period_id:
+                raise UserError(_("%(invoice)s has no billing period: choose one before submitting it.", invoice=invoice.display_name))
+        self.line_ids.filtered(lambda line: line.review_state == "rejected").write(
+            {"review_state": "to_review", "rejection_reason": False}
+        )
+        self._change_state("under_review", ("draft", "revise_resubmit"))
+
+    def _finish_review(self, target):
+        """A reviewer approves an invoice only when none of its lines is rejected."""
+        for invoice in self:
+            rejected = invoice.line_ids.filtered(lambda line: line.review_state == "rejected")
+            if rejected:
+                raise UserError(
+                    _("%(invoice)s has rejected lines (%(lines)s): send it back for revision instead.",
+                      invoice=invoice.display_name, lines=", ".join(rejected.mapped("name")))
+                )
+        self._change_state(target, ("under_review",), manager_only=True)
+        self.line_ids.filtered(lambda line: line.review_state == "to_review").review_state = "approved"
+
+    def action_approve(self):
+        self._finish_review("approved")
+
+    def action_approve_as_noted(self):
+        self._finish_review("approved_as_noted")
+
+    def action_pending_owner_approval(self):
+        self._finish_review("pending_owner_approval")
+
+    def action_request_revision(self):
+        """Under Review -> Revise and Resubmit; the subcontractor's contact is notified."""
+        self._change_state("revise_resubmit", ("under_review",), manager_only=True)
+        for invoice in self:
+            rejected = invoice.line_ids.filtered(lambda line: line.review_state == "rejected")
+            reasons = [f"{line.name}: {line.rejection_reason}" for line in rejected if line.rejection_reason]
+            invoice.message_post(
+                body=_("%(invoice)s needs to be revised and resubmitted.", invoice=invoice.display_name)
+                + ("\n" + "\n".join(reasons) if reasons else ""),
+                partner_ids=invoice.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )

@@ -1,0 +1,74 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class ProgressBillingSubInvoiceLine(models.Model):
+    """A subcontractor invoice line: one SSOV line (or change order line) with
+    the G703 columns; unit/quantity-based commitments bill quantity × unit price."""
+
+    _name = "progress.billing.sub.invoice.line"
+    _inherit = ["progress.billing.application.line.mixin"]
+    _description = "Subcontractor Invoice Line"
+    _source_fields = ("purchase_line_id", "change_order_line_id")
+
+    invoice_id = fields.Many2one("progress.billing.sub.invoice", required=True)
+    purchase_line_id = fields.Many2one("purchase.order.line", "SSOV Line", index=True, ondelete="restrict")
+    change_order_line_id = fields.Many2one("progress.billing.change.order.line", index=True, ondelete="restrict")
+    is_unit_based = fields.Boolean(compute="_compute_is_unit_based")
+    price_unit = fields.Float(related="purchase_line_id.price_unit", string="Unit Price")
+    quantity_this_period = fields.Float("Quantity This Period", digits="Product Unit")
+    work_this_period = fields.Monetary(compute="_compute_work_this_period", store=True, readonly=False, precompute=True)
+    review_state = fields.Selection(
+        [("to_review", "To Review"), ("approved", "Approved"), ("rejected", "Rejected")],
+        default="to_review", required=True, copy=False,
+    )
+    rejection_reason = fields.Char(copy=False)
+
+    @api.depends("invoice_id.accounting_method", "purchase_line_id")
+    def _compute_is_unit_based(self):
+        for line in self:
+            line.is_unit_based = line.invoice_id.accounting_method == "unit" and bool(line.purchase_line_id)
+
+    @api.depends("quantity_this_period", "price_unit", "is_unit_based")
+    def _compute_work_this_period(self):
+        """Unit/quantity-based lines bill quantity × unit price (spec)."""
+        for line in self.filtered("is_unit_based"):
+            line.work_this_period = line.currency_id.round(line.quantity_this_period * line.price_unit)
+
+    @api.constrains("materials_stored", "quantity_this_period")
+    def _check_unit_based_line(self):
+        for line in self:
+            if line.is_unit_based and not line.currency_id.is_zero(line.materials_stored):
+                raise ValidationError(
+                    _("Line “%(line)s” of %(invoice)s is unit/quantity-based: it has no materials presently stored.",
+                      line=line.name, invoice=line.invoice_id.display_name)
+                )
+            if not line.is_unit_based and line.quantity_this_period:
+                raise ValidationError(
+                    _("Line “%(line)s” of %(invoice)s is amount-based: bill an amount, not a quantity.",
+                      line=line.name, invoice=line.invoice_id.display_name)
+                )
+
+    def action_approve_line(self):
+        self._review("approved")
+
+    def action_reject_line(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "progress.billing.line.reject.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_line_ids": self.ids},
+        }
+
+    def _review(self, review_state, reason=False):
+        """Per-line review of an invoice Under Review; any rejection sends the
+        invoice to Revise and Resubmit and notifies the subcontractor (spec)."""
+        if not self.env.user.has_group("progress_billing.group_progress_billing_manager"):
+            raise UserError(_("Only a Progress Billing manager can review invoice lines."))
+        for invoice in self.invoice_id:
+            if invoice.state != "under_review":
+                raise UserError(_("%(invoice)s is not under review.", invoice=invoice.display_name))
+        self.write({"review_state": review_state, "rejection_reason": reason})
+        if review_state == "rejected":
+            self.invoice_id.action_request_revision()

@@ -1,0 +1,109 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .progress_billing_period import monthly_period_bounds
+
+
+class ProjectProject(models.Model):
+    """A construction job: billing periods, prime contracts, commitments and
+    direct costs belong to one project."""
+
+    _inherit = "project.project"
+
+    billing_period_auto = fields.Boolean(
+        "Automatic Billing Periods",
+        help="A scheduled action creates and opens a monthly billing period starting on the billing day.",
+    )
+    billing_day = fields.Integer(
+        default=1,
+        help="Day of the month on which each automatic billing period starts (29-31 fall back to a shorter month's last day).",
+    )
+    billing_period_ids = fields.One2many("progress.billing.period", "project_id", string="Billing Periods")
+    prime_contract_ids = fields.One2many(
+        "sale.order", "project_id", string="Prime Contracts", domain=[("is_prime_contract", "=", True)]
+    )
+    commitment_ids = fields.One2many(
+        "purchase.order", "project_id", string="Commitments", domain=[("is_commitment", "=", True)]
+    )
+    direct_cost_ids = fields.One2many("progress.billing.direct.cost", "project_id", string="Direct Costs")
+    billing_period_count = fields.Integer(compute="_compute_progress_billing_counts")
+    prime_contract_count = fields.Integer(compute="_compute_progress_billing_counts")
+    commitment_count = fields.Integer(compute="_compute_progress_billing_counts")
+    sub_invoice_count = fields.Integer(compute="_compute_progress_billing_counts")
+    owner_invoice_count = fields.Integer(compute="_compute_progress_billing_counts")
+    direct_cost_count = fields.Integer(compute="_compute_progress_billing_counts")
+    change_order_count = fields.Integer(compute="_compute_progress_billing_counts")
+
+    @api.constrains("billing_day")
+    def _check_billing_day(self):
+        for project in self:
+            if not 1 <= project.billing_day <= 31:
+                raise ValidationError(
+                    _("The billing day of project %(project)s must be between 1 and 31, not %(day)s.",
+                      project=project.display_name, day=project.billing_day)
+                )
+
+    def _compute_progress_billing_counts(self):
+        counted_models = {
+            "billing_period_count": ("progress.billing.period", []),
+            "prime_contract_count": ("sale.order", [("is_prime_contract", "=", True)]),
+            "commitment_count": ("purchase.order", [("is_commitment", "=", True)]),
+            "sub_invoice_count": ("progress.billing.sub.invoice", []),
+            "owner_invoice_count": ("progress.billing.owner.invoice", []),
+            "direct_cost_count": ("progress.billing.direct.cost", []),
+            "change_order_count": ("progress.billing.change.order", []),
+        }
+        for field_name, (model, domain) in counted_models.items():
+            counts = dict(
+                self.env[model]._read_group(domain + [("project_id", "in", self.ids)], ["project_id"], ["__count"])
+            )
+            for project in self:
+                project[field_name] = counts.get(project, 0)
+
+    def _create_current_automatic_period(self):
+        """Create and open the monthly period containing today unless a period
+        already covers any of its days (seed: Create Automatic Billing Periods)."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        start, end = monthly_period_bounds(today, self.billing_day)
+        Period = self.env["progress.billing.period"]
+        if Period.search_count(
+            [("project_id", "=", self.id), ("date_start", "<=", end), ("date_end", ">=", start)], limit=1
+        ):
+            return Period
+        period = Period.create(
+            {"project_id": self.id, "date_start": start, "date_end": end, "date_due": end, "is_automatic": True}
+        )
+        period.action_open()
+        return period
+
+    def _action_open_progress_billing(self, xmlid, context=None):
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [("project_id", "in", self.ids)]
+        action["context"] = {"default_project_id": self.id, **(context or {})}
+        return action
+
+    def action_view_billing_periods(self):
+        return self._action_open_progress_billing("progress_billing.action_progress_billing_period")
+
+    def action_view_prime_contracts(self):
+        return self._action_open_progress_billing(
+            "progress_billing.action_prime_contract", {"default_is_prime_contract": True}
+        )
+
+    def action_view_commitments(self):
+        return self._action_open_progress_billing(
+            "progress_billing.action_commitment", {"default_is_commitment": True}
+        )
+
+    def action_view_sub_invoices(self):
+        return self._action_open_progress_billing("progress_billing.action_progress_billing_sub_invoice")
+
+    def action_view_owner_invoices(self):
+        return self._action_open_progress_billing("progress_billing.action_progress_billing_owner_invoice")
+
+    def action_view_direct_costs(self):
+        return self._action_open_progress_billing("progress_billing.action_progress_billing_direct_cost")
+
+    def action_view_change_orders(self):
+        return self._action_open_progress_billing("progress_billing.action_progress_billing_change_order")

@@ -1,0 +1,38 @@
+from odoo import fields, models
+
+
+class PurchaseOrder(models.Model):
+    """A commitment: a subcontract or purchase order with a subcontractor."""
+
+    _name = "purchase.order"
+    _inherit = ["purchase.order", "progress.billing.contract.mixin"]
+
+    is_commitment = fields.Boolean("Commitment", index=True, copy=False)
+    commitment_type = fields.Selection(
+        [("subcontract", "Subcontract"), ("purchase_order", "Purchase Order")], default="subcontract"
+    )
+    accounting_method = fields.Selection(
+        [("amount", "Amount Based"), ("unit", "Unit/Quantity Based")],
+        default="amount",
+        required=True,
+        help="Unit/quantity-based commitments bill quantity × unit price and have no stored materials.",
+    )
+    change_order_ids = fields.One2many("progress.billing.change.order", "purchase_order_id", string="Commitment Change Orders")
+    sub_invoice_ids = fields.One2many("progress.billing.sub.invoice", "purchase_order_id", string="Subcontractor Invoices")
+    sub_invoice_count = fields.Integer(compute="_compute_sub_invoice_count")
+
+    _change_order_field = "purchase_order_id"
+    _change_order_type = "commitment"
+
+    def _is_progress_billing_contract(self):
+        return self.is_commitment
+
+    def _compute_sub_invoice_count(self):
+        for order in self:
+            order.sub_invoice_count = len(order.sub_invoice_ids)
+
+    def action_view_sub_invoices(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("progress_billing.action_progress_billing_sub_invoice")
+        action["domain"] = [("purchase_order_id", "in", self.ids)]
+        action["context"] = {"default_purchase_order_id": self.id}
+        return action

@@ -1,0 +1,29 @@
+from odoo import fields, models
+
+
+class SaleOrder(models.Model):
+    """A prime contract: the general contractor's contract with the owner."""
+
+    _name = "sale.order"
+    _inherit = ["sale.order", "progress.billing.contract.mixin"]
+
+    is_prime_contract = fields.Boolean("Prime Contract", index=True, copy=False)
+    change_order_ids = fields.One2many("progress.billing.change.order", "sale_order_id", string="Prime Contract Change Orders")
+    owner_invoice_ids = fields.One2many("progress.billing.owner.invoice", "sale_order_id", string="Owner Invoices")
+    owner_invoice_count = fields.Integer(compute="_compute_owner_invoice_count")
+
+    _change_order_field = "sale_order_id"
+    _change_order_type = "prime"
+
+    def _is_progress_billing_contract(self):
+        return self.is_prime_contract
+
+    def _compute_owner_invoice_count(self):
+        for order in self:
+            order.owner_invoice_count = len(order.owner_invoice_ids)
+
+    def action_view_owner_invoices(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("progress_billing.action_progress_billing_owner_invoice")
+        action["domain"] = [("sale_order_id", "in", self.ids)]
+        action["context"] = {"default_sale_order_id": self.id}
+        return action

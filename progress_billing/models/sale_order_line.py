@@ -1,0 +1,22 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class SaleOrderLine(models.Model):
+    """A Schedule of Values line: bills a division or a cost code (+ cost type)."""
+
+    _name = "sale.order.line"
+    _inherit = ["sale.order.line", "progress.billing.contract.line.mixin"]
+
+    division_id = fields.Many2one("progress.billing.division", index=True, ondelete="restrict")
+    change_order_line_ids = fields.One2many("progress.billing.change.order.line", "sale_line_id", string="Change Order Lines")
+
+    @api.constrains("division_id", "cost_code_id")
+    def _check_division_or_cost_code(self):
+        """A Schedule of Values line bills by 'Division' or by 'Cost Code', not both (seed)."""
+        for line in self:
+            if line.division_id and line.cost_code_id:
+                raise ValidationError(
+                    _("Line “%(line)s” of %(contract)s bills both a division and a cost code: choose one.",
+                      line=line.name, contract=line.order_id.display_name)
+                )

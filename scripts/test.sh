@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs the whole progress_billing test suite inside a real Odoo 19 against a
+# fresh PostgreSQL database, then drops the database. Exits non-zero when the
+# addon fails to install or any test fails or errors.
+#   PB_TEST_TAGS  Odoo --test-tags (default /progress_billing: every test of the addon)
+#   PB_FAST=1     developers only: copy the database from a cached template that
+#                 already has the addon's dependencies installed (CI never sets it)
+source "$(dirname "$0")/lib.sh"
+prepare_all
+
+db=pb_test_$(date +%s)_$$
+log=$(mktemp -t progress_billing-test.XXXXXX.log)
+port=$("$PB_VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+trap 'dropdb --if-exists "$db" >/dev/null 2>&1 || true' EXIT
+
+if [ "${PB_FAST:-}" = 1 ]; then
+    depends=$("$PB_VENV/bin/python" -c 'import ast, sys; print(",".join(ast.literal_eval(open(sys.argv[1]).read())["depends"]))' "$PB_REPO/progress_billing/__manifest__.py")
+    template=pb_template_$(echo "$depends $ODOO_SRC" | sha1sum | cut -c1-10)
+    if ! psql -lqt | cut -d'|' -f1 | grep -qw "$template"; then
+        say "building template database $template with $depends"
+        odoo_bin -d "$template" -i "$depends" --stop-after-init --log-level warn --max-cron-threads 0
+    fi
+    createdb -T "$template" "$db"
+fi
+
+say "testing in database $db (log: $log)"
+set +e
+odoo_bin -d "$db" -i progress_billing --test-enable --test-tags "${PB_TEST_TAGS:-/progress_billing}" \
+    --stop-after-init --http-port "$port" --http-interface 127.0.0.1 --log-level info \
+    --max-cron-threads 0 2>&1 | tee "$log" | grep -E "(ERROR|CRITICAL|FAIL|Ran |tests? when loading)" --line-buffered
+rc=${PIPESTATUS[0]}
+set -e
+
+summary=$(grep -E "of [0-9]+ tests when loading database" "$log" | tail -1 || true)
+failed=$(sed -nE 's/.* ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests when loading.*/\1 \2 \3/p' <<<"$summary")
+read -r n_failed n_errors n_tests <<<"${failed:-0 0 0}"
+problems=$(grep -cE " (ERROR|CRITICAL) $db " "$log" || true)
+echo "tests run: $n_tests, failures: $n_failed, errors: $n_errors, error log lines: $problems"
+echo "$((n_tests - n_failed - n_errors)) passed, $((n_failed + n_errors)) failed"
+if [ "$rc" -ne 0 ] || [ "$n_tests" -eq 0 ] || [ "$n_failed" -ne 0 ] || [ "$n_errors" -ne 0 ] || [ "$problems" -ne 0 ]; then
+    say "FAILED (odoo exit code $rc); full log: $log"
+    exit 1
+fi
