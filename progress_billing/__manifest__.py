@@ -16,6 +16,8 @@
         "data/ir_cron_data.xml",
         "data/progress_billing_cost_type_data.xml",
         "data/progress_billing_division_data.xml",
+        "data/res_lang_data.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": [],
     "application": True,

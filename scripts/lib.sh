@@ -94,6 +94,19 @@ odoo_bin() {
         --addons-path="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$PB_REPO" "$@"
 }
 
+# Name of a database holding only the addon's dependencies, built on first use
+# (developers only: CI installs everything from scratch).
+dependency_template() {
+    local depends template
+    depends=$("$PB_VENV/bin/python" -c 'import ast, sys; print(",".join(ast.literal_eval(open(sys.argv[1]).read())["depends"]))' "$PB_REPO/progress_billing/__manifest__.py")
+    template=pb_template_$(echo "$depends $ODOO_SRC" | sha1sum | cut -c1-10)
+    if ! psql -lqt | cut -d'|' -f1 | grep -qw "$template"; then
+        say "building template database $template with $depends"
+        odoo_bin -d "$template" -i "$depends" --stop-after-init --log-level warn --max-cron-threads 0 >&2
+    fi
+    echo "$template"
+}
+
 prepare_all() {
     install_debian_packages
     locate_odoo

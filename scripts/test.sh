@@ -14,13 +14,7 @@ port=$("$PB_VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("12
 trap 'dropdb --if-exists "$db" >/dev/null 2>&1 || true' EXIT
 
 if [ "${PB_FAST:-}" = 1 ]; then
-    depends=$("$PB_VENV/bin/python" -c 'import ast, sys; print(",".join(ast.literal_eval(open(sys.argv[1]).read())["depends"]))' "$PB_REPO/progress_billing/__manifest__.py")
-    template=pb_template_$(echo "$depends $ODOO_SRC" | sha1sum | cut -c1-10)
-    if ! psql -lqt | cut -d'|' -f1 | grep -qw "$template"; then
-        say "building template database $template with $depends"
-        odoo_bin -d "$template" -i "$depends" --stop-after-init --log-level warn --max-cron-threads 0
-    fi
-    createdb -T "$template" "$db"
+    createdb -T "$(dependency_template)" "$db"
 fi
 
 say "testing in database $db (log: $log)"

@@ -1,0 +1,42 @@
+from odoo import fields, models
+
+from ..tools.dictionaries import DEFAULT, DEFAULT_LANG, DICTIONARIES
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    progress_billing_dictionary = fields.Selection(
+        [(DEFAULT, "Default"), *((dictionary.key, dictionary.label) for dictionary in DICTIONARIES)],
+        string="Point-of-View Dictionary",
+        default=DEFAULT,
+        required=True,
+        help="The construction vocabulary the users of this company see. Choosing a dictionary switches "
+        "the company's users who work in English to it; each user can still pick another one in their "
+        "preferences. Default is English (US).",
+    )
+
+    def _progress_billing_lang(self):
+        """The language code of the company's dictionary (English (US) by default)."""
+        self.ensure_one()
+        by_key = {dictionary.key: dictionary.lang for dictionary in DICTIONARIES}
+        return by_key.get(self.progress_billing_dictionary, DEFAULT_LANG)
+
+    def write(self, vals):
+        switched = self.browse()
+        if "progress_billing_dictionary" in vals:
+            switched = self.filtered(lambda company: company.progress_billing_dictionary != vals["progress_billing_dictionary"])
+        result = super().write(vals)
+        for company in switched:
+            company._apply_progress_billing_dictionary()
+        return result
+
+    def _apply_progress_billing_dictionary(self):
+        """Activate the company's dictionary and switch its users to it (issue:
+        settings switch; Default restores English (US))."""
+        self.ensure_one()
+        lang = self.env["res.lang"].with_context(active_test=False).search([("code", "=", self._progress_billing_lang())])
+        if not lang.active:
+            # unlike _activate_lang, this also loads the dictionary's translations
+            lang.action_unarchive()
+        self.env["res.users"].search([("company_id", "=", self.id)])._follow_company_dictionary()
