@@ -24,6 +24,7 @@ from . import progress_billing_owner_invoice_line
 from . import progress_billing_direct_cost
 from . import progress_billing_direct_cost_line
 from . import base
+from . import ir_http
 from . import ir_module_module
 from . import res_company
 from . import res_config_settings

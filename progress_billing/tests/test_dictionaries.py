@@ -279,8 +279,10 @@ class TestDictionaryWebClient(HttpCase):
         """The web client turns en@owner into "en" for the browser and asks for
         the translations of "en", which Odoo answers with the user's own
         language: the dictionary's terms and its (US) date formats."""
-        self.env.ref("progress_billing.lang_owner").action_unarchive()
+        langs = self.env.ref("progress_billing.lang_owner") | self.env.ref("progress_billing.lang_specialty_contractor")
+        langs.action_unarchive()
         new_test_user(self.env, "pb_owner_web", groups="base.group_user", lang="en@owner", password="pb_owner_web")
+        new_test_user(self.env, "pb_specialty_web", groups="base.group_user", lang="en@specialty", password="pb_specialty_web")
         self.authenticate("pb_owner_web", "pb_owner_web")
         info = self.make_jsonrpc_request("/web/session/get_session_info")
         self.assertEqual(info["user_context"]["lang"], "en@owner")
@@ -288,3 +290,8 @@ class TestDictionaryWebClient(HttpCase):
         self.assertEqual(translations["lang_parameters"]["code"], "en@owner")
         self.assertEqual(translations["lang_parameters"]["date_format"], "%m/%d/%Y")
         self.assertEqual(translations["lang_parameters"]["week_start"], 7)
+
+        self.authenticate("pb_specialty_web", "pb_specialty_web")
+        other = self.url_open("/web/webclient/translations?lang=en").json()
+        self.assertEqual(other["lang_parameters"]["code"], "en@specialty")
+        self.assertNotEqual(other["hash"], translations["hash"], "a browser switching dictionaries must reload its terms")
