@@ -60,7 +60,8 @@ class ProgressBillingSubInvoice(models.Model):
         self._change_state("under_review", ("draft", "revise_resubmit"))
 
     def _finish_review(self, target):
-        """A reviewer approves an invoice only when none of its lines is rejected."""
+        """A reviewer approves an invoice only when none of its lines is
+        rejected; the lines still to review are approved with it."""
         for invoice in self:
             rejected = invoice.line_ids.filtered(lambda line: line.review_state == "rejected")
             if rejected:
@@ -68,8 +69,9 @@ class ProgressBillingSubInvoice(models.Model):
                     _("%(invoice)s has rejected lines (%(lines)s): send it back for revision instead.",
                       invoice=invoice.display_name, lines=", ".join(rejected.mapped("name")))
                 )
+        # lines are approved while the invoice is still Under Review: once approved it is no longer editable
+        self.line_ids.filtered(lambda line: line.review_state == "to_review")._review("approved")
         self._change_state(target, ("under_review",), manager_only=True)
-        self.line_ids.filtered(lambda line: line.review_state == "to_review").review_state = "approved"
 
     def action_approve(self):
         self._finish_review("approved")
