@@ -18,7 +18,11 @@
         "data/progress_billing_division_data.xml",
         "data/progress_billing_cost_code_data.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/progress_billing_contract_demo.xml",
+        "demo/progress_billing_billing_demo.xml",
+        "demo/progress_billing_attachment_demo.xml",
+    ],
     "application": True,
     "installable": True,
 }
