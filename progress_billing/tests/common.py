@@ -5,15 +5,16 @@ in the current company (whose currency every amount uses):
 
 * ``project`` with one Open billing ``period`` holding today (due at its end);
 * ``owner`` (customer) and ``subcontractor`` (vendor, with an e-mail address);
-* master data owned by the company (so that codes never clash with shared
-  data): ``division`` 03, ``cost_code`` 03-300 in it, ``division_finishes`` 09
-  with ``cost_code_paint`` 09-900, cost types ``labor`` and ``materials``;
+* master data owned by the company, with codes starting with T so that they
+  never clash with the shared master data the addon ships: ``division`` T03
+  Concrete, ``cost_code`` T03-300 in it, ``division_finishes`` T09 with
+  ``cost_code_paint`` T09-900, cost types ``labor`` (TL) and ``materials`` (TM);
 * ``product`` a tax-free service used on every contract line;
 * ``prime_contract`` (sale order, retainage 10% / 5%) with two SOV lines:
-  ``sov_concrete`` 03-300 Labor 100,000 and ``sov_finishes`` division 09 50,000;
+  ``sov_concrete`` T03-300 Labor 100,000 and ``sov_finishes`` division T09 50,000;
 * ``commitment`` (purchase order, amount based, retainage 10% / 5%) with two
-  SSOV lines: ``ssov_labor`` 03-300 Labor 60,000 and ``ssov_materials``
-  03-300 Materials 40,000;
+  SSOV lines: ``ssov_labor`` T03-300 Labor 60,000 and ``ssov_materials``
+  T03-300 Materials 40,000;
 * ``user`` a plain Progress Billing user and ``manager`` a Progress Billing
   administrator, both of the company only.
 
@@ -21,6 +22,7 @@ Builders (``_create_*``) make more of the same with other values; the class
 environment is the superuser's, switch with ``with_user`` to test rights.
 """
 
+from contextlib import contextmanager
 from datetime import date
 
 from odoo import Command, fields
@@ -49,13 +51,13 @@ class ProgressBillingCase(TransactionCase):
         cls.currency = cls.company.currency_id
         cls.owner = cls.env["res.partner"].create({"name": "Owner Developments", "email": "owner@example.com"})
         cls.subcontractor = cls.env["res.partner"].create({"name": "Solid Concrete Ltd", "email": "sub@example.com"})
-        cls.division = cls._create_division("03", "Concrete")
-        cls.cost_code = cls._create_cost_code("03-300", "Cast-in-Place Concrete", cls.division)
-        cls.division_finishes = cls._create_division("09", "Finishes")
-        cls.cost_code_paint = cls._create_cost_code("09-900", "Painting", cls.division_finishes)
+        cls.division = cls._create_division("T03", "Concrete")
+        cls.cost_code = cls._create_cost_code("T03-300", "Cast-in-Place Concrete", cls.division)
+        cls.division_finishes = cls._create_division("T09", "Finishes")
+        cls.cost_code_paint = cls._create_cost_code("T09-900", "Painting", cls.division_finishes)
         CostType = cls.env["progress.billing.cost.type"]
-        cls.labor = CostType.create({"code": "L", "name": "Labor", "company_id": cls.company.id})
-        cls.materials = CostType.create({"code": "M", "name": "Materials", "company_id": cls.company.id})
+        cls.labor = CostType.create({"code": "TL", "name": "Labor", "company_id": cls.company.id})
+        cls.materials = CostType.create({"code": "TM", "name": "Materials", "company_id": cls.company.id})
         cls.product = cls.env["product.product"].create({
             "name": "Construction Work", "type": "service", "taxes_id": False, "supplier_taxes_id": False,
         })
@@ -93,7 +95,7 @@ class ProgressBillingCase(TransactionCase):
         """A user of ``company`` only (default: the test company) in ``group`` (an xml id)."""
         company = company or cls.company
         return new_test_user(
-            cls.env, login, groups=group, company_id=company.id, company_ids=[Command.set(company.ids)],
+            cls.env, login, groups=group, context={"no_reset_password": True}, company_id=company.id, company_ids=[Command.set(company.ids)],
             email=f"{login}@example.com",
         )
 
@@ -212,6 +214,15 @@ class ProgressBillingCase(TransactionCase):
         line = invoice.line_ids.filtered(lambda line: line._billing_source() == source)
         assert len(line) == 1, f"{invoice.display_name} has {len(line)} lines billing {source.display_name}"
         return line
+
+    @contextmanager
+    def assertRaisesRegex(self, exception, expected_regex, msg=None):
+        """unittest's check of the message, inside the savepoint of Odoo's
+        ``assertRaises``: the refused operation leaves neither rows nor cache
+        behind (unittest's own version would keep them). Context manager only."""
+        with self.assertRaises(exception, msg=msg) as capture:
+            yield capture
+        self.assertRegex(str(capture.exception), expected_regex)
 
     def assertValues(self, record, expected):
         """Compare several fields of ``record`` at once, naming the ones that differ."""
