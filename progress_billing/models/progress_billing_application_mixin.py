@@ -151,8 +151,31 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                       period=invoice.period_id.display_name, other=invoice.period_id.project_id.display_name)
                 )
 
+    def _check_period_not_billed(self, vals):
+        """A contract has at most one non-void application per billing period
+        (foundation issue). Checked on the values about to be saved, before the
+        unique index (kept against concurrent requests) refuses them, so that
+        the message names the application already there."""
+        # on create, ``self`` is empty: check the new values alone
+        for invoice in self or [self]:
+            contract_id = vals.get(self._contract_field, invoice[self._contract_field].id)
+            period_id = vals.get("period_id", invoice.period_id.id)
+            if not (contract_id and period_id) or vals.get("state", invoice.state) == "void":
+                continue
+            other = self.search([
+                (self._contract_field, "=", contract_id), ("period_id", "=", period_id),
+                ("state", "!=", "void"), ("id", "not in", invoice.ids),
+            ], limit=1)
+            if other:
+                raise ValidationError(
+                    _("%(contract)s already has %(invoice)s in billing period %(period)s: void it before billing this period again.",
+                      contract=other._contract().display_name, invoice=other.display_name, period=other.period_id.display_name)
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_period_not_billed(vals)
         invoices = super().create(vals_list)
         for invoice in invoices:
             if invoice.period_id:
@@ -163,6 +186,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     def write(self, vals):
         if set(vals) & {"period_id", self._contract_field, "payment_application_type", "date"}:
             self._check_editable()
+        if set(vals) & {"period_id", self._contract_field, "state"}:
+            self._check_period_not_billed(vals)
         result = super().write(vals)
         if set(vals) & {"state", "period_id", "date"}:
             # D and line 7 of the other applications depend on this one
