@@ -12,11 +12,9 @@ class SaleOrder(models.Model):
     owner_invoice_ids = fields.One2many("progress.billing.owner.invoice", "sale_order_id", string="Owner Invoices")
     owner_invoice_count = fields.Integer(compute="_compute_owner_invoice_count")
 
+    _contract_flag_field = "is_prime_contract"
     _change_order_field = "sale_order_id"
     _change_order_type = "prime"
-
-    def _is_progress_billing_contract(self):
-        return self.is_prime_contract
 
     def _compute_owner_invoice_count(self):
         for order in self:
