@@ -1,2 +1,3 @@
 from . import test_billing_period
 from . import test_sub_invoice
+from . import test_constraints
