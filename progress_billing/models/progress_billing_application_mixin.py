@@ -83,7 +83,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         ]).filtered(lambda other: other._application_position() < position)
         return max(earlier, key=lambda other: other._application_position(), default=self.browse())
 
-    @api.depends("line_ids.total_completed", "line_ids.retainage", "line_ids.work_this_period", "period_id", "state")
+    @api.depends(lambda self: [
+        "line_ids.total_completed", "line_ids.retainage", "line_ids.work_this_period", "period_id", "state",
+        f"{self._contract_field}.original_contract_sum", f"{self._contract_field}.approved_change_orders_amount",
+    ])
     def _compute_g702(self):
         """G702 lines 1-9: 3 = 1 + 2, 6 = 4 - 5, 8 = 6 - 7, 9 = 3 - 6."""
         for invoice in self:

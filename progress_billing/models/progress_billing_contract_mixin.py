@@ -41,7 +41,11 @@ class ProgressBillingContractMixin(models.AbstractModel):
         """Contract lines that carry a scheduled value (no sections or notes)."""
         return self.order_line.filtered(lambda line: not line.display_type)
 
+    @api.depends(
+        "order_line.price_subtotal", "order_line.display_type", "change_order_ids.state", "change_order_ids.amount_total"
+    )
     def _compute_contract_sums(self):
+        """G702 lines 1-3: original sum, approved change orders, sum to date."""
         for contract in self:
             approved = contract.change_order_ids.filtered(lambda order: order.state == "approved")
             contract.original_contract_sum = sum(contract._schedule_of_values().mapped("price_subtotal"))

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class PurchaseOrder(models.Model):
@@ -25,6 +25,7 @@ class PurchaseOrder(models.Model):
     _change_order_field = "purchase_order_id"
     _change_order_type = "commitment"
 
+    @api.depends("sub_invoice_ids")
     def _compute_sub_invoice_count(self):
         for order in self:
             order.sub_invoice_count = len(order.sub_invoice_ids)

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SaleOrder(models.Model):
@@ -16,6 +16,7 @@ class SaleOrder(models.Model):
     _change_order_field = "sale_order_id"
     _change_order_type = "prime"
 
+    @api.depends("owner_invoice_ids")
     def _compute_owner_invoice_count(self):
         for order in self:
             order.owner_invoice_count = len(order.owner_invoice_ids)
