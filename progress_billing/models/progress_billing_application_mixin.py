@@ -18,6 +18,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     _contract_field = None
     _editable_states = ("draft", "revise_resubmit")
     _manager_editable_states = ("under_review",)
+    # statuses nothing leads out of
+    _final_states = ("void",)
 
     project_id = fields.Many2one(
         "project.project", compute="_compute_project_id", store=True, index=True, readonly=True, precompute=True
@@ -264,7 +266,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         self.state = target
 
     def action_void(self):
-        states = [state for state, _label in self._fields["state"].selection if state != "void"]
+        """Managers void any application not in a final status."""
+        states = [state for state, _label in self._fields["state"].selection if state not in self._final_states]
         self._change_state("void", states, manager_only=True)
 
     def action_reset_to_draft(self):

@@ -19,6 +19,8 @@ class ProgressBillingOwnerInvoice(models.Model):
     _description = "Owner Invoice"
     _contract_field = "sale_order_id"
     _sequence_code = "progress.billing.owner.invoice"
+    # accounting closes a paid invoice (spec, Owner invoice statuses)
+    _final_states = ("void", "paid")
 
     sale_order_id = fields.Many2one(
         "sale.order", "Prime Contract", required=True, index=True, ondelete="restrict", tracking=True,
