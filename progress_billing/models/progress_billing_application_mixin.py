@@ -22,9 +22,11 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     _final_states = ("void",)
 
     project_id = fields.Many2one(
-        "project.project", compute="_compute_project_id", store=True, index=True, readonly=True, precompute=True
+        "project.project", compute="_compute_from_contract", store=True, index=True, readonly=True, precompute=True
     )
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_from_contract", store=True, index=True, readonly=True, precompute=True
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     # each application model narrows these to its own states and line model
     state = fields.Selection([("draft", "Draft"), ("void", "Void")], default="draft", required=True, tracking=True, index=True)
@@ -67,10 +69,12 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     def _contract(self):
         return self[self._contract_field]
 
-    @api.depends(lambda self: [f"{self._contract_field}.project_id"])
-    def _compute_project_id(self):
+    @api.depends(lambda self: [f"{self._contract_field}.project_id", f"{self._contract_field}.company_id"])
+    def _compute_from_contract(self):
+        """An application belongs to the project and company of its contract."""
         for invoice in self:
             invoice.project_id = invoice._contract().project_id
+            invoice.company_id = invoice._contract().company_id
 
     def _application_position(self):
         """Order of applications within a contract: by billing period, then creation."""
