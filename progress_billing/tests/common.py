@@ -18,8 +18,10 @@ in the current company (whose currency every amount uses):
 * ``user`` a plain Progress Billing user and ``manager`` a Progress Billing
   administrator, both of the company only.
 
-Builders (``_create_*``) make more of the same with other values; the class
-environment is the superuser's, switch with ``with_user`` to test rights.
+Builders (``_create_*``) make more of the same with other values, in the
+company of the project or contract they are given (``_create_company`` makes
+another one); the class environment is the superuser's, switch with
+``with_user`` to test rights.
 """
 
 from contextlib import contextmanager
@@ -91,19 +93,27 @@ class ProgressBillingCase(TransactionCase):
         )
 
     @classmethod
+    def _create_company(cls, name):
+        """Another company in the currency of the test company."""
+        return cls.env["res.company"].create({"name": name, "currency_id": cls.currency.id})
+
+    @classmethod
     def _create_user(cls, login, group, company=None):
         """A user of ``company`` only (default: the test company) in ``group`` (an xml id)."""
         company = company or cls.company
         return new_test_user(
-            cls.env, login, groups=group, context={"no_reset_password": True}, company_id=company.id, company_ids=[Command.set(company.ids)],
-            email=f"{login}@example.com",
+            cls.env, login, groups=group, context={"no_reset_password": True},
+            company_id=company.id, company_ids=[Command.set(company.ids)], email=f"{login}@example.com",
         )
 
     # projects and billing periods
 
     @classmethod
     def _create_project(cls, name, company=None, **values):
-        return cls.env["project.project"].create({"name": name, "company_id": (company or cls.company).id, **values})
+        company = company or cls.company
+        return (
+            cls.env["project.project"].with_company(company).create({"name": name, "company_id": company.id, **values})
+        )
 
     @classmethod
     def _create_period(cls, project, date_start, date_end, date_due=None, state="open"):
@@ -135,11 +145,10 @@ class ProgressBillingCase(TransactionCase):
 
     @classmethod
     def _create_prime_contract(cls, project, line_values, retainage=10.0, retainage_materials=5.0, **values):
-        return cls.env["sale.order"].create({
+        return cls.env["sale.order"].with_company(project.company_id).create({
             "is_prime_contract": True,
             "partner_id": cls.owner.id,
             "project_id": project.id,
-            "company_id": project.company_id.id,
             "retainage_rate": retainage,
             "retainage_rate_materials": retainage_materials,
             "order_line": cls._contract_lines(line_values, "product_uom_qty"),
@@ -150,11 +159,10 @@ class ProgressBillingCase(TransactionCase):
     def _create_commitment(cls, project, line_values, retainage=10.0, retainage_materials=5.0, **values):
         """A commitment of ``project``; pass ``accounting_method="unit"`` and
         lines with ``product_qty`` for a unit/quantity-based one."""
-        return cls.env["purchase.order"].create({
+        return cls.env["purchase.order"].with_company(project.company_id).create({
             "is_commitment": True,
             "partner_id": cls.subcontractor.id,
             "project_id": project.id,
-            "company_id": project.company_id.id,
             "retainage_rate": retainage,
             "retainage_rate_materials": retainage_materials,
             "order_line": cls._contract_lines(line_values, "product_qty"),
@@ -166,11 +174,10 @@ class ProgressBillingCase(TransactionCase):
         """A PCCO (``contract`` is a sale order) or CCO (a purchase order) with
         ``line_values`` (name and amount, optionally the revised contract line)."""
         kind = CONTRACT_KINDS[contract._name]
-        order = cls.env["progress.billing.change.order"].create({
+        order = cls.env["progress.billing.change.order"].with_company(contract.company_id).create({
             "title": values.pop("title", "Change"),
             "order_type": kind["order_type"],
             kind["field"]: contract.id,
-            "company_id": contract.company_id.id,
             "line_ids": [Command.create(line) for line in line_values],
             **values,
         })
@@ -185,9 +192,8 @@ class ProgressBillingCase(TransactionCase):
         an owner invoice of a prime contract, a subcontractor invoice of a
         commitment; ``amounts`` maps contract lines to (work this period,
         materials presently stored)."""
-        invoice = cls.env[CONTRACT_KINDS[contract._name]["invoice_model"]].create({
-            CONTRACT_KINDS[contract._name]["field"]: contract.id, "period_id": (period or cls.period).id,
-            "company_id": contract.company_id.id, **values,
+        invoice = cls.env[CONTRACT_KINDS[contract._name]["invoice_model"]].with_company(contract.company_id).create({
+            CONTRACT_KINDS[contract._name]["field"]: contract.id, "period_id": (period or cls.period).id, **values,
         })
         cls._bill(invoice, amounts or {})
         return invoice

@@ -225,7 +225,7 @@ class TestBillingPeriodCron(ProgressBillingCase):
         ])
 
     def test_every_company(self):
-        other_company = self.env["res.company"].create({"name": "Other Builders", "currency_id": self.currency.id})
+        other_company = self._create_company("Other Builders")
         other_project = self._create_project("Depot", company=other_company, billing_period_auto=True)
         self._run_cron("2026-03-10")
         self.assertEqual(other_project.billing_period_ids.company_id, other_company)

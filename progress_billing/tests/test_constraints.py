@@ -180,7 +180,7 @@ class TestContractConstraints(ProgressBillingCase):
             self.sov_finishes.cost_code_id = self.cost_code_paint
 
     def test_codes_unique_per_company(self):
-        other_company = self.env["res.company"].create({"name": "Other Builders", "currency_id": self.currency.id})
+        other_company = self._create_company("Other Builders")
         self._create_division("T03", "Concrete", company=other_company)
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             self._create_division("T03", "Concrete again")
