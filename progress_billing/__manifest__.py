@@ -16,6 +16,7 @@
         "data/ir_cron_data.xml",
         "data/progress_billing_cost_type_data.xml",
         "data/progress_billing_division_data.xml",
+        "data/progress_billing_cost_code_data.xml",
     ],
     "demo": [],
     "application": True,
