@@ -23,7 +23,7 @@ class ProgressBillingSubInvoice(models.Model):
 
     purchase_order_id = fields.Many2one(
         "purchase.order", "Commitment", required=True, index=True, ondelete="restrict", tracking=True,
-        domain="[('is_commitment', '=', True), ('company_id', '=', company_id)]", check_company=True,
+        domain="[('is_commitment', '=', True)]",
     )
     partner_id = fields.Many2one(related="purchase_order_id.partner_id", string="Subcontractor", store=True, index=True)
     accounting_method = fields.Selection(related="purchase_order_id.accounting_method")
@@ -60,8 +60,7 @@ class ProgressBillingSubInvoice(models.Model):
         self._change_state("under_review", ("draft", "revise_resubmit"))
 
     def _finish_review(self, target):
-        """A reviewer approves an invoice only when none of its lines is
-        rejected; the lines still to review are approved with it."""
+        """A reviewer approves an invoice only when none of its lines is rejected."""
         for invoice in self:
             rejected = invoice.line_ids.filtered(lambda line: line.review_state == "rejected")
             if rejected:
@@ -69,9 +68,8 @@ class ProgressBillingSubInvoice(models.Model):
                     _("%(invoice)s has rejected lines (%(lines)s): send it back for revision instead.",
                       invoice=invoice.display_name, lines=", ".join(rejected.mapped("name")))
                 )
-        # lines are approved while the invoice is still Under Review: once approved it is no longer editable
-        self.line_ids.filtered(lambda line: line.review_state == "to_review")._review("approved")
         self._change_state(target, ("under_review",), manager_only=True)
+        self.line_ids.filtered(lambda line: line.review_state == "to_review").review_state = "approved"
 
     def action_approve(self):
         self._finish_review("approved")
