@@ -25,6 +25,7 @@
         "demo/progress_billing_billing_demo.xml",
         "demo/progress_billing_attachment_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "application": True,
     "installable": True,
 }

@@ -9,6 +9,7 @@ from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools.misc import file_path
 from odoo.tools.translate import trans_export
 
+from ..hooks import uninstall_hook
 from ..tools.dictionaries import DICTIONARIES, term_forms, term_pattern, unprotected_parts
 
 I18N = Path(file_path("progress_billing/i18n"))
@@ -264,6 +265,12 @@ class TestDictionarySettings(TransactionCase):
         self.assertEqual(self.english_user.lang, "en@specialty")
         self.choose("head_contractor")
         self.assertEqual(self.english_user.lang, "en@headcontractor")
+
+    def test_uninstall_returns_users_to_english(self):
+        self.choose("owner")
+        uninstall_hook(self.env)
+        self.assertEqual(self.english_user.lang, "en_US")
+        self.assertFalse(self.env.ref("progress_billing.lang_owner").active)
 
     def test_new_users_get_the_company_dictionary(self):
         self.choose("specialty_contractor")
