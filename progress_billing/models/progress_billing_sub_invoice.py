@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .progress_billing_application_mixin import ProgressBillingApplicationMixin
+
 # between the Draft and Void of every application
 SUB_INVOICE_STATES = [
     ("under_review", "Under Review"),
@@ -20,6 +22,7 @@ class ProgressBillingSubInvoice(models.Model):
     _description = "Subcontractor Invoice"
     _contract_field = "purchase_order_id"
     _sequence_code = "progress.billing.sub.invoice"
+    _locked_fields = (*ProgressBillingApplicationMixin._locked_fields, "vendor_reference")
 
     purchase_order_id = fields.Many2one(
         "purchase.order", "Commitment", required=True, index=True, ondelete="restrict", tracking=True,
