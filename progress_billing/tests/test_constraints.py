@@ -73,6 +73,30 @@ class TestInvoiceConstraints(ProgressBillingCase):
         with self.assertRaisesRegex(UserError, "is Approved and can no longer be edited"):
             invoice.action_sync_lines()
 
+    def test_approved_header_is_locked_too(self):
+        invoice = self._create_sub_invoice(vendor_reference="INV-7")
+        invoice.action_submit()
+        invoice.action_approve()
+        for values in ({"vendor_reference": "INV-8"}, {"note": "<p>changed</p>"}, {"date": "2026-01-01"}):
+            with self.assertRaisesRegex(UserError, "is Approved and can no longer be edited"):
+                invoice.with_user(self.manager).write(values)
+        invoice.message_post(body="Paid by wire transfer")  # the chatter stays open
+
+    def test_invoice_moves_only_to_an_open_period(self):
+        invoice = self._create_owner_invoice()
+        closed = self._create_month_period(self.project, 2030, 1, state="closed")
+        with self.assertRaisesRegex(UserError, "Billing period 2030-01-01 – 2030-01-31 of project Riverside Tower is not open"):
+            invoice.period_id = closed
+
+    def test_only_the_latest_draft_is_deleted(self):
+        january = self._create_sub_invoice(self._create_month_period(self.project, 2030, 1))
+        february = self._create_sub_invoice(self._create_month_period(self.project, 2030, 2))
+        with self.assertRaisesRegex(UserError, rf"{january.name} is followed by {february.name}"):
+            january.unlink()
+        february.unlink()
+        january.unlink()
+        self.assertFalse(january.exists())
+
     def test_negative_stored_materials(self):
         line = self._line_of(self._create_sub_invoice(), self.ssov_materials)
         with self.assertRaisesRegex(ValidationError, "Line “Concrete materials” of .* has negative materials presently stored"):

@@ -148,6 +148,14 @@ class TestSubInvoiceUnitBased(ProgressBillingCase):
             "retainage": 46.25,
         })
 
+    def test_quantity_above_the_contract_is_over_billing(self):
+        with self.assertRaisesRegex(ValidationError, "“Rebar” of .* bills \\$\xa02,512\\.50 to date, above its scheduled value of \\$\xa02,500\\.00"):
+            self.line.with_user(self.user).quantity_this_period = 201
+        result = self.line.onchange({"quantity_this_period": 201}, ["quantity_this_period"], {"work_this_period": {}})
+        self.assertEqual(result["warning"]["title"], "Billed above the scheduled value")
+        self.line.with_user(self.manager).quantity_this_period = 201
+        self.assertEqual(self.line.balance_to_finish, -12.5)
+
     def test_no_stored_materials(self):
         with self.assertRaisesRegex(ValidationError, "“Rebar” of .* is unit/quantity-based: it has no materials presently stored"):
             self.line.materials_stored = 100
