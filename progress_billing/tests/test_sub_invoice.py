@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -290,9 +288,7 @@ class TestSubInvoiceWorkflow(ProgressBillingCase):
         """The review of an invoice goes on after the next period's invoice
         exists, though its amounts are locked (only the latest is editable)."""
         self.invoice.action_submit()
-        next_month = self._create_period(self.project, self.period.date_end + timedelta(days=1),
-                                         self.period.date_end + timedelta(days=28))
-        later = self._create_sub_invoice(next_month)
+        later = self._create_sub_invoice(self._create_next_period())
         with self.assertRaisesRegex(UserError, f"is followed by {later.name}: only the latest application"):
             self.labor_line.with_user(self.manager).work_this_period = 1
         self.labor_line.with_user(self.manager).action_approve_line()
