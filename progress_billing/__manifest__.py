@@ -16,8 +16,13 @@
         "data/ir_cron_data.xml",
         "data/progress_billing_cost_type_data.xml",
         "data/progress_billing_division_data.xml",
+        "data/progress_billing_cost_code_data.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/progress_billing_contract_demo.xml",
+        "demo/progress_billing_billing_demo.xml",
+        "demo/progress_billing_attachment_demo.xml",
+    ],
     "application": True,
     "installable": True,
 }
