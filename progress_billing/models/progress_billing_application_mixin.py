@@ -276,6 +276,14 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                 )
         self.state = target
 
+    def action_submit(self):
+        """Draft or Revise and Resubmit -> Under Review; an application bills
+        one billing period (spec)."""
+        for invoice in self:
+            if not invoice.period_id:
+                raise UserError(_("%(invoice)s has no billing period: choose one before submitting it.", invoice=invoice.display_name))
+        self._change_state("under_review", ("draft", "revise_resubmit"))
+
     def action_void(self):
         """Managers void any application not in a final status."""
         states = [state for state, _label in self._fields["state"].selection if state not in self._final_states]
