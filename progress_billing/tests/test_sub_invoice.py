@@ -213,6 +213,9 @@ class TestSubInvoiceWorkflow(ProgressBillingCase):
             self.project, [{"name": "Scaffolding", "price_unit": 5_000}]).id})
         with self.assertRaisesRegex(UserError, "has no billing period: choose one before submitting it"):
             invoice.action_submit()
+        owner_invoice = self.env["progress.billing.owner.invoice"].create({"sale_order_id": self.prime_contract.id})
+        with self.assertRaisesRegex(UserError, rf"{owner_invoice.name} has no billing period"):
+            owner_invoice.action_submit()
 
     def test_only_draft_and_revise_resubmit_are_editable_by_users(self):
         self.assertTrue(self.invoice.with_user(self.user).is_editable)
@@ -249,7 +252,7 @@ class TestSubInvoiceWorkflow(ProgressBillingCase):
         notification = self.invoice.message_ids.filtered(lambda message: self.subcontractor in message.partner_ids)
         self.assertEqual(len(notification), 1)
         self.assertIn("needs to be revised and resubmitted", notification.body)
-        self.assertIn("Concrete materials: Delivery note missing", notification.body)
+        self.assertIn("<li>Concrete materials: Delivery note missing</li>", notification.body)
 
         self.materials_line.with_user(self.user).materials_stored = 0
         self.invoice.with_user(self.user).action_submit()
