@@ -1,14 +1,16 @@
 from datetime import date, timedelta
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import freeze_time, tagged
+from odoo.tests import TransactionCase, freeze_time, tagged
 
 from ..models.progress_billing_period import monthly_period_bounds
 from .common import ProgressBillingCase
 
 
 @tagged("post_install", "-at_install", "progress_billing")
-class TestMonthlyPeriodBounds(ProgressBillingCase):
+class TestMonthlyPeriodBounds(TransactionCase):
+    """Pure date arithmetic: no fixtures needed."""
+
     def test_calendar_month(self):
         self.assertEqual(monthly_period_bounds(date(2026, 3, 15), 1), (date(2026, 3, 1), date(2026, 3, 31)))
         self.assertEqual(monthly_period_bounds(date(2028, 2, 10), 1), (date(2028, 2, 1), date(2028, 2, 29)))
