@@ -49,6 +49,10 @@ class ProgressBillingSubInvoice(models.Model):
             invoice.position = self.search_count([("purchase_order_id", "=", invoice.purchase_order_id.id)])
         return invoices
 
+    @api.onchange("purchase_order_id")
+    def _onchange_purchase_order_id(self):
+        self._fill_from_contract()
+
     def action_submit(self):
         """Draft or Revise and Resubmit -> Under Review."""
         for invoice in self:

@@ -1,0 +1,74 @@
+from odoo.tests import Form, new_test_user, tagged
+
+from .common import ProgressBillingCase
+
+VIEWED_MODELS = [
+    "progress.billing.division",
+    "progress.billing.cost.code",
+    "progress.billing.cost.type",
+    "progress.billing.period",
+    "progress.billing.direct.cost",
+    "progress.billing.change.event",
+    "progress.billing.change.order",
+    "progress.billing.sub.invoice",
+    "progress.billing.owner.invoice",
+    "project.project",
+    "sale.order",
+    "purchase.order",
+]
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestViews(ProgressBillingCase):
+    def test_default_views_load(self):
+        for user in (self.user, self.manager):
+            for model in VIEWED_MODELS:
+                with self.subTest(model=model, user=user.login):
+                    views = self.env[model].with_user(user).get_views([(False, "list"), (False, "form"), (False, "search")])
+                    self.assertEqual(set(views["views"]), {"list", "form", "search"})
+
+    def test_action_views_load(self):
+        action_ids = self.env["ir.model.data"].search(
+            [("module", "=", "progress_billing"), ("model", "=", "ir.actions.act_window")]
+        ).mapped("res_id")
+        actions = self.env["ir.actions.act_window"].browse(action_ids)
+        self.assertTrue(actions)
+        for action in actions:
+            with self.subTest(action=action.name):
+                views = [(view.view_id.id, view.view_mode) for view in action.view_ids]
+                modes = {mode for _view_id, mode in views}
+                views += [(False, mode) for mode in action.view_mode.split(",") if mode not in modes]
+                views.append((action.search_view_id.id, "search"))
+                self.env[action.res_model].with_user(self.manager).get_views(views)
+
+    def test_project_form_without_progress_billing_rights(self):
+        """Project users outside Progress Billing still open projects: the
+        smart buttons and their counts are hidden from them."""
+        project_user = new_test_user(self.env, "pb_project_only", groups="project.group_project_user")
+        form = self.env["project.project"].with_user(project_user).get_views([(False, "form")])["views"]["form"]
+        self.assertNotIn("billing_period_count", form["arch"])
+
+    def test_picking_commitment_lists_its_lines_and_open_period(self):
+        with Form(self.env["progress.billing.sub.invoice"].with_user(self.user)) as invoice_form:
+            invoice_form.purchase_order_id = self.commitment
+            self.assertEqual(invoice_form.project_id, self.project)
+            self.assertEqual(invoice_form.period_id, self.period)
+            self.assertEqual(len(invoice_form.line_ids), 2)
+            with invoice_form.line_ids.edit(0) as line:
+                self.assertEqual(line.scheduled_value, 60_000)
+                line.work_this_period = 6_000
+                self.assertEqual(line.total_completed, 6_000)
+                self.assertEqual(line.percent_complete, 10)
+        invoice = invoice_form.record
+        self.assertEqual(invoice.line_ids.purchase_line_id, self.commitment.order_line, "create() adds no line twice")
+        self.assertEqual(self._line_of(invoice, self.ssov_labor).cost_type_id, self.labor)
+        self.assertEqual(invoice.work_this_period, 6_000)
+
+    def test_picking_prime_contract_lists_its_lines(self):
+        with Form(self.env["progress.billing.owner.invoice"].with_user(self.user)) as invoice_form:
+            invoice_form.sale_order_id = self.prime_contract
+            self.assertEqual(invoice_form.period_id, self.period)
+        invoice = invoice_form.record
+        self.assertEqual(invoice.line_ids.sale_line_id, self.prime_contract.order_line)
+        self.assertEqual(self._line_of(invoice, self.sov_finishes).division_id, self.division_finishes)
+
