@@ -28,6 +28,7 @@
         "views/project_project_views.xml",
         "views/sale_order_views.xml",
         "views/purchase_order_views.xml",
+        "wizard/progress_billing_line_reject_wizard_views.xml",
     ],
     "demo": [],
     "application": True,

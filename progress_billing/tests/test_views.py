@@ -72,3 +72,16 @@ class TestViews(ProgressBillingCase):
         self.assertEqual(invoice.line_ids.sale_line_id, self.prime_contract.order_line)
         self.assertEqual(self._line_of(invoice, self.sov_finishes).division_id, self.division_finishes)
 
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestLineRejectWizard(ProgressBillingCase):
+    def test_reject_line_with_reason(self):
+        invoice = self._create_sub_invoice(amounts={self.ssov_labor: (6_000, 0)})
+        invoice.with_user(self.user).action_submit()
+        line = self._line_of(invoice, self.ssov_labor)
+        action = line.with_user(self.manager).action_reject_line()
+        wizard = Form(self.env[action["res_model"]].with_user(self.manager).with_context(action["context"]))
+        wizard.reason = "Level 3 slab not poured yet"
+        wizard.save().action_confirm()
+        self.assertValues(line, {"review_state": "rejected", "rejection_reason": "Level 3 slab not poured yet"})
+        self.assertEqual(invoice.state, "revise_resubmit")
