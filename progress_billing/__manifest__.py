@@ -29,6 +29,7 @@
         "views/sale_order_views.xml",
         "views/purchase_order_views.xml",
         "wizard/progress_billing_line_reject_wizard_views.xml",
+        "views/progress_billing_menus.xml",
     ],
     "demo": [],
     "application": True,
