@@ -32,6 +32,11 @@
         "views/progress_billing_menus.xml",
     ],
     "demo": [],
+    "assets": {
+        "web.assets_tests": [
+            "progress_billing/static/tests/tours/**/*",
+        ],
+    },
     "application": True,
     "installable": True,
 }

@@ -5,3 +5,4 @@ from . import test_change_orders
 from . import test_owner_invoice
 from . import test_multi_company
 from . import test_views
+from . import test_ui
