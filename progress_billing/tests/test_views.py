@@ -41,12 +41,18 @@ class TestViews(ProgressBillingCase):
                 views.append((action.search_view_id.id, "search"))
                 self.env[action.res_model].with_user(self.manager).get_views(views)
 
-    def test_project_form_without_progress_billing_rights(self):
-        """Project users outside Progress Billing still open projects: the
-        smart buttons and their counts are hidden from them."""
-        project_user = new_test_user(self.env, "pb_project_only", groups="project.group_project_user")
-        form = self.env["project.project"].with_user(project_user).get_views([(False, "form")])["views"]["form"]
-        self.assertNotIn("billing_period_count", form["arch"])
+    def test_forms_without_progress_billing_rights(self):
+        """Project, sales and purchase users outside Progress Billing still
+        open projects and orders: the progress billing parts are hidden."""
+        for model, group, hidden_field in (
+            ("project.project", "project.group_project_user", "billing_period_count"),
+            ("sale.order", "sales_team.group_sale_salesman", "owner_invoice_count"),
+            ("purchase.order", "purchase.group_purchase_user", "sub_invoice_count"),
+        ):
+            with self.subTest(model=model):
+                outsider = new_test_user(self.env, f"pb_outsider_{model}", groups=group)
+                form = self.env[model].with_user(outsider).get_views([(False, "form")])["views"]["form"]
+                self.assertNotIn(hidden_field, form["arch"])
 
     def test_picking_commitment_lists_its_lines_and_open_period(self):
         with Form(self.env["progress.billing.sub.invoice"].with_user(self.user)) as invoice_form:
