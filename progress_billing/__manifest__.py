@@ -16,6 +16,7 @@
         "data/ir_cron_data.xml",
         "data/progress_billing_cost_type_data.xml",
         "data/progress_billing_division_data.xml",
+        "data/progress_billing_cost_code_data.xml",
         "views/progress_billing_division_views.xml",
         "views/progress_billing_cost_code_views.xml",
         "views/progress_billing_cost_type_views.xml",
@@ -31,7 +32,11 @@
         "wizard/progress_billing_line_reject_wizard_views.xml",
         "views/progress_billing_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/progress_billing_contract_demo.xml",
+        "demo/progress_billing_billing_demo.xml",
+        "demo/progress_billing_attachment_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "progress_billing/static/tests/tours/**/*",

@@ -10,7 +10,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
 
     _name = "progress.billing.application.mixin"
     _description = "Pay Application"
-    _inherit = ["progress.billing.sequence.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["progress.billing.sequence.mixin", "progress.billing.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "period_date_start desc, id desc"
     _check_company_auto = True
 
@@ -18,8 +18,12 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     _contract_field = None
     _editable_states = ("draft", "revise_resubmit")
     _manager_editable_states = ("under_review",)
+    # header fields locked with the lines once the application is no longer editable
+    _locked_fields = ("period_id", "payment_application_type", "date", "note")
     # statuses nothing leads out of
     _final_states = ("void",)
+    # G702 figures taken from other documents (contract, earlier applications), frozen with the application
+    _frozen_fields = ("original_contract_sum", "net_change_orders", "contract_sum_to_date", "previous_certificates")
 
     project_id = fields.Many2one(
         "project.project", compute="_compute_from_contract", store=True, index=True, readonly=True, precompute=True
@@ -65,6 +69,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     work_this_period = fields.Monetary("Work Completed This Period", compute="_compute_g702")
     materials_stored = fields.Monetary("Materials Presently Stored", compute="_compute_g702")
     is_editable = fields.Boolean(compute="_compute_is_editable")
+    frozen_values = fields.Json(
+        readonly=True, copy=False,
+        help="G702 figures that depend on other documents, as they stood when the application left review.",
+    )
 
     def _contract(self):
         return self[self._contract_field]
@@ -98,9 +106,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         for invoice in self:
             contract = invoice._contract()
             lines = invoice.line_ids
-            invoice.original_contract_sum = contract.original_contract_sum
-            invoice.net_change_orders = contract.approved_change_orders_amount
-            invoice.contract_sum_to_date = contract.revised_contract_sum
+            frozen = invoice.frozen_values or {}
+            invoice.original_contract_sum = frozen.get("original_contract_sum", contract.original_contract_sum)
+            invoice.net_change_orders = frozen.get("net_change_orders", contract.approved_change_orders_amount)
+            invoice.contract_sum_to_date = frozen.get("contract_sum_to_date", contract.revised_contract_sum)
             invoice.work_this_period = sum(lines.mapped("work_this_period"))
             invoice.materials_stored = sum(lines.mapped("materials_stored"))
             invoice.total_completed = sum(lines.mapped("total_completed"))
@@ -109,7 +118,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             invoice.retainage_released = sum(lines.mapped("previous_retainage_released")) + sum(lines.mapped("retainage_released"))
             invoice.total_retainage = sum(lines.mapped("retainage"))
             invoice.total_earned = invoice.total_completed - invoice.total_retainage
-            invoice.previous_certificates = invoice._previous_application().total_earned if contract else 0.0
+            if "previous_certificates" in frozen:
+                invoice.previous_certificates = frozen["previous_certificates"]
+            else:
+                invoice.previous_certificates = invoice._previous_application().total_earned if contract else 0.0
             invoice.current_payment_due = invoice.total_earned - invoice.previous_certificates
             invoice.balance_to_finish = invoice.contract_sum_to_date - invoice.total_earned
 
@@ -193,10 +205,12 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         return invoices
 
     def write(self, vals):
-        if set(vals) & {"period_id", self._contract_field, "payment_application_type", "date"}:
+        if set(vals) & {self._contract_field, *self._locked_fields}:
             self._check_editable()
         if set(vals) & {"period_id", self._contract_field, "state"}:
             self._check_period_not_billed(vals)
+        if vals.get("period_id"):
+            self.env["progress.billing.period"].browse(vals["period_id"])._check_accepts_new_invoice()
         result = super().write(vals)
         if set(vals) & {"state", "period_id", "date"}:
             # D and line 7 of the other applications depend on this one
@@ -205,10 +219,13 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         return result
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
+    def _unlink_only_latest_draft(self):
+        """Only a draft is deleted, and only the latest application of its
+        contract: the later ones count its work in D and line 7."""
         for invoice in self:
             if invoice.state != "draft":
                 raise UserError(_("%(invoice)s is not a draft: void it instead of deleting it.", invoice=invoice.display_name))
+        self._check_editable()
 
     def _sync_lines(self):
         """Give the application a line for each line of the schedule of values
@@ -263,21 +280,37 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         }
 
     def _change_state(self, target, allowed_from, manager_only=False):
-        """Move to ``target`` from one of ``allowed_from`` (spec statuses),
-        raising a clear error naming the invoice otherwise."""
-        state_label = dict(self._fields["state"]._description_selection(self.env))
-        if manager_only and not self.env.user.has_group(MANAGER_GROUP):
-            raise UserError(
-                _("Only a Progress Billing manager can set %(invoices)s to %(state)s.",
-                  invoices=", ".join(self.mapped("display_name")), state=state_label[target])
-            )
+        if self._is_frozen_state(target):
+            self.filtered(lambda invoice: not invoice.frozen_values)._freeze()
+        else:
+            self._unfreeze()
+        super()._change_state(target, allowed_from, manager_only)
+
+    def _is_frozen_state(self, state):
+        return state not in self._editable_states + self._manager_editable_states
+
+    def _freeze(self):
+        """Once out of review, an application is a certified document: the
+        figures it takes from its contract and from earlier applications (C,
+        D, G702 lines 1-3 and 7) no longer follow later change orders, edits
+        or voids."""
         for invoice in self:
-            if invoice.state not in allowed_from:
-                raise UserError(
-                    _("%(invoice)s cannot go from %(current)s to %(target)s.",
-                      invoice=invoice.display_name, current=state_label[invoice.state], target=state_label[target])
-                )
-        self.state = target
+            for line in invoice.line_ids:
+                line.frozen_values = {name: line[name] for name in line._frozen_fields}
+            invoice.frozen_values = {name: invoice[name] for name in self._frozen_fields}
+
+    def _unfreeze(self):
+        self.line_ids.frozen_values = False
+        self.frozen_values = False
+
+
+    def action_submit(self):
+        """Draft or Revise and Resubmit -> Under Review; an application bills
+        one billing period (spec)."""
+        for invoice in self:
+            if not invoice.period_id:
+                raise UserError(_("%(invoice)s has no billing period: choose one before submitting it.", invoice=invoice.display_name))
+        self._change_state("under_review", ("draft", "revise_resubmit"))
 
     def action_void(self):
         """Managers void any application not in a final status."""

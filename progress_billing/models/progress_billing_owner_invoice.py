@@ -41,9 +41,6 @@ class ProgressBillingOwnerInvoice(models.Model):
     def _onchange_sale_order_id(self):
         self._fill_from_contract()
 
-    def action_submit(self):
-        self._change_state("under_review", ("draft", "revise_resubmit"))
-
     def action_request_revision(self):
         self._change_state("revise_resubmit", ("under_review",), manager_only=True)
 

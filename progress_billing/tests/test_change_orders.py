@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import ProgressBillingCase
@@ -30,6 +31,7 @@ class TestChangeOrders(ProgressBillingCase):
                 "original_contract_sum": 150_000, "approved_change_orders_amount": 0, "revised_contract_sum": 150_000,
             })
             self.assertEqual(self.sov_concrete.revised_scheduled_value, 100_000, state)
+        order.state = "pending"
         order.action_approve()
         self.assertValues(self.prime_contract, {
             "original_contract_sum": 150_000, "approved_change_orders_amount": 10_000, "revised_contract_sum": 160_000,
@@ -70,7 +72,7 @@ class TestChangeOrders(ProgressBillingCase):
         self.assertValues(invoice, {"net_change_orders": 10_000, "contract_sum_to_date": 110_000})
 
         self.period.action_close()
-        later = self._create_sub_invoice(self._create_month_period(self.project, 2030, 1))
+        later = self._create_sub_invoice(self._create_next_period())
         self.assertValues(self._line_of(later, heating), {"previous_work": 3_000, "total_completed": 3_000})
 
     def test_sync_lines_adds_change_orders_approved_later(self):
@@ -91,3 +93,13 @@ class TestChangeOrders(ProgressBillingCase):
         other = self._create_commitment(self.project, [{"name": "Steel", "price_unit": 1_000}])
         self._create_change_order(other, [{"name": "More steel", "amount": 500}])
         self.assertEqual(len(self._create_sub_invoice().line_ids), 2)
+
+    def test_only_managers_approve_change_orders(self):
+        order = self._create_change_order(self.commitment, [{"name": "Extra pour", "amount": 2_000}], state="draft")
+        order.with_user(self.user).action_submit()
+        with self.assertRaisesRegex(UserError, "Only a Progress Billing manager can set .* to Approved"):
+            order.with_user(self.user).action_approve()
+        order.with_user(self.manager).action_approve()
+        self.assertEqual(self.commitment.approved_change_orders_amount, 2_000)
+        with self.assertRaisesRegex(UserError, "cannot go from Approved to Pending"):
+            order.with_user(self.manager).action_submit()
