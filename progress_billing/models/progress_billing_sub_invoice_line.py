@@ -67,6 +67,7 @@ class ProgressBillingSubInvoiceLine(models.Model):
     def action_reject_line(self):
         return {
             "type": "ir.actions.act_window",
+            "name": _("Reject Lines"),
             "res_model": "progress.billing.line.reject.wizard",
             "view_mode": "form",
             "target": "new",
