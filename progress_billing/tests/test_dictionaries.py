@@ -11,6 +11,7 @@ from odoo.tools.translate import trans_export
 
 from ..hooks import uninstall_hook
 from ..tools.dictionaries import DICTIONARIES, term_forms, term_pattern, unprotected_parts
+from .common import USER_GROUP, ProgressBillingCase
 
 I18N = Path(file_path("progress_billing/i18n"))
 REGENERATE = "run scripts/update_dictionaries.sh and commit progress_billing/i18n/"
@@ -302,3 +303,18 @@ class TestDictionaryWebClient(HttpCase):
         other = self.url_open("/web/webclient/translations?lang=en").json()
         self.assertEqual(other["lang_parameters"]["code"], "en@specialty")
         self.assertNotEqual(other["hash"], translations["hash"], "a browser switching dictionaries must reload its terms")
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestDictionaryTour(ProgressBillingCase, HttpCase):
+    def test_owner_dictionary_in_the_browser(self):
+        """An Owner-dictionary user sees "Funding" where the default shows
+        "Prime Contracts", in menus, titles and columns; date groups work."""
+        self.env.ref("progress_billing.lang_owner").action_unarchive()
+        self.env["progress.billing.direct.cost"].create({
+            "project_id": self.project.id, "date": "2026-01-15", "date_received": "2026-01-15",
+        })
+        owner_user = self._create_user("pb_owner_tour", USER_GROUP)
+        owner_user.lang = "en@owner"
+        self.start_tour("/odoo", "progress_billing_owner_dictionary_tour", login=owner_user.login)
+        self.start_tour("/odoo", "progress_billing_default_dictionary_tour", login=self.user.login)
