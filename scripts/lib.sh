@@ -107,6 +107,20 @@ dependency_template() {
     echo "$template"
 }
 
+# Creates database $1 as a copy of the dependency template, filestore included.
+create_from_dependency_template() {
+    local template filestore=$HOME/.local/share/Odoo/filestore
+    template=$(dependency_template)
+    createdb -T "$template" "$1"
+    if [ -d "$filestore/$template" ]; then cp -r "$filestore/$template" "$filestore/$1"; fi
+}
+
+# Drops database $1 and its filestore.
+drop_database() {
+    dropdb --if-exists "$1" >/dev/null 2>&1 || true
+    rm -rf "$HOME/.local/share/Odoo/filestore/$1"
+}
+
 prepare_all() {
     install_debian_packages
     locate_odoo

@@ -11,10 +11,10 @@ prepare_all
 db=pb_test_$(date +%s)_$$
 log=$(mktemp -t progress_billing-test.XXXXXX.log)
 port=$("$PB_VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-trap 'dropdb --if-exists "$db" >/dev/null 2>&1 || true' EXIT
+trap 'drop_database "$db"' EXIT
 
 if [ "${PB_FAST:-}" = 1 ]; then
-    createdb -T "$(dependency_template)" "$db"
+    create_from_dependency_template "$db"
 fi
 
 say "testing in database $db (log: $log)"

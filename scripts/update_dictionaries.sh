@@ -9,9 +9,9 @@ prepare_all
 
 db=pb_i18n_$(date +%s)_$$
 pot=$(mktemp -t progress_billing.XXXXXX.pot)
-trap 'dropdb --if-exists "$db" >/dev/null 2>&1 || true; rm -f "$pot"' EXIT
+trap 'drop_database "$db"; rm -f "$pot"' EXIT
 
-createdb -T "$(dependency_template)" "$db"
+create_from_dependency_template "$db"
 say "installing progress_billing in $db"
 odoo_bin -d "$db" -i progress_billing --stop-after-init --log-level warn --max-cron-threads 0 --no-http
 odoo_bin i18n export -d "$db" progress_billing -o "$pot" >/dev/null 2>&1 \
