@@ -14,6 +14,8 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
 
     # set by each line model: the fields naming what the line bills (a contract line or a change order line)
     _source_fields = ()
+    # fields of the review workflow, written while the application itself is locked
+    _workflow_fields = frozenset()
 
     # each line model narrows this to its own application model
     invoice_id = fields.Many2one("progress.billing.application.mixin", required=True, index=True, ondelete="cascade")
@@ -155,7 +157,10 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         return lines
 
     def write(self, vals):
-        self.invoice_id._check_editable()
+        """Only the lines of an editable application change, except for their
+        review (reviewers approve or reject lines of a locked application)."""
+        if not set(vals) <= self._workflow_fields:
+            self.invoice_id._check_editable()
         result = super().write(vals)
         # D of later applications is computed from this line's E
         self.invalidate_model(["previous_work", "previous_retainage_released"])
