@@ -16,8 +16,13 @@
         "data/ir_cron_data.xml",
         "data/progress_billing_cost_type_data.xml",
         "data/progress_billing_division_data.xml",
+        "views/res_config_settings_views.xml",
+        "views/account_move_views.xml",
+        "wizard/progress_billing_move_cancel_wizard_views.xml",
+        "wizard/progress_billing_retainage_release_wizard_views.xml",
     ],
     "demo": [],
+    "post_init_hook": "post_init_hook",
     "application": True,
     "installable": True,
 }

@@ -14,6 +14,8 @@ class SaleOrder(models.Model):
 
     _change_order_field = "sale_order_id"
     _change_order_type = "prime"
+    _applications_field = "owner_invoice_ids"
+    _confirmed_state = "sale"
 
     def _is_progress_billing_contract(self):
         return self.is_prime_contract
@@ -27,3 +29,7 @@ class SaleOrder(models.Model):
         action["domain"] = [("sale_order_id", "in", self.ids)]
         action["context"] = {"default_sale_order_id": self.id}
         return action
+
+    def _create_invoices(self, grouped=False, final=False, date=None):
+        self._check_billed_by_applications()
+        return super()._create_invoices(grouped=grouped, final=final, date=date)

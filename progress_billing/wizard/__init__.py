@@ -1,0 +1,3 @@
+from . import progress_billing_move_cancel_wizard
+from . import progress_billing_retainage_release_wizard
+from . import progress_billing_retainage_release_wizard_line

@@ -1,0 +1,230 @@
+"""Approved pay applications become vendor bills and customer invoices.
+
+The worked example bills a contract with two lines over three periods, with
+retainage 10% on work and 0% on stored material, then releases part of the
+retainage. "materials" carries a 10% tax, "labor" none.
+
+=======  =========  ============  ==========  ==========  ===========
+period   line       E this period  F stored    G to date   billed (ΔG)
+=======  =========  ============  ==========  ==========  ===========
+1        labor      10,000.00     0           10,000.00   10,000.00
+1        materials  5,000.00      8,000.00    13,000.00   13,000.00
+2        labor      20,000.55     0           30,000.55   20,000.55
+2        materials  6,000.00      3,000.00    14,000.00   1,000.00
+3        labor      29,999.45     0           60,000.00   29,999.45
+3        materials  13,000.00     0           24,000.00   10,000.00
+=======  =========  ============  ==========  ==========  ===========
+
+In period 2, 5,000 of the 8,000 of materials stored in period 1 are installed
+(they move from F to E) and 1,000 more are installed: billing E + F (9,000)
+would bill the stored materials twice; ΔG bills 1,000.
+
+Retainage held (I) after each period: 1,500.00; 4,100.06 (10% of 30,000.55
+rounds to 3,000.06, plus 1,100); 8,400.00. G702: line 6 = ΣG − I =
+21,500.00; 39,900.49; 75,600.00; line 8 = line 6 − previous line 6 =
+21,500.00; 18,400.49; 35,699.51, each the untaxed total of its bill:
+
+* period 1: 10,000.00 + 13,000.00 − 1,500.00 retainage = 21,500.00, tax 1,300.00, total 22,800.00
+* period 2: 20,000.55 + 1,000.00 − 2,600.06 retainage = 18,400.49, tax 100.00, total 18,500.49
+* period 3: 29,999.45 + 10,000.00 − 4,299.94 retainage = 35,699.51, tax 1,000.00, total 36,699.51
+* period 4 (release): labor's 6,000.00 and 1,000.00 of materials' 2,400.00 = 7,000.00, untaxed;
+  the contract then shows 8,400.00 held, 7,000.00 released, 1,400.00 remaining.
+
+Billed quantities of the order lines (quantity 1 each): the billed share G / C
+rounded to the quantity precision: labor 0.17, 0.50, 1.00; materials 0.33,
+0.35, 0.60; billed amounts are G to date exactly.
+"""
+
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+MANAGER_GROUP = "progress_billing.group_progress_billing_manager"
+ACCOUNTING_GROUP = "account.group_account_invoice"
+
+# (E, F) of each line in each period
+WORKED_EXAMPLE = [
+    {"labor": (10_000.00, 0.0), "materials": (5_000.00, 8_000.00)},
+    {"labor": (20_000.55, 0.0), "materials": (6_000.00, 3_000.00)},
+    {"labor": (29_999.45, 0.0), "materials": (13_000.00, 0.0)},
+]
+EXPECTED_BILLS = [
+    {"billed": {"labor": 10_000.00, "materials": 13_000.00}, "retainage": 1_500.00, "due": 21_500.00, "tax": 1_300.00},
+    {"billed": {"labor": 20_000.55, "materials": 1_000.00}, "retainage": 2_600.06, "due": 18_400.49, "tax": 100.00},
+    {"billed": {"labor": 29_999.45, "materials": 10_000.00}, "retainage": 4_299.94, "due": 35_699.51, "tax": 1_000.00},
+]
+# the order lines after each bill: billed quantity and billed amount (G to date)
+EXPECTED_ORDER = [
+    {"labor": (0.17, 10_000.00), "materials": (0.33, 13_000.00)},
+    {"labor": (0.50, 30_000.55), "materials": (0.35, 14_000.00)},
+    {"labor": (1.00, 60_000.00), "materials": (0.60, 24_000.00)},
+]
+# each kind of contract: its application model and field, its retainage
+# account, how it is confirmed, and the order line field of the billed amount
+CONTRACT_KINDS = {
+    "purchase.order": {
+        "application": "progress.billing.sub.invoice", "field": "purchase_order_id",
+        "account": "retainage_payable_account_id", "confirm": "button_confirm", "billed_amount": "amount_billed",
+        "tax_use": "purchase", "quantity": "product_qty", "flag": "is_commitment", "partner": "subcontractor",
+    },
+    "sale.order": {
+        "application": "progress.billing.owner.invoice", "field": "sale_order_id",
+        "account": "retainage_receivable_account_id", "confirm": "action_confirm", "billed_amount": "untaxed_amount_invoiced",
+        "tax_use": "sale", "quantity": "product_uom_qty", "flag": "is_prime_contract", "partner": "owner",
+    },
+}
+
+
+class AccountingCase(TransactionCase):
+    """Own fixtures (tests/common.py was not on main yet): a project with four
+    monthly billing periods, an owner and a subcontractor, a Progress Billing
+    administrator without accounting rights (``manager``) and one with them
+    (``accountant``), and the builders of the worked example's contracts."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.currency = cls.company.currency_id
+        cls.owner = cls.env["res.partner"].create({"name": "Owner Developments"})
+        cls.subcontractor = cls.env["res.partner"].create({"name": "Solid Concrete Ltd"})
+        cls.product = cls.env["product.product"].create({
+            "name": "Construction Work", "type": "service", "taxes_id": False, "supplier_taxes_id": False,
+        })
+        cls.taxes = {
+            tax_use: cls.env["account.tax"].create({
+                "name": f"PB {tax_use} tax 10%", "amount": 10.0, "amount_type": "percent", "type_tax_use": tax_use,
+            })
+            for tax_use in ("purchase", "sale")
+        }
+        cls.project = cls.env["project.project"].create({"name": "Riverside Tower"})
+        cls.periods = cls.env["progress.billing.period"].create([
+            {"project_id": cls.project.id, "date_start": f"2026-0{month}-01", "date_end": f"2026-0{month}-28",
+             "date_due": f"2026-0{month}-28"}
+            for month in (1, 2, 3, 4)
+        ])
+        cls.manager = new_test_user(cls.env, "pb_manager_no_accounting", groups=MANAGER_GROUP)
+        cls.accountant = new_test_user(cls.env, "pb_accountant", groups=f"{MANAGER_GROUP},{ACCOUNTING_GROUP}")
+
+    @classmethod
+    def _create_contract(cls, model, lines=None, confirm=True, **values):
+        """A confirmed contract of the worked example (labor 60,000 untaxed,
+        materials 40,000 with the 10% tax; retainage 10% on work, 0% on stored
+        material) unless ``lines`` (name, price, taxes) say otherwise."""
+        kind = CONTRACT_KINDS[model]
+        if lines is None:
+            lines = [("labor", 60_000.0, False), ("materials", 40_000.0, cls.taxes[kind["tax_use"]])]
+        contract = cls.env[model].create({
+            kind["flag"]: True,
+            "partner_id": getattr(cls, kind["partner"]).id,
+            "project_id": cls.project.id,
+            "retainage_rate": 10.0,
+            "retainage_rate_materials": 0.0,
+            "order_line": [
+                Command.create({
+                    "name": name, "product_id": cls.product.id, kind["quantity"]: 1.0, "price_unit": price,
+                    "tax_ids": [Command.set(taxes.ids if taxes else [])],
+                })
+                for name, price, taxes in lines
+            ],
+            **values,
+        })
+        if confirm:
+            getattr(contract, kind["confirm"])()
+        return contract
+
+    def _contract_lines(self, contract):
+        return dict(zip(contract.order_line.mapped("name"), contract.order_line, strict=True))
+
+    def _create_application(self, contract, period, amounts, approve=True):
+        """The pay application of ``contract`` in ``period`` billing
+        ``amounts`` (line name -> (E, F)), submitted and approved by default."""
+        kind = CONTRACT_KINDS[contract._name]
+        period.action_open()
+        application = self.env[kind["application"]].create({kind["field"]: contract.id, "period_id": period.id})
+        contract_lines = self._contract_lines(contract)
+        for name, (work, stored) in amounts.items():
+            line = application.line_ids.filtered(lambda line, source=contract_lines[name]: line._contract_line() == source)
+            line.write({"work_this_period": work, "materials_stored": stored})
+        if approve:
+            application.action_submit()
+            application.action_approve()
+        return application
+
+    def _bill(self, application, user=None):
+        """Create the bill of ``application`` as ``user`` (default: the accountant) and return it."""
+        application.with_user(user or self.accountant).action_create_move()
+        return application.move_id
+
+    def _retainage_account(self, contract):
+        return self.company[CONTRACT_KINDS[contract._name]["account"]]
+
+    def assertAmount(self, actual, expected, message=None):
+        self.assertEqual(self.currency.compare_amounts(actual, expected), 0, message or f"{actual} != {expected}")
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestWorkedExample(AccountingCase):
+    def _run_worked_example(self, contract):
+        """Bill the three periods of the worked example on ``contract``,
+        checking each bill line by line and the order lines after each bill;
+        then release labor's retainage and 1,000 of materials'."""
+        contract_lines = self._contract_lines(contract)
+        billed_amount_field = CONTRACT_KINDS[contract._name]["billed_amount"]
+        retainage_account = self._retainage_account(contract)
+        for period, amounts, expected, expected_order in zip(
+            self.periods[:3], WORKED_EXAMPLE, EXPECTED_BILLS, EXPECTED_ORDER, strict=True
+        ):
+            application = self._create_application(contract, period, amounts)
+            move = self._bill(application)
+            self.assertAmount(application.current_payment_due, expected["due"])
+            self.assertEqual(move.state, "draft")
+            self.assertEqual(move.partner_id, contract.partner_id)
+            self.assertEqual(move.currency_id, self.currency)
+            for name, billed in expected["billed"].items():
+                bill_line = move.invoice_line_ids & contract_lines[name].invoice_lines
+                self.assertEqual(len(bill_line), 1, f"one bill line for {name}")
+                self.assertAmount(bill_line.price_subtotal, billed, f"period {period.name} {name}")
+                self.assertEqual(bill_line.tax_ids, contract_lines[name].tax_ids)
+            retainage_line = move.invoice_line_ids.filtered(lambda line: line.account_id == retainage_account)
+            self.assertEqual(len(retainage_line), 1)
+            self.assertAmount(retainage_line.price_subtotal, -expected["retainage"])
+            self.assertFalse(retainage_line.tax_ids)
+            self.assertAmount(move.amount_untaxed, expected["due"])
+            self.assertAmount(move.amount_tax, expected["tax"])
+            self.assertAmount(move.amount_total, expected["due"] + expected["tax"])
+            move.with_user(self.accountant).action_post()
+            for name, (quantity, amount) in expected_order.items():
+                self.assertEqual(contract_lines[name].qty_invoiced, quantity, f"{name} after {period.name}")
+                self.assertAmount(contract_lines[name][billed_amount_field], amount, f"{name} after {period.name}")
+        self.assertEqual(
+            (contract.retainage_held, contract.retainage_released, contract.retainage_remaining), (8_400.0, 0.0, 8_400.0)
+        )
+
+        self.periods[3].action_open()
+        action = contract.with_user(self.accountant).action_release_retainage()
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual(wizard.period_id, self.periods[3], "the open period is proposed")
+        self.assertEqual(wizard.line_ids.mapped("retainage_remaining"), [6_000.0, 2_400.0])
+        wizard.line_ids[1].amount = 1_000.0
+        release_move = self.env["account.move"].browse(wizard.with_user(self.accountant).action_release()["res_id"])
+        release = release_move._progress_billing_application()
+        self.assertEqual((release.payment_application_type, release.state), ("retainage_release", "approved"))
+        self.assertAmount(release.current_payment_due, 7_000.0)
+        self.assertEqual(release_move.invoice_line_ids.account_id, retainage_account)
+        self.assertAmount(release_move.amount_untaxed, 7_000.0)
+        self.assertAmount(release_move.amount_total, 7_000.0)
+        self.assertEqual(
+            (contract.retainage_held, contract.retainage_released, contract.retainage_remaining), (8_400.0, 7_000.0, 1_400.0)
+        )
+        release_move.with_user(self.accountant).action_post()
+        for name, (quantity, amount) in EXPECTED_ORDER[-1].items():
+            self.assertEqual(contract_lines[name].qty_invoiced, quantity, "a release bills no order quantity")
+            self.assertAmount(contract_lines[name][billed_amount_field], amount)
+        balance = sum(self.env["account.move.line"].search([("account_id", "=", retainage_account.id)]).mapped("balance"))
+        self.assertAmount(abs(balance), 1_400.0, "the retainage account holds what remains")
+
+    def test_subcontractor_invoices_become_vendor_bills(self):
+        self._run_worked_example(self._create_contract("purchase.order"))
+
+    def test_owner_invoices_become_customer_invoices(self):
+        self._run_worked_example(self._create_contract("sale.order"))
