@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo.exceptions import ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from ..models.progress_billing_period import monthly_period_bounds
 
@@ -28,3 +28,15 @@ class TestBillingPeriodOverlap(TransactionCase):
         Period.create({"project_id": project.id, "date_start": "2026-01-01", "date_end": "2026-01-31", "date_due": "2026-01-25"})
         with self.assertRaisesRegex(ValidationError, "overlaps billing period"):
             Period.create({"project_id": project.id, "date_start": "2026-01-31", "date_end": "2026-02-27", "date_due": "2026-02-25"})
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestBillingPeriodAccess(TransactionCase):
+    def test_period_of_a_project_without_company_is_visible(self):
+        """Odoo 19 projects may have no company; their billing periods are then shared."""
+        project = self.env["project.project"].create({"name": "Shared Yard", "company_id": False})
+        period = self.env["progress.billing.period"].create(
+            {"project_id": project.id, "date_start": "2026-01-01", "date_end": "2026-01-31", "date_due": "2026-01-31"}
+        )
+        user = new_test_user(self.env, "pb_period_reader", groups="progress_billing.group_progress_billing_user")
+        self.assertEqual(period.with_user(user).read(["date_start"])[0]["date_start"], period.date_start)
