@@ -36,6 +36,7 @@ rounded to the quantity precision: labor 0.17, 0.50, 1.00; materials 0.33,
 """
 
 from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 MANAGER_GROUP = "progress_billing.group_progress_billing_manager"
@@ -228,3 +229,197 @@ class TestWorkedExample(AccountingCase):
 
     def test_owner_invoices_become_customer_invoices(self):
         self._run_worked_example(self._create_contract("sale.order"))
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestBillingGuards(AccountingCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.commitment = cls._create_contract("purchase.order")
+        cls.first_amounts = WORKED_EXAMPLE[0]
+
+    def test_an_application_is_billed_once(self):
+        application = self._create_application(self.commitment, self.periods[0], self.first_amounts)
+        bill = self._bill(application)
+        self.assertEqual(bill.progress_billing_sub_invoice_id, application)
+        self.assertEqual(bill.ref, application.name, "the bill carries the subcontractor's invoice number or ours")
+        with self.assertRaisesRegex(UserError, "already billed on Draft Bill"):
+            self._bill(application)
+        bill.with_user(self.accountant).button_cancel()
+        self.assertFalse(application.move_id, "a cancelled bill no longer counts")
+        new_bill = self._bill(application)
+        self.assertEqual(application.move_ids, bill | new_bill)
+        self.assertEqual(self.commitment.order_line.mapped("qty_invoiced"), [0.17, 0.33], "the cancelled bill is not counted")
+
+    def test_voiding_asks_and_names_the_bill_to_cancel(self):
+        application = self._create_application(self.commitment, self.periods[0], self.first_amounts)
+        bill = self._bill(application)
+        action = application.action_void()
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual(application.state, "approved", "nothing happens before the user confirms")
+        self.assertIn(f"billed on the draft {bill.display_name}", wizard.message)
+        self.assertTrue(wizard.can_cancel)
+        wizard.action_confirm()
+        self.assertEqual((bill.state, application.state), ("cancel", "void"))
+
+    def test_posted_bill_blocks_voiding(self):
+        application = self._create_application(self.commitment, self.periods[0], self.first_amounts)
+        bill = self._bill(application)
+        bill.with_user(self.accountant).action_post()
+        action = application.action_void()
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertFalse(wizard.can_cancel)
+        self.assertIn(f"{bill.display_name}, which is posted", wizard.message)
+        with self.assertRaisesRegex(UserError, rf"billed on {bill.name}.*: cancel these documents first"):
+            application._change_state("void", ("approved",))
+
+    def test_only_billing_users_create_bills(self):
+        application = self._create_application(self.commitment, self.periods[0], self.first_amounts)
+        for user in (self.manager, new_test_user(self.env, "pb_plain_user", groups="progress_billing.group_progress_billing_user")):
+            with self.assertRaisesRegex(AccessError, "has no accounting rights"):
+                self._bill(application, user)
+        self.assertFalse(application.move_ids)
+        self.assertTrue(self._bill(application, self.accountant))
+
+    def test_bill_on_approval_setting(self):
+        self.company.progress_billing_bill_on_approval = True
+        application = self._create_application(self.commitment, self.periods[0], self.first_amounts, approve=False)
+        application.action_submit()
+        application.with_user(self.manager).action_approve()
+        self.assertFalse(application.move_id, "an approver without accounting rights creates no bill")
+        self.assertIn("No bill was created on approval", application.message_ids[0].body)
+        application.with_user(self.manager).action_void()
+        application.action_reset_to_draft()
+        application.action_submit()
+        application.with_user(self.accountant).action_approve()
+        self.assertAmount(application.move_id.amount_untaxed, 21_500.0)
+
+    def test_applications_are_billed_in_order_of_confirmed_contracts(self):
+        first = self._create_application(self.commitment, self.periods[0], self.first_amounts)
+        second = self._create_application(self.commitment, self.periods[1], WORKED_EXAMPLE[1])
+        with self.assertRaisesRegex(UserError, f"comes after {first.name}, which is not billed yet"):
+            self._bill(second)
+        self._bill(first)
+        self.assertAmount(self._bill(second).amount_untaxed, 18_400.49)
+        unconfirmed = self._create_contract("purchase.order", confirm=False)
+        application = self._create_application(unconfirmed, self.periods[1], self.first_amounts)
+        with self.assertRaisesRegex(UserError, "is not confirmed"):
+            self._bill(application)
+
+    def test_unapproved_or_empty_applications_are_not_billed(self):
+        draft = self._create_application(self.commitment, self.periods[0], self.first_amounts, approve=False)
+        with self.assertRaisesRegex(UserError, "only approved applications are billed"):
+            self._bill(draft)
+        draft.action_submit()
+        draft.action_approve()
+        self._bill(draft)
+        empty = self._create_application(self._create_contract("purchase.order"), self.periods[1], {})
+        with self.assertRaisesRegex(UserError, "has nothing to bill"):
+            self._bill(empty)
+
+    def test_a_bill_no_longer_equal_to_the_payment_due_is_not_posted(self):
+        application = self._create_application(self.commitment, self.periods[0], self.first_amounts)
+        bill = self._bill(application).with_user(self.accountant)
+        bill.invoice_line_ids[0].price_unit += 1.0
+        with self.assertRaisesRegex(UserError, "must stay those of the pay application"):
+            bill.action_post()
+
+    def test_contracts_are_not_billed_as_a_whole(self):
+        with self.assertRaisesRegex(UserError, "billed from their approved pay applications"):
+            self.commitment.action_create_invoice()
+        prime_contract = self._create_contract("sale.order")
+        with self.assertRaisesRegex(UserError, "billed from their approved pay applications"):
+            prime_contract._create_invoices()
+
+    def test_contracts_in_another_currency_are_refused(self):
+        """Multi-currency: refusal. Contracts, hence bills, are in the company currency."""
+        other_currency = self.env["res.currency"].with_context(active_test=False).search(
+            [("id", "!=", self.currency.id)], limit=1
+        )
+        other_currency.active = True
+        pricelist = self.env["product.pricelist"].create({"name": "Foreign", "currency_id": other_currency.id})
+        with self.assertRaisesRegex(ValidationError, "must be in the company currency"):
+            self._create_contract("purchase.order", currency_id=other_currency.id)
+        with self.assertRaisesRegex(ValidationError, "must be in the company currency"):
+            self._create_contract("sale.order", pricelist_id=pricelist.id)
+
+    def test_negative_payment_due_becomes_a_credit_note(self):
+        """Stored materials removed without being installed: the payment due is negative."""
+        self._bill(self._create_application(self.commitment, self.periods[0], self.first_amounts))
+        application = self._create_application(self.commitment, self.periods[1], {"materials": (0.0, 0.0)})
+        self.assertAmount(application.current_payment_due, -8_000.0)
+        credit_note = self._bill(application)
+        self.assertEqual(credit_note.move_type, "in_refund")
+        self.assertAmount(credit_note.amount_untaxed, 8_000.0)
+        credit_note.with_user(self.accountant).action_post()
+        materials = self._contract_lines(self.commitment)["materials"]
+        self.assertEqual(materials.qty_invoiced, 0.13)
+        self.assertAmount(materials.amount_billed, 5_000.0)
+
+    def test_retainage_release_is_checked(self):
+        self._bill(self._create_application(self.commitment, self.periods[0], self.first_amounts))
+        self.periods[1].action_open()
+        action = self.commitment.with_user(self.accountant).action_release_retainage()
+        wizard = self.env[action["res_model"]].browse(action["res_id"]).with_user(self.accountant)
+        with self.assertRaisesRegex(ValidationError, "can release between 0 and the"):
+            wizard.line_ids[0].amount = 1_000.01
+        wizard.line_ids.amount = 0.0
+        with self.assertRaisesRegex(UserError, "Enter the retainage to release"):
+            wizard.action_release()
+
+    def test_retainage_released_on_the_application_being_edited(self):
+        """A release in a period whose application is still a draft is billed with it."""
+        self._bill(self._create_application(self.commitment, self.periods[0], self.first_amounts))
+        draft = self._create_application(self.commitment, self.periods[1], WORKED_EXAMPLE[1], approve=False)
+        action = self.commitment.with_user(self.accountant).action_release_retainage()
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual(wizard.with_user(self.accountant).action_release()["res_id"], draft.id)
+        self.assertEqual(draft.line_ids.mapped("retainage_released"), [1_000.0, 500.0])
+        draft.action_submit()
+        draft.action_approve()
+        bill = self._bill(draft)
+        released = bill.invoice_line_ids.filtered(lambda line: line.name.startswith("Retainage released"))
+        self.assertAmount(released.price_subtotal, 1_500.0)
+        self.assertAmount(bill.amount_untaxed, 18_400.49 + 1_500.0)
+
+    def test_unit_based_commitment_bills_quantities(self):
+        commitment = self._create_contract(
+            "purchase.order", lines=[("piles", 0.0, False)], accounting_method="unit",
+        )
+        commitment.order_line.write({"product_qty": 40.0, "price_unit": 1_250.0})
+        self.periods[0].action_open()
+        application = self.env["progress.billing.sub.invoice"].create(
+            {"purchase_order_id": commitment.id, "period_id": self.periods[0].id}
+        )
+        application.line_ids.quantity_this_period = 12.0
+        application.action_submit()
+        application.action_approve()
+        bill_line = self._bill(application).invoice_line_ids.filtered("purchase_line_id")
+        self.assertEqual((bill_line.quantity, bill_line.price_unit, bill_line.price_subtotal), (12.0, 1_250.0, 15_000.0))
+        self.assertEqual(commitment.order_line.qty_invoiced, 12.0)
+
+    def test_owner_invoice_is_paid_with_its_customer_invoice(self):
+        prime_contract = self._create_contract("sale.order")
+        application = self._create_application(prime_contract, self.periods[0], self.first_amounts)
+        invoice = self._bill(application).with_user(self.accountant)
+        invoice.action_post()
+        self.env["account.payment.register"].with_user(self.accountant).with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({})._create_payments()
+        self.assertIn(application.move_payment_state, ("paid", "in_payment"))
+        self.assertEqual(application.state, "paid")
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestRetainageAccounts(TransactionCase):
+    def test_generic_chart_has_retainage_accounts(self):
+        """The company installed with the generic chart got them at installation, a new one when its chart is loaded."""
+        new_company = self.env["res.company"].create({"name": "Second Builder"})
+        self.env["account.chart.template"].try_loading("generic_coa", new_company, install_demo=False)
+        for company in (self.env.ref("base.main_company"), new_company):
+            accounts = company.retainage_payable_account_id | company.retainage_receivable_account_id
+            self.assertEqual(
+                accounts.with_company(company).mapped("code"), ["211200", "121200"], f"accounts of {company.name}"
+            )
+            self.assertEqual(accounts.mapped("account_type"), ["liability_current", "asset_current"])
