@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import format_amount
 
 
 class ProgressBillingApplicationLineMixin(models.AbstractModel):
@@ -121,7 +122,8 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         return _(
             "Line “%(line)s” of %(invoice)s bills %(billed)s to date, above its scheduled value of %(scheduled)s.",
             line=self.name, invoice=self.invoice_id.display_name,
-            billed=self.total_completed, scheduled=self.scheduled_value,
+            billed=format_amount(self.env, self.total_completed, self.currency_id),
+            scheduled=format_amount(self.env, self.scheduled_value, self.currency_id),
         )
 
     @api.constrains("work_this_period", "materials_stored")

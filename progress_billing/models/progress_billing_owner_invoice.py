@@ -22,10 +22,12 @@ class ProgressBillingOwnerInvoice(models.Model):
     _move_type = "out_invoice"
     _retainage_account_field = "retainage_receivable_account_id"
     _billable_states = ("approved", "approved_as_noted", "paid")
+    # accounting closes a paid invoice (spec, Owner invoice statuses)
+    _final_states = ("void", "paid")
 
     sale_order_id = fields.Many2one(
         "sale.order", "Prime Contract", required=True, index=True, ondelete="restrict", tracking=True,
-        domain="[('is_prime_contract', '=', True), ('company_id', '=', company_id)]", check_company=True,
+        domain="[('is_prime_contract', '=', True)]",
     )
     partner_id = fields.Many2one(related="sale_order_id.partner_id", string="Owner/Client", store=True, index=True)
     state = fields.Selection(

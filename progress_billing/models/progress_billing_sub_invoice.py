@@ -25,7 +25,7 @@ class ProgressBillingSubInvoice(models.Model):
 
     purchase_order_id = fields.Many2one(
         "purchase.order", "Commitment", required=True, index=True, ondelete="restrict", tracking=True,
-        domain="[('is_commitment', '=', True), ('company_id', '=', company_id)]", check_company=True,
+        domain="[('is_commitment', '=', True)]",
     )
     partner_id = fields.Many2one(related="purchase_order_id.partner_id", string="Subcontractor", store=True, index=True)
     accounting_method = fields.Selection(related="purchase_order_id.accounting_method")

@@ -78,7 +78,6 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
         application = applications.create({
             applications._contract_field: contract.id,
             "period_id": self.period_id.id,
-            "company_id": self.company_id.id,
             "payment_application_type": "retainage_release",
         })
         for line in application.line_ids:
