@@ -115,7 +115,8 @@ class ProgressBillingBillableLineMixin(models.AbstractModel):
         override this."""
         currency = self.company_id.currency_id
         digits = self.env["decimal.precision"].precision_get("Product Unit")
-        billed_to_date = contract_line.qty_invoiced
+        # not qty_invoiced: purchase keeps a stale one once every bill of the line is cancelled
+        billed_to_date = contract_line._prepare_qty_invoiced()[contract_line]
         if currency.is_zero(self.scheduled_value):
             target = billed_to_date
         else:
