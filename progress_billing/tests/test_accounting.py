@@ -37,9 +37,10 @@ rounded to the quantity precision: labor 0.17, 0.50, 1.00; materials 0.33,
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, tagged
 
-MANAGER_GROUP = "progress_billing.group_progress_billing_manager"
+from .common import MANAGER_GROUP, ProgressBillingCase
+
 ACCOUNTING_GROUP = "account.group_account_invoice"
 
 # (E, F) of each line in each period
@@ -59,105 +60,79 @@ EXPECTED_ORDER = [
     {"labor": (0.50, 30_000.55), "materials": (0.35, 14_000.00)},
     {"labor": (1.00, 60_000.00), "materials": (0.60, 24_000.00)},
 ]
-# each kind of contract: its application model and field, its retainage
-# account, how it is confirmed, and the order line field of the billed amount
-CONTRACT_KINDS = {
+# what accounting adds to each kind of contract of tests/common.py: its
+# builder, retainage account, confirmation, taxes and the order line field of
+# the billed amount
+ACCOUNTING_KINDS = {
     "purchase.order": {
-        "application": "progress.billing.sub.invoice", "field": "purchase_order_id",
-        "account": "retainage_payable_account_id", "confirm": "button_confirm", "billed_amount": "amount_billed",
-        "tax_use": "purchase", "quantity": "product_qty", "flag": "is_commitment", "partner": "subcontractor",
+        "create": "_create_commitment", "account": "retainage_payable_account_id", "confirm": "button_confirm",
+        "tax_use": "purchase", "billed_amount": "amount_billed",
     },
     "sale.order": {
-        "application": "progress.billing.owner.invoice", "field": "sale_order_id",
-        "account": "retainage_receivable_account_id", "confirm": "action_confirm", "billed_amount": "untaxed_amount_invoiced",
-        "tax_use": "sale", "quantity": "product_uom_qty", "flag": "is_prime_contract", "partner": "owner",
+        "create": "_create_prime_contract", "account": "retainage_receivable_account_id", "confirm": "action_confirm",
+        "tax_use": "sale", "billed_amount": "untaxed_amount_invoiced",
     },
 }
 
 
-class AccountingCase(TransactionCase):
-    """Own fixtures (tests/common.py was not on main yet): a project with four
-    monthly billing periods, an owner and a subcontractor, a Progress Billing
-    administrator without accounting rights (``manager``) and one with them
-    (``accountant``), and the builders of the worked example's contracts."""
+class AccountingCase(ProgressBillingCase):
+    """The fixtures of tests/common.py plus four billing periods (January to
+    April 2026), 10% taxes, an ``accountant`` (Progress Billing administrator
+    with accounting rights; ``manager`` has none) and the builders of the
+    worked example's contracts."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company = cls.env.company
-        cls.currency = cls.company.currency_id
-        cls.owner = cls.env["res.partner"].create({"name": "Owner Developments"})
-        cls.subcontractor = cls.env["res.partner"].create({"name": "Solid Concrete Ltd"})
-        cls.product = cls.env["product.product"].create({
-            "name": "Construction Work", "type": "service", "taxes_id": False, "supplier_taxes_id": False,
-        })
         cls.taxes = {
             tax_use: cls.env["account.tax"].create({
                 "name": f"PB {tax_use} tax 10%", "amount": 10.0, "amount_type": "percent", "type_tax_use": tax_use,
             })
             for tax_use in ("purchase", "sale")
         }
-        cls.project = cls.env["project.project"].create({"name": "Riverside Tower"})
-        cls.periods = cls.env["progress.billing.period"].create([
-            {"project_id": cls.project.id, "date_start": f"2026-0{month}-01", "date_end": f"2026-0{month}-28",
-             "date_due": f"2026-0{month}-28"}
-            for month in (1, 2, 3, 4)
-        ])
-        cls.manager = new_test_user(cls.env, "pb_manager_no_accounting", groups=MANAGER_GROUP)
-        cls.accountant = new_test_user(cls.env, "pb_accountant", groups=f"{MANAGER_GROUP},{ACCOUNTING_GROUP}")
+        cls.periods = [cls._create_month_period(cls.project, 2026, month, state="future") for month in (1, 2, 3, 4)]
+        cls.accountant = cls._create_user("pb_accountant", f"{MANAGER_GROUP},{ACCOUNTING_GROUP}")
 
     @classmethod
     def _create_contract(cls, model, lines=None, confirm=True, **values):
         """A confirmed contract of the worked example (labor 60,000 untaxed,
         materials 40,000 with the 10% tax; retainage 10% on work, 0% on stored
         material) unless ``lines`` (name, price, taxes) say otherwise."""
-        kind = CONTRACT_KINDS[model]
+        kind = ACCOUNTING_KINDS[model]
         if lines is None:
             lines = [("labor", 60_000.0, False), ("materials", 40_000.0, cls.taxes[kind["tax_use"]])]
-        contract = cls.env[model].create({
-            kind["flag"]: True,
-            "partner_id": getattr(cls, kind["partner"]).id,
-            "project_id": cls.project.id,
-            "retainage_rate": 10.0,
-            "retainage_rate_materials": 0.0,
-            "order_line": [
-                Command.create({
-                    "name": name, "product_id": cls.product.id, kind["quantity"]: 1.0, "price_unit": price,
-                    "tax_ids": [Command.set(taxes.ids if taxes else [])],
-                })
-                for name, price, taxes in lines
-            ],
-            **values,
-        })
+        line_values = [
+            {"name": name, "price_unit": price, "tax_ids": [Command.set(taxes.ids if taxes else [])]}
+            for name, price, taxes in lines
+        ]
+        contract = getattr(cls, kind["create"])(cls.project, line_values, retainage_materials=0.0, **values)
         if confirm:
             getattr(contract, kind["confirm"])()
         return contract
 
-    def _contract_lines(self, contract):
+    def _lines_by_name(self, contract):
         return dict(zip(contract.order_line.mapped("name"), contract.order_line, strict=True))
 
     def _create_application(self, contract, period, amounts, approve=True):
         """The pay application of ``contract`` in ``period`` billing
         ``amounts`` (line name -> (E, F)), submitted and approved by default."""
-        kind = CONTRACT_KINDS[contract._name]
         period.action_open()
-        application = self.env[kind["application"]].create({kind["field"]: contract.id, "period_id": period.id})
-        contract_lines = self._contract_lines(contract)
-        for name, (work, stored) in amounts.items():
-            line = application.line_ids.filtered(lambda line, source=contract_lines[name]: line._contract_line() == source)
-            line.write({"work_this_period": work, "materials_stored": stored})
+        contract_lines = self._lines_by_name(contract)
+        application = self._create_invoice(
+            contract, period, {contract_lines[name]: value for name, value in amounts.items()}
+        )
         if approve:
             application.action_submit()
             application.action_approve()
         return application
 
-    def _bill(self, application, user=None):
+    def _create_bill(self, application, user=None):
         """Create the bill of ``application`` as ``user`` (default: the accountant) and return it."""
         application.with_user(user or self.accountant).action_create_move()
         return application.move_id
 
     def _retainage_account(self, contract):
-        return self.company[CONTRACT_KINDS[contract._name]["account"]]
+        return self.company[ACCOUNTING_KINDS[contract._name]["account"]]
 
     def assertAmount(self, actual, expected, message=None):
         self.assertEqual(self.currency.compare_amounts(actual, expected), 0, message or f"{actual} != {expected}")
@@ -169,14 +144,14 @@ class TestWorkedExample(AccountingCase):
         """Bill the three periods of the worked example on ``contract``,
         checking each bill line by line and the order lines after each bill;
         then release labor's retainage and 1,000 of materials'."""
-        contract_lines = self._contract_lines(contract)
-        billed_amount_field = CONTRACT_KINDS[contract._name]["billed_amount"]
+        contract_lines = self._lines_by_name(contract)
+        billed_amount_field = ACCOUNTING_KINDS[contract._name]["billed_amount"]
         retainage_account = self._retainage_account(contract)
         for period, amounts, expected, expected_order in zip(
             self.periods[:3], WORKED_EXAMPLE, EXPECTED_BILLS, EXPECTED_ORDER, strict=True
         ):
             application = self._create_application(contract, period, amounts)
-            move = self._bill(application)
+            move = self._create_bill(application)
             self.assertAmount(application.current_payment_due, expected["due"])
             self.assertEqual(move.state, "draft")
             self.assertEqual(move.partner_id, contract.partner_id)
@@ -236,25 +211,25 @@ class TestBillingGuards(AccountingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.commitment = cls._create_contract("purchase.order")
+        cls.example_commitment = cls._create_contract("purchase.order")
         cls.first_amounts = WORKED_EXAMPLE[0]
 
     def test_an_application_is_billed_once(self):
-        application = self._create_application(self.commitment, self.periods[0], self.first_amounts)
-        bill = self._bill(application)
+        application = self._create_application(self.example_commitment, self.periods[0], self.first_amounts)
+        bill = self._create_bill(application)
         self.assertEqual(bill.progress_billing_sub_invoice_id, application)
         self.assertEqual(bill.ref, application.name, "the bill carries the subcontractor's invoice number or ours")
         with self.assertRaisesRegex(UserError, "already billed on Draft Bill"):
-            self._bill(application)
+            self._create_bill(application)
         bill.with_user(self.accountant).button_cancel()
         self.assertFalse(application.move_id, "a cancelled bill no longer counts")
-        new_bill = self._bill(application)
+        new_bill = self._create_bill(application)
         self.assertEqual(application.move_ids, bill | new_bill)
-        self.assertEqual(self.commitment.order_line.mapped("qty_invoiced"), [0.17, 0.33], "the cancelled bill is not counted")
+        self.assertEqual(self.example_commitment.order_line.mapped("qty_invoiced"), [0.17, 0.33], "the cancelled bill is not counted")
 
     def test_voiding_asks_and_names_the_bill_to_cancel(self):
-        application = self._create_application(self.commitment, self.periods[0], self.first_amounts)
-        bill = self._bill(application)
+        application = self._create_application(self.example_commitment, self.periods[0], self.first_amounts)
+        bill = self._create_bill(application)
         action = application.action_void()
         wizard = self.env[action["res_model"]].browse(action["res_id"])
         self.assertEqual(application.state, "approved", "nothing happens before the user confirms")
@@ -264,8 +239,8 @@ class TestBillingGuards(AccountingCase):
         self.assertEqual((bill.state, application.state), ("cancel", "void"))
 
     def test_posted_bill_blocks_voiding(self):
-        application = self._create_application(self.commitment, self.periods[0], self.first_amounts)
-        bill = self._bill(application)
+        application = self._create_application(self.example_commitment, self.periods[0], self.first_amounts)
+        bill = self._create_bill(application)
         bill.with_user(self.accountant).action_post()
         action = application.action_void()
         wizard = self.env[action["res_model"]].browse(action["res_id"])
@@ -275,16 +250,16 @@ class TestBillingGuards(AccountingCase):
             application._change_state("void", ("approved",))
 
     def test_only_billing_users_create_bills(self):
-        application = self._create_application(self.commitment, self.periods[0], self.first_amounts)
-        for user in (self.manager, new_test_user(self.env, "pb_plain_user", groups="progress_billing.group_progress_billing_user")):
+        application = self._create_application(self.example_commitment, self.periods[0], self.first_amounts)
+        for user in (self.manager, self.user):
             with self.assertRaisesRegex(AccessError, "has no accounting rights"):
-                self._bill(application, user)
+                self._create_bill(application, user)
         self.assertFalse(application.move_ids)
-        self.assertTrue(self._bill(application, self.accountant))
+        self.assertTrue(self._create_bill(application, self.accountant))
 
     def test_bill_on_approval_setting(self):
         self.company.progress_billing_bill_on_approval = True
-        application = self._create_application(self.commitment, self.periods[0], self.first_amounts, approve=False)
+        application = self._create_application(self.example_commitment, self.periods[0], self.first_amounts, approve=False)
         application.action_submit()
         application.with_user(self.manager).action_approve()
         self.assertFalse(application.move_id, "an approver without accounting rights creates no bill")
@@ -296,38 +271,38 @@ class TestBillingGuards(AccountingCase):
         self.assertAmount(application.move_id.amount_untaxed, 21_500.0)
 
     def test_applications_are_billed_in_order_of_confirmed_contracts(self):
-        first = self._create_application(self.commitment, self.periods[0], self.first_amounts)
-        second = self._create_application(self.commitment, self.periods[1], WORKED_EXAMPLE[1])
+        first = self._create_application(self.example_commitment, self.periods[0], self.first_amounts)
+        second = self._create_application(self.example_commitment, self.periods[1], WORKED_EXAMPLE[1])
         with self.assertRaisesRegex(UserError, f"comes after {first.name}, which is not billed yet"):
-            self._bill(second)
-        self._bill(first)
-        self.assertAmount(self._bill(second).amount_untaxed, 18_400.49)
+            self._create_bill(second)
+        self._create_bill(first)
+        self.assertAmount(self._create_bill(second).amount_untaxed, 18_400.49)
         unconfirmed = self._create_contract("purchase.order", confirm=False)
         application = self._create_application(unconfirmed, self.periods[1], self.first_amounts)
         with self.assertRaisesRegex(UserError, "is not confirmed"):
-            self._bill(application)
+            self._create_bill(application)
 
     def test_unapproved_or_empty_applications_are_not_billed(self):
-        draft = self._create_application(self.commitment, self.periods[0], self.first_amounts, approve=False)
+        draft = self._create_application(self.example_commitment, self.periods[0], self.first_amounts, approve=False)
         with self.assertRaisesRegex(UserError, "only approved applications are billed"):
-            self._bill(draft)
+            self._create_bill(draft)
         draft.action_submit()
         draft.action_approve()
-        self._bill(draft)
+        self._create_bill(draft)
         empty = self._create_application(self._create_contract("purchase.order"), self.periods[1], {})
         with self.assertRaisesRegex(UserError, "has nothing to bill"):
-            self._bill(empty)
+            self._create_bill(empty)
 
     def test_a_bill_no_longer_equal_to_the_payment_due_is_not_posted(self):
-        application = self._create_application(self.commitment, self.periods[0], self.first_amounts)
-        bill = self._bill(application).with_user(self.accountant)
+        application = self._create_application(self.example_commitment, self.periods[0], self.first_amounts)
+        bill = self._create_bill(application).with_user(self.accountant)
         bill.invoice_line_ids[0].price_unit += 1.0
         with self.assertRaisesRegex(UserError, "must stay those of the pay application"):
             bill.action_post()
 
     def test_contracts_are_not_billed_as_a_whole(self):
         with self.assertRaisesRegex(UserError, "billed from their approved pay applications"):
-            self.commitment.action_create_invoice()
+            self.example_commitment.action_create_invoice()
         prime_contract = self._create_contract("sale.order")
         with self.assertRaisesRegex(UserError, "billed from their approved pay applications"):
             prime_contract._create_invoices()
@@ -346,21 +321,21 @@ class TestBillingGuards(AccountingCase):
 
     def test_negative_payment_due_becomes_a_credit_note(self):
         """Stored materials removed without being installed: the payment due is negative."""
-        self._bill(self._create_application(self.commitment, self.periods[0], self.first_amounts))
-        application = self._create_application(self.commitment, self.periods[1], {"materials": (0.0, 0.0)})
+        self._create_bill(self._create_application(self.example_commitment, self.periods[0], self.first_amounts))
+        application = self._create_application(self.example_commitment, self.periods[1], {"materials": (0.0, 0.0)})
         self.assertAmount(application.current_payment_due, -8_000.0)
-        credit_note = self._bill(application)
+        credit_note = self._create_bill(application)
         self.assertEqual(credit_note.move_type, "in_refund")
         self.assertAmount(credit_note.amount_untaxed, 8_000.0)
         credit_note.with_user(self.accountant).action_post()
-        materials = self._contract_lines(self.commitment)["materials"]
+        materials = self._lines_by_name(self.example_commitment)["materials"]
         self.assertEqual(materials.qty_invoiced, 0.13)
         self.assertAmount(materials.amount_billed, 5_000.0)
 
     def test_retainage_release_is_checked(self):
-        self._bill(self._create_application(self.commitment, self.periods[0], self.first_amounts))
+        self._create_bill(self._create_application(self.example_commitment, self.periods[0], self.first_amounts))
         self.periods[1].action_open()
-        action = self.commitment.with_user(self.accountant).action_release_retainage()
+        action = self.example_commitment.with_user(self.accountant).action_release_retainage()
         wizard = self.env[action["res_model"]].browse(action["res_id"]).with_user(self.accountant)
         with self.assertRaisesRegex(ValidationError, "can release between 0 and the"):
             wizard.line_ids[0].amount = 1_000.01
@@ -370,15 +345,15 @@ class TestBillingGuards(AccountingCase):
 
     def test_retainage_released_on_the_application_being_edited(self):
         """A release in a period whose application is still a draft is billed with it."""
-        self._bill(self._create_application(self.commitment, self.periods[0], self.first_amounts))
-        draft = self._create_application(self.commitment, self.periods[1], WORKED_EXAMPLE[1], approve=False)
-        action = self.commitment.with_user(self.accountant).action_release_retainage()
+        self._create_bill(self._create_application(self.example_commitment, self.periods[0], self.first_amounts))
+        draft = self._create_application(self.example_commitment, self.periods[1], WORKED_EXAMPLE[1], approve=False)
+        action = self.example_commitment.with_user(self.accountant).action_release_retainage()
         wizard = self.env[action["res_model"]].browse(action["res_id"])
         self.assertEqual(wizard.with_user(self.accountant).action_release()["res_id"], draft.id)
         self.assertEqual(draft.line_ids.mapped("retainage_released"), [1_000.0, 500.0])
         draft.action_submit()
         draft.action_approve()
-        bill = self._bill(draft)
+        bill = self._create_bill(draft)
         released = bill.invoice_line_ids.filtered(lambda line: line.name.startswith("Retainage released"))
         self.assertAmount(released.price_subtotal, 1_500.0)
         self.assertAmount(bill.amount_untaxed, 18_400.49 + 1_500.0)
@@ -395,14 +370,14 @@ class TestBillingGuards(AccountingCase):
         application.line_ids.quantity_this_period = 12.0
         application.action_submit()
         application.action_approve()
-        bill_line = self._bill(application).invoice_line_ids.filtered("purchase_line_id")
+        bill_line = self._create_bill(application).invoice_line_ids.filtered("purchase_line_id")
         self.assertEqual((bill_line.quantity, bill_line.price_unit, bill_line.price_subtotal), (12.0, 1_250.0, 15_000.0))
         self.assertEqual(commitment.order_line.qty_invoiced, 12.0)
 
     def test_owner_invoice_is_paid_with_its_customer_invoice(self):
         prime_contract = self._create_contract("sale.order")
         application = self._create_application(prime_contract, self.periods[0], self.first_amounts)
-        invoice = self._bill(application).with_user(self.accountant)
+        invoice = self._create_bill(application).with_user(self.accountant)
         invoice.action_post()
         self.env["account.payment.register"].with_user(self.accountant).with_context(
             active_model="account.move", active_ids=invoice.ids
