@@ -374,6 +374,32 @@ class TestBillingGuards(AccountingCase):
         self.assertEqual((bill_line.quantity, bill_line.price_unit, bill_line.price_subtotal), (12.0, 1_250.0, 15_000.0))
         self.assertEqual(commitment.order_line.qty_invoiced, 12.0)
 
+    def test_change_order_line_billed_on_its_own(self):
+        """It has no order line: billed as one unit with the taxes all contract lines share."""
+        taxes = self.taxes["purchase"]
+        commitment = self._create_contract("purchase.order", lines=[("labor", 60_000.0, taxes), ("materials", 40_000.0, taxes)])
+        self._create_change_order(commitment, [{"name": "Extra footing", "amount": 5_000.0}])
+        self.periods[0].action_open()
+        application = self._create_invoice(commitment, self.periods[0])
+        change_line = application.line_ids.filtered("change_order_line_id")
+        change_line.work_this_period = 2_000.0
+        application.action_submit()
+        application.action_approve()
+        bill = self._create_bill(application)
+        bill_line = bill.invoice_line_ids.filtered(lambda line: "Extra footing" in line.name)
+        self.assertEqual((bill_line.quantity, bill_line.price_subtotal, bill_line.tax_ids), (1.0, 2_000.0, taxes))
+        self.assertFalse(bill_line.purchase_line_id)
+        self.assertAmount(bill.amount_untaxed, 1_800.0)
+        self.assertAmount(bill.amount_tax, 200.0)
+
+        self._create_change_order(self.example_commitment, [{"name": "Extra footing", "amount": 5_000.0}])
+        application = self._create_application(self.example_commitment, self.periods[1], {}, approve=False)
+        application.line_ids.filtered("change_order_line_id").work_this_period = 2_000.0
+        application.action_submit()
+        application.action_approve()
+        with self.assertRaisesRegex(UserError, "have different taxes: make the change order revise one of the contract's lines"):
+            self._create_bill(application)
+
     def test_owner_invoice_is_paid_with_its_customer_invoice(self):
         prime_contract = self._create_contract("sale.order")
         application = self._create_application(prime_contract, self.periods[0], self.first_amounts)
