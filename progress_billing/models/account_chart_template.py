@@ -37,7 +37,8 @@ class AccountChartTemplate(models.AbstractModel):
         """Give ``company``, already on the generic chart when the addon is
         installed, the retainage accounts whose code is still free."""
         self = self.with_company(company)  # noqa: PLW0642 the chart data is read for this company
-        accounts = self._get_progress_billing_generic_coa_account_account()
+        # a branch uses the accounts of its root company, which loading the company settings falls back to
+        accounts = {} if company.parent_id else self._get_progress_billing_generic_coa_account_account()
         settings = self._get_progress_billing_generic_coa_res_company()[company.id]
         Account = self.env["account.account"].with_company(company)
         for xmlid, values in list(accounts.items()):
