@@ -343,6 +343,21 @@ class TestBillingGuards(AccountingCase):
         with self.assertRaisesRegex(UserError, "Enter the retainage to release"):
             wizard.action_release()
 
+    def test_release_keeps_the_stored_materials(self):
+        """A release installs nothing: the materials stored stay billed, only the retainage is paid."""
+        self._create_bill(self._create_application(self.example_commitment, self.periods[0], self.first_amounts))
+        self.periods[1].action_open()
+        action = self.example_commitment.with_user(self.accountant).action_release_retainage()
+        wizard = self.env[action["res_model"]].browse(action["res_id"]).with_user(self.accountant)
+        bill = self.env["account.move"].browse(wizard.action_release()["res_id"])
+        release = bill.progress_billing_sub_invoice_id
+        self.assertEqual(release.line_ids.mapped("materials_stored"), [0.0, 8_000.0])
+        self.assertFalse(bill.invoice_line_ids.purchase_line_id)
+        self.assertAmount(bill.amount_untaxed, 1_500.0)
+        self.assertEqual(
+            (self.example_commitment.retainage_held, self.example_commitment.retainage_remaining), (1_500.0, 0.0)
+        )
+
     def test_retainage_released_on_the_application_being_edited(self):
         """A release in a period whose application is still a draft is billed with it."""
         self._create_bill(self._create_application(self.example_commitment, self.periods[0], self.first_amounts))

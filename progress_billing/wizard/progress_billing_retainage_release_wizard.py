@@ -37,7 +37,7 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
         """The wizard of ``contract``, releasing by default all the retainage
         each line holds as of the latest approved pay application."""
         held_lines = contract._latest_approved_application().line_ids.filtered(
-            lambda line: not line.currency_id.is_zero(line.retainage)
+            lambda line: line.currency_id.compare_amounts(line.retainage, 0) > 0
         )
         if not held_lines:
             raise UserError(_("%(contract)s holds no retainage to release.", contract=contract.display_name))
@@ -80,9 +80,9 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
             "period_id": self.period_id.id,
             "payment_application_type": "retainage_release",
         })
-        for line in application.line_ids:
-            # nothing is installed or removed by a release: the stored materials stay as they were
-            line.materials_stored = line._previous_line().materials_stored
+        # nothing is installed or removed by a release: the stored materials stay as they were
+        for line, previous in application.line_ids._previous_lines().items():
+            line.materials_stored = previous.materials_stored
         self._record_releases(application, releases)
         application.action_submit()
         application.action_approve()
