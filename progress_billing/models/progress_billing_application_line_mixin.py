@@ -17,6 +17,8 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     _source_fields = ()
     # fields of the review workflow, written while the application itself is locked
     _workflow_fields = frozenset()
+    # fields the user enters to bill an amount
+    _billed_fields = ("work_this_period", "materials_stored")
 
     # each line model narrows this to its own application model
     invoice_id = fields.Many2one("progress.billing.application.mixin", required=True, index=True, ondelete="cascade")
@@ -126,7 +128,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             scheduled=format_amount(self.env, self.scheduled_value, self.currency_id),
         )
 
-    @api.constrains("work_this_period", "materials_stored")
+    @api.constrains(lambda self: self._billed_fields)
     def _check_not_over_billed(self):
         """Billed to date above the scheduled value: warn, and block unless the
         user is a Progress Billing manager (foundation issue)."""

@@ -18,6 +18,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     _contract_field = None
     _editable_states = ("draft", "revise_resubmit")
     _manager_editable_states = ("under_review",)
+    # header fields locked with the lines once the application is no longer editable
+    _locked_fields = ("period_id", "payment_application_type", "date", "note")
     # statuses nothing leads out of
     _final_states = ("void",)
 
@@ -193,10 +195,12 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         return invoices
 
     def write(self, vals):
-        if set(vals) & {"period_id", self._contract_field, "payment_application_type", "date"}:
+        if set(vals) & {self._contract_field, *self._locked_fields}:
             self._check_editable()
         if set(vals) & {"period_id", self._contract_field, "state"}:
             self._check_period_not_billed(vals)
+        if vals.get("period_id"):
+            self.env["progress.billing.period"].browse(vals["period_id"])._check_accepts_new_invoice()
         result = super().write(vals)
         if set(vals) & {"state", "period_id", "date"}:
             # D and line 7 of the other applications depend on this one
@@ -205,10 +209,13 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         return result
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
+    def _unlink_only_latest_draft(self):
+        """Only a draft is deleted, and only the latest application of its
+        contract: the later ones count its work in D and line 7."""
         for invoice in self:
             if invoice.state != "draft":
                 raise UserError(_("%(invoice)s is not a draft: void it instead of deleting it.", invoice=invoice.display_name))
+        self._check_editable()
 
     def _sync_lines(self):
         """Give the application a line for each line of the schedule of values
@@ -268,6 +275,14 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                       invoice=invoice.display_name, current=state_label[invoice.state], target=state_label[target])
                 )
         self.state = target
+
+    def action_submit(self):
+        """Draft or Revise and Resubmit -> Under Review; an application bills
+        one billing period (spec)."""
+        for invoice in self:
+            if not invoice.period_id:
+                raise UserError(_("%(invoice)s has no billing period: choose one before submitting it.", invoice=invoice.display_name))
+        self._change_state("under_review", ("draft", "revise_resubmit"))
 
     def action_void(self):
         """Managers void any application not in a final status."""

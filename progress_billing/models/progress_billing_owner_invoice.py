@@ -41,9 +41,6 @@ class ProgressBillingOwnerInvoice(models.Model):
         "A prime contract has at most one owner invoice per billing period (void the other one first).",
     )
 
-    def action_submit(self):
-        self._change_state("under_review", ("draft", "revise_resubmit"))
-
     def action_request_revision(self):
         self._change_state("revise_resubmit", ("under_review",), manager_only=True)
 

@@ -25,7 +25,7 @@ another one); the class environment is the superuser's, switch with
 """
 
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 
 from odoo import Command, fields
 from odoo.tests import TransactionCase, new_test_user
@@ -131,6 +131,12 @@ class ProgressBillingCase(TransactionCase):
     def _create_month_period(cls, project, year, month, state="open"):
         """The calendar month ``year``-``month`` as a billing period of ``project``."""
         return cls._create_period(project, *monthly_period_bounds(date(year, month, 1), 1), state=state)
+
+    @classmethod
+    def _create_next_period(cls, after=None, state="open"):
+        """The calendar month after the period ``after`` (default: ``period``), in its project."""
+        after = after or cls.period
+        return cls._create_period(after.project_id, *monthly_period_bounds(after.date_end + timedelta(days=1), 1), state=state)
 
     # contracts
 

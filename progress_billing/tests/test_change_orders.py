@@ -70,7 +70,7 @@ class TestChangeOrders(ProgressBillingCase):
         self.assertValues(invoice, {"net_change_orders": 10_000, "contract_sum_to_date": 110_000})
 
         self.period.action_close()
-        later = self._create_sub_invoice(self._create_month_period(self.project, 2030, 1))
+        later = self._create_sub_invoice(self._create_next_period())
         self.assertValues(self._line_of(later, heating), {"previous_work": 3_000, "total_completed": 3_000})
 
     def test_sync_lines_adds_change_orders_approved_later(self):

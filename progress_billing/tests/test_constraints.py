@@ -41,7 +41,7 @@ class TestInvoiceConstraints(ProgressBillingCase):
     def test_database_refuses_a_second_invoice_too(self):
         """The unique index backs the check up against concurrent requests."""
         self._create_sub_invoice()
-        other = self._create_sub_invoice(self._create_month_period(self.project, 2030, 1))
+        other = self._create_sub_invoice(self._create_next_period())
         self.env.flush_all()
         with self.assertRaises(IntegrityError):
             self.env.cr.execute(
@@ -72,6 +72,30 @@ class TestInvoiceConstraints(ProgressBillingCase):
             invoice.line_ids = [Command.create({"name": "Extra", "work_this_period": 5})]
         with self.assertRaisesRegex(UserError, "is Approved and can no longer be edited"):
             invoice.action_sync_lines()
+
+    def test_approved_header_is_locked_too(self):
+        invoice = self._create_sub_invoice(vendor_reference="INV-7")
+        invoice.action_submit()
+        invoice.action_approve()
+        for values in ({"vendor_reference": "INV-8"}, {"note": "<p>changed</p>"}, {"date": "2026-01-01"}):
+            with self.assertRaisesRegex(UserError, "is Approved and can no longer be edited"):
+                invoice.with_user(self.manager).write(values)
+        invoice.message_post(body="Paid by wire transfer")  # the chatter stays open
+
+    def test_invoice_moves_only_to_an_open_period(self):
+        invoice = self._create_owner_invoice()
+        closed = self._create_next_period(state="closed")
+        with self.assertRaisesRegex(UserError, f"Billing period {closed.name} of project Riverside Tower is not open"):
+            invoice.period_id = closed
+
+    def test_only_the_latest_draft_is_deleted(self):
+        january = self._create_sub_invoice(self._create_next_period())
+        february = self._create_sub_invoice(self._create_next_period(january.period_id))
+        with self.assertRaisesRegex(UserError, rf"{january.name} is followed by {february.name}"):
+            january.unlink()
+        february.unlink()
+        january.unlink()
+        self.assertFalse(january.exists())
 
     def test_negative_stored_materials(self):
         line = self._line_of(self._create_sub_invoice(), self.ssov_materials)
@@ -125,7 +149,7 @@ class TestOverBilling(ProgressBillingCase):
     def test_earlier_work_counts_too(self):
         self.line.work_this_period = 50_000
         self.period.action_close()
-        later = self._create_sub_invoice(self._create_month_period(self.project, 2030, 1))
+        later = self._create_sub_invoice(self._create_next_period())
         with self.assertRaisesRegex(ValidationError, r"bills \$\xa061,000\.00 to date"):
             self._line_of(later, self.ssov_labor).with_user(self.user).work_this_period = 11_000
 

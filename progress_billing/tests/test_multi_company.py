@@ -60,15 +60,19 @@ class TestMultiCompany(ProgressBillingCase):
     def test_user_of_company_b_reads_them(self):
         for record in self._records_and_lines():
             record.with_user(self.user_b).check_access("read")
-        invoices = self.env["progress.billing.sub.invoice"].with_user(self.user_b).search([])
+        self._create_sub_invoice()
+        invoices = self.env["progress.billing.sub.invoice"].with_user(self.user_b).search([
+            ("purchase_order_id", "in", (self.commitment | self.commitment_b).ids),
+        ])
         self.assertEqual(invoices, self.records_b["progress.billing.sub.invoice"])
 
     def test_user_of_both_companies_sees_the_allowed_ones(self):
         self.user.company_ids = [Command.link(self.company_b.id)]
         Period = self.env["progress.billing.period"].with_user(self.user)
-        self.assertEqual(Period.with_context(allowed_company_ids=[self.company.id]).search([]), self.period)
+        domain = [("project_id", "in", (self.project | self.project_b).ids)]
+        self.assertEqual(Period.with_context(allowed_company_ids=[self.company.id]).search(domain), self.period)
         self.assertEqual(
-            Period.with_context(allowed_company_ids=[self.company.id, self.company_b.id]).search([]),
+            Period.with_context(allowed_company_ids=[self.company.id, self.company_b.id]).search(domain),
             self.period | self.period_b,
         )
 

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -148,6 +146,14 @@ class TestSubInvoiceUnitBased(ProgressBillingCase):
             "retainage": 46.25,
         })
 
+    def test_quantity_above_the_contract_is_over_billing(self):
+        with self.assertRaisesRegex(ValidationError, "“Rebar” of .* bills \\$\xa02,512\\.50 to date, above its scheduled value of \\$\xa02,500\\.00"):
+            self.line.with_user(self.user).quantity_this_period = 201
+        result = self.line.onchange({"quantity_this_period": 201}, ["quantity_this_period"], {"work_this_period": {}})
+        self.assertEqual(result["warning"]["title"], "Billed above the scheduled value")
+        self.line.with_user(self.manager).quantity_this_period = 201
+        self.assertEqual(self.line.balance_to_finish, -12.5)
+
     def test_no_stored_materials(self):
         with self.assertRaisesRegex(ValidationError, "“Rebar” of .* is unit/quantity-based: it has no materials presently stored"):
             self.line.materials_stored = 100
@@ -207,6 +213,9 @@ class TestSubInvoiceWorkflow(ProgressBillingCase):
             self.project, [{"name": "Scaffolding", "price_unit": 5_000}]).id})
         with self.assertRaisesRegex(UserError, "has no billing period: choose one before submitting it"):
             invoice.action_submit()
+        owner_invoice = self.env["progress.billing.owner.invoice"].create({"sale_order_id": self.prime_contract.id})
+        with self.assertRaisesRegex(UserError, rf"{owner_invoice.name} has no billing period"):
+            owner_invoice.action_submit()
 
     def test_only_draft_and_revise_resubmit_are_editable_by_users(self):
         self.assertTrue(self.invoice.with_user(self.user).is_editable)
@@ -243,7 +252,7 @@ class TestSubInvoiceWorkflow(ProgressBillingCase):
         notification = self.invoice.message_ids.filtered(lambda message: self.subcontractor in message.partner_ids)
         self.assertEqual(len(notification), 1)
         self.assertIn("needs to be revised and resubmitted", notification.body)
-        self.assertIn("Concrete materials: Delivery note missing", notification.body)
+        self.assertIn("<li>Concrete materials: Delivery note missing</li>", notification.body)
 
         self.materials_line.with_user(self.user).materials_stored = 0
         self.invoice.with_user(self.user).action_submit()
@@ -282,9 +291,7 @@ class TestSubInvoiceWorkflow(ProgressBillingCase):
         """The review of an invoice goes on after the next period's invoice
         exists, though its amounts are locked (only the latest is editable)."""
         self.invoice.action_submit()
-        next_month = self._create_period(self.project, self.period.date_end + timedelta(days=1),
-                                         self.period.date_end + timedelta(days=28))
-        later = self._create_sub_invoice(next_month)
+        later = self._create_sub_invoice(self._create_next_period())
         with self.assertRaisesRegex(UserError, f"is followed by {later.name}: only the latest application"):
             self.labor_line.with_user(self.manager).work_this_period = 1
         self.labor_line.with_user(self.manager).action_approve_line()
