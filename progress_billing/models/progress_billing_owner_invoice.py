@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 # between the Draft and Void of every application
 OWNER_INVOICE_STATES = [
@@ -40,6 +40,10 @@ class ProgressBillingOwnerInvoice(models.Model):
         "(sale_order_id, period_id) WHERE state != 'void'",
         "A prime contract has at most one owner invoice per billing period (void the other one first).",
     )
+
+    @api.onchange("sale_order_id")
+    def _onchange_sale_order_id(self):
+        self._fill_from_contract()
 
     def action_request_revision(self):
         self._change_state("revise_resubmit", ("under_review",), manager_only=True)

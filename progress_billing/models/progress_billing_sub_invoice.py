@@ -60,6 +60,10 @@ class ProgressBillingSubInvoice(models.Model):
         """The vendor bill carries the subcontractor's own invoice number."""
         return {**super()._prepare_move_values(), "ref": self.vendor_reference or self.name}
 
+    @api.onchange("purchase_order_id")
+    def _onchange_purchase_order_id(self):
+        self._fill_from_contract()
+
     def action_submit(self):
         """A resubmitted invoice has its rejected lines reviewed again."""
         self.line_ids.filtered(lambda line: line.review_state == "rejected").write(
