@@ -426,6 +426,19 @@ class TestBillingGuards(AccountingCase):
         self.assertIn(application.move_payment_state, ("paid", "in_payment"))
         self.assertEqual(application.state, "paid")
 
+    def test_bill_buttons_follow_accounting_rights(self):
+        """Create Bill / Create Invoice show to billing users only; Release Retainage to administrators."""
+        for model, button in (
+            ("progress.billing.sub.invoice", "action_create_move"),
+            ("progress.billing.owner.invoice", "action_create_move"),
+            ("purchase.order", "action_release_retainage"),
+            ("sale.order", "action_release_retainage"),
+        ):
+            for user, shown in ((self.accountant, True), (self.manager, "action_release" in button), (self.user, False)):
+                with self.subTest(model=model, user=user.login):
+                    arch = self.env[model].with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
+                    self.assertEqual(f'name="{button}"' in arch, shown)
+
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestRetainageAccounts(TransactionCase):
