@@ -26,7 +26,8 @@ class AccountMove(models.Model):
         """A bill is posted only while its untaxed total is still the current
         payment due of its pay application (issue)."""
         for move in self:
-            application = move._progress_billing_application()
+            # accountants outside Progress Billing post bills too
+            application = move.sudo()._progress_billing_application()
             if application:
                 application._check_move_amount(move)
         return super()._post(soft)
@@ -34,8 +35,9 @@ class AccountMove(models.Model):
     def _invoice_paid_hook(self):
         """An owner invoice is Paid once accounting closes its customer invoice (spec)."""
         result = super()._invoice_paid_hook()
-        approved = self.progress_billing_owner_invoice_id.filtered(lambda invoice: invoice.state in ("approved", "approved_as_noted"))
-        approved.sudo()._change_state("paid", ("approved", "approved_as_noted"))
+        owner_invoices = self.sudo().progress_billing_owner_invoice_id
+        approved = owner_invoices.filtered(lambda invoice: invoice.state in ("approved", "approved_as_noted"))
+        approved._change_state("paid", ("approved", "approved_as_noted"))
         return result
 
     def action_view_progress_billing_application(self):

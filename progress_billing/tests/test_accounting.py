@@ -416,11 +416,13 @@ class TestBillingGuards(AccountingCase):
             self._create_bill(application)
 
     def test_owner_invoice_is_paid_with_its_customer_invoice(self):
+        """Paid by an accountant who has no Progress Billing rights."""
+        billing_user = self._create_user("pb_billing_only", ACCOUNTING_GROUP)
         prime_contract = self._create_contract("sale.order")
         application = self._create_application(prime_contract, self.periods[0], self.first_amounts)
-        invoice = self._create_bill(application).with_user(self.accountant)
+        invoice = self._create_bill(application).with_user(billing_user)
         invoice.action_post()
-        self.env["account.payment.register"].with_user(self.accountant).with_context(
+        self.env["account.payment.register"].with_user(billing_user).with_context(
             active_model="account.move", active_ids=invoice.ids
         ).create({})._create_payments()
         self.assertIn(application.move_payment_state, ("paid", "in_payment"))
