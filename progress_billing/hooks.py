@@ -1,6 +1,13 @@
 from .tools.dictionaries import DEFAULT_LANG, DICTIONARY_LANGS
 
 
+def post_init_hook(env):
+    """Companies already on the generic chart of accounts get its retainage accounts."""
+    ChartTemplate = env["account.chart.template"]
+    for company in env["res.company"].search([("chart_template", "=", "generic_coa")], order="parent_path"):
+        ChartTemplate._load_progress_billing_accounts(company)
+
+
 def uninstall_hook(env):
     """The point-of-view dictionaries go with the addon: their users and
     contacts return to English (US) so that their languages can be removed

@@ -9,4 +9,5 @@ from . import test_frozen_application
 from . import test_direct_cost
 from . import test_views
 from . import test_ui
+from . import test_accounting
 from . import test_dictionaries

@@ -1,1 +1,4 @@
 from . import progress_billing_line_reject_wizard
+from . import progress_billing_move_cancel_wizard
+from . import progress_billing_retainage_release_wizard
+from . import progress_billing_retainage_release_wizard_line
