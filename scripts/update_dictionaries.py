@@ -24,18 +24,9 @@ dictionaries = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(dictionaries)
 
 # {dictionary key: {msgid: msgstr}} where the word swap alone reads wrong
-CONTRACT_CURRENCY = (
-    "%(contract)s is in %(currency)s: progress billing contracts must be in the company currency "
-    "(%(company_currency)s)."
-)
 OVERRIDES = {
-    "head_contractor": {
-        CONTRACT_CURRENCY: "%(contract)s is in %(currency)s: progress claiming contracts must be in the company "
-        "currency (%(company_currency)s).",
-    },
+    "head_contractor": {},
     "owner": {
-        CONTRACT_CURRENCY: "%(contract)s is in %(currency)s: progress claiming contracts must be in the company "
-        "currency (%(company_currency)s).",
         "What the contractor bills the owner for one billing period, line by line of the prime contract's schedule "
         "of values.": "What the contractor bills the owner for one billing period, line by line of the funding "
         "schedule of values.",

@@ -70,9 +70,8 @@ TERMS = (
     Term("Owner Invoices", "Owner Invoices", "Funding Invoices", "Client Invoices"),
     Term("Owner-developer", "Owner-developer", "Funding", "Owner-developer"),
     Term("Owner/Client", "Owner/Client", "Owner/Client", "HC/Client"),
-    # the tool's name; as a common noun a progress billing is a progress claim
-    Term("Progress Billing", "Progress Claiming", "Progress Claiming", "Progress Billing",
-         lower={"head_contractor": "progress claim", "owner": "progress claim"}),
+    # the tool and the process; the documents it makes are progress claims
+    Term("Progress Billing", "Progress Claiming", "Progress Claiming", "Progress Billing"),
     Term("Progress Billings", "Progress Claiming", "Progress Claiming", "Progress Billings",
          lower={"head_contractor": "progress claims", "owner": "progress claims"}),
     Term("Revenue", "Revenue", "Funding", "Revenue"),
