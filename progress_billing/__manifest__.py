@@ -16,6 +16,8 @@
         "data/ir_cron_data.xml",
         "data/progress_billing_cost_type_data.xml",
         "data/progress_billing_division_data.xml",
+        "views/progress_billing_owner_invoice_source_views.xml",
+        "wizard/progress_billing_owner_invoice_autocomplete_views.xml",
     ],
     "demo": [],
     "application": True,

@@ -1,1 +1,3 @@
 from . import test_billing_period
+from . import test_autocomplete_allocation
+from . import test_autocomplete_sources

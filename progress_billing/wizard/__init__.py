@@ -1,0 +1,3 @@
+from . import progress_billing_owner_invoice_autocomplete
+from . import progress_billing_owner_invoice_autocomplete_line
+from . import progress_billing_owner_invoice_autocomplete_unmatched
