@@ -221,6 +221,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     def _change_state(self, target, allowed_from, manager_only=False):
         """Move to ``target`` from one of ``allowed_from`` (spec statuses),
         raising a clear error naming the invoice otherwise."""
+        self._check_state_change(target, allowed_from, manager_only)
+        self.state = target
+
+    def _check_state_change(self, target, allowed_from, manager_only=False):
         state_label = dict(self._fields["state"]._description_selection(self.env))
         if manager_only and not self.env.user.has_group(MANAGER_GROUP):
             raise UserError(
@@ -233,7 +237,6 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                     _("%(invoice)s cannot go from %(current)s to %(target)s.",
                       invoice=invoice.display_name, current=state_label[invoice.state], target=state_label[target])
                 )
-        self.state = target
 
     def action_void(self):
         states = [state for state, _label in self._fields["state"].selection if state != "void"]

@@ -68,8 +68,10 @@ class ProgressBillingSubInvoice(models.Model):
                     _("%(invoice)s has rejected lines (%(lines)s): send it back for revision instead.",
                       invoice=invoice.display_name, lines=", ".join(rejected.mapped("name")))
                 )
-        self._change_state(target, ("under_review",), manager_only=True)
+        self._check_state_change(target, ("under_review",), manager_only=True)
+        # while the invoice is still under review, its lines may be written
         self.line_ids.filtered(lambda line: line.review_state == "to_review").review_state = "approved"
+        self.state = target
 
     def action_approve(self):
         self._finish_review("approved")
