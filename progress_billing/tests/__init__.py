@@ -1,3 +1,5 @@
 from . import test_billing_period
 from . import test_autocomplete_allocation
 from . import test_autocomplete_sources
+from . import test_autocomplete_matching
+from . import test_autocomplete_wizard

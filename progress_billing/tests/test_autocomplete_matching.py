@@ -1,0 +1,62 @@
+from odoo import Command
+from odoo.tests import tagged
+
+from .common_autocomplete import AutocompleteCase
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestAutocompleteMatching(AutocompleteCase):
+    """Which owner invoice line a source lands on (seed 004, spec: never double)."""
+
+    def _preview(self, owner_invoice):
+        action = owner_invoice.action_autocomplete()
+        return self.env[action["res_model"]].browse(action["res_id"])
+
+    def test_same_cost_code_and_cost_type(self):
+        self._create_direct_cost([(self.code_concrete, self.materials, 250)])
+        owner_invoice = self._create_owner_invoice()
+        owner_invoice._autocomplete()
+        self.assertLineAmounts(owner_invoice, {self.sov_concrete_materials: (250, 0)})
+
+    def test_division_fallback(self):
+        """03-310 and 03-300 Equipment have no line of their own: they go to division 03."""
+        self._create_sub_invoice(self.unit_commitment, [4])
+        self._create_direct_cost([(self.code_concrete, self.equipment, 75)])
+        owner_invoice = self._create_owner_invoice()
+        owner_invoice._autocomplete()
+        self.assertLineAmounts(owner_invoice, {self.sov_concrete: (275, 0)})
+
+    def test_unmatched_source_is_listed_not_lost(self):
+        finishes = self.env["progress.billing.division"].create({"code": "A09", "name": "Finishes"})
+        paint = self.env["progress.billing.cost.code"].create({"code": "A09-900", "name": "Painting", "division_id": finishes.id})
+        direct_cost = self._create_direct_cost([(paint, self.labor, 320), (self.code_concrete, self.labor, 80)])
+        owner_invoice = self._create_owner_invoice()
+        wizard = self._preview(owner_invoice)
+        self.assertRecordValues(wizard.unmatched_ids, [{
+            "name": f"{direct_cost.display_name} · A09-900 Labor",
+            "cost_code_id": paint.id,
+            "cost_type_id": self.labor.id,
+            "work_this_period": 320,
+            "materials_stored": 0,
+        }])
+        self.assertIn("No line of this invoice bills this cost code", wizard.unmatched_ids.reason)
+        wizard.action_apply()
+        self.assertLineAmounts(owner_invoice, {self.sov_concrete_labor: (80, 0)})
+
+    def test_duplicate_sov_lines_never_double(self):
+        """Procore puts the amount on both lines; we put it on the first and warn."""
+        self.prime_contract.order_line = [Command.create({
+            "name": "Concrete labor, phase 2", "product_id": self.product.id, "product_uom_qty": 1,
+            "price_unit": 30_000, "cost_code_id": self.code_concrete.id, "cost_type_id": self.labor.id,
+        })]
+        duplicate = self.prime_contract.order_line[-1]
+        self._create_sub_invoice(self.commitment, [(1000, 100)])
+        self._create_direct_cost([(self.code_concrete, self.labor, 500)])
+        owner_invoice = self._create_owner_invoice()
+        wizard = self._preview(owner_invoice)
+        self.assertIn("“Concrete labor”, “Concrete labor, phase 2”", wizard.ambiguity_warning)
+        self.assertIn("the amounts of 2 sources were put on “Concrete labor” only", wizard.ambiguity_warning)
+        wizard.action_apply()
+        self.assertLineAmounts(owner_invoice, {self.sov_concrete_labor: (1500, 100)})
+        self.assertEqual(owner_invoice.work_this_period, 1500)
+        self.assertFalse(self._line_of(owner_invoice, duplicate).autocomplete_source_ids)
