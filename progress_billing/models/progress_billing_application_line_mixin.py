@@ -155,11 +155,10 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         return lines
 
     def write(self, vals):
+        # D of later applications is computed from this line's E, but only
+        # the latest application is editable: no D depends on these lines
         self.invoice_id._check_editable()
-        result = super().write(vals)
-        # D of later applications is computed from this line's E
-        self.invalidate_model(["previous_work", "previous_retainage_released"])
-        return result
+        return super().write(vals)
 
     def unlink(self):
         self.invoice_id._check_editable()

@@ -28,6 +28,7 @@ class ProgressBillingOwnerInvoice(models.Model):
     _inherit = ["progress.billing.application.mixin"]
     _description = "Owner Invoice"
     _contract_field = "sale_order_id"
+    _contract_applications_field = "owner_invoice_ids"
     _sequence_code = "progress.billing.owner.invoice"
 
     sale_order_id = fields.Many2one(

@@ -19,6 +19,7 @@ class ProgressBillingSubInvoice(models.Model):
     _inherit = ["progress.billing.application.mixin"]
     _description = "Subcontractor Invoice"
     _contract_field = "purchase_order_id"
+    _contract_applications_field = "sub_invoice_ids"
     _sequence_code = "progress.billing.sub.invoice"
 
     purchase_order_id = fields.Many2one(
