@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.autocomplete_allocation import (
@@ -101,10 +101,10 @@ class ProgressBillingOwnerInvoice(models.Model):
     def _check_can_autocomplete(self):
         for invoice in self:
             if invoice.state != "draft":
-                raise UserError(_("%(invoice)s is not a draft: only a draft owner invoice can be auto-completed.",
+                raise UserError(self.env._("%(invoice)s is not a draft: only a draft owner invoice can be auto-completed.",
                                   invoice=invoice.display_name))
             if not invoice.period_id:
-                raise UserError(_("%(invoice)s has no billing period: choose one before auto-completing it.",
+                raise UserError(self.env._("%(invoice)s has no billing period: choose one before auto-completing it.",
                                   invoice=invoice.display_name))
         self._check_editable()
 
@@ -171,7 +171,7 @@ class ProgressBillingOwnerInvoice(models.Model):
         Link.create([Link._link_values(row["line"], source) for row in proposal for source in row["sources"]])
         self.autocomplete_prompt_pending = False
         if proposal:
-            self.message_post(body=_(
+            self.message_post(body=self.env._(
                 "Auto-completed %(count)s lines from subcontractor invoices, direct costs and change orders of billing period %(period)s.",
                 count=len(proposal), period=self.period_id.display_name,
             ))
@@ -185,10 +185,10 @@ class ProgressBillingOwnerInvoice(models.Model):
     def _autocomplete_unmatched(self, allocation):
         """The sources that landed nowhere, with the reason in words."""
         reasons = {
-            UNFUNDED_CHANGE_ORDER: _("No approved prime contract change order with an amount funds this commitment change order through a change event."),
-            CHANGE_ORDER_NOT_BILLED: _("The prime contract change order funding it is not on this invoice."),
-            NO_COST_CODE: _("The source line has no cost code."),
-            NO_MATCHING_LINE: _("No line of this invoice bills this cost code and cost type, nor its division."),
+            UNFUNDED_CHANGE_ORDER: self.env._("No approved prime contract change order with an amount funds this commitment change order through a change event."),
+            CHANGE_ORDER_NOT_BILLED: self.env._("The prime contract change order funding it is not on this invoice."),
+            NO_COST_CODE: self.env._("The source line has no cost code."),
+            NO_MATCHING_LINE: self.env._("No line of this invoice bills this cost code and cost type, nor its division."),
         }
         return [(source.key, source, reasons[reason]) for source, reason in allocation.unmatched]
 
@@ -196,7 +196,7 @@ class ProgressBillingOwnerInvoice(models.Model):
         """Spec: never double an amount, and show the ambiguity to the user."""
         lines = self.line_ids.grouped("id")
         return [
-            _("Lines %(lines)s bill the same cost code, cost type or change: the amounts of %(count)s sources were put on “%(chosen)s” only, the first of them.",
+            self.env._("Lines %(lines)s bill the same cost code, cost type or change: the amounts of %(count)s sources were put on “%(chosen)s” only, the first of them.",
               lines=", ".join(f"“{lines[line_id].name}”" for line_id in line_ids),
               count=len(sources), chosen=lines[line_ids[0]].name)
             for line_ids, sources in allocation.ambiguous.items()

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class ProgressBillingOwnerInvoiceLine(models.Model):
@@ -55,17 +55,17 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
         for source in sources:
             link = linked.get(source)
             if not link:
-                changes.append(_("%(source)s: newly copied", source=Link._source_name(source)))
+                changes.append(self.env._("%(document)s: newly copied", document=Link._source_name(source)))
             else:
                 changes += [f"{link.name}: {change}" for change in link._changes_since_copy()]
         lines = self.invoice_id.line_ids.grouped("id")
         for link in self.autocomplete_source_ids - Link.concat(*(linked[source] for source in sources if source in linked)):
             moved_to = line_of_source.get(link._source())
             if moved_to:
-                changes.append(_("%(source)s: now copied onto line “%(line)s”", source=link.name, line=lines[moved_to].name))
+                changes.append(self.env._("%(document)s: now copied onto line “%(line)s”", document=link.name, line=lines[moved_to].name))
             else:
-                reasons = link._changes_since_copy() or [_("no longer meets the auto-completion rules")]
-                changes.append(_("%(source)s: no longer copied (%(reasons)s)", source=link.name, reasons="; ".join(reasons)))
+                reasons = link._changes_since_copy() or [self.env._("no longer meets the auto-completion rules")]
+                changes.append(self.env._("%(document)s: no longer copied (%(reasons)s)", document=link.name, reasons="; ".join(reasons)))
         return changes
 
     def action_view_autocomplete_sources(self):

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import format_date
 
 from ..tools.autocomplete_allocation import SourceLine
@@ -35,7 +35,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     )
     invoice_id = fields.Many2one(related="owner_line_id.invoice_id", string="Owner Invoice", store=True, index=True)
     company_id = fields.Many2one(related="owner_line_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="owner_line_id.currency_id")
+    currency_id = fields.Many2one(related="company_id.currency_id")
     sub_invoice_line_id = fields.Many2one(
         "progress.billing.sub.invoice.line", "Subcontractor Invoice Line", index="btree_not_null", ondelete="set null"
     )
@@ -53,8 +53,9 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     source_date_received = fields.Date("Date Received When Copied")
     source_cost_code_id = fields.Many2one("progress.billing.cost.code", "Cost Code When Copied")
     source_cost_type_id = fields.Many2one("progress.billing.cost.type", "Cost Type When Copied")
+    # editable only so that a new link can say it is not stale without computing it
     is_stale = fields.Boolean(
-        "Source Changed", compute="_compute_is_stale", store=True, index=True,
+        "Source Changed", compute="_compute_is_stale", store=True, readonly=False, index=True,
         help="The source was revised or deleted after it was copied: auto-complete again to see what changed.",
     )
     stale_reason = fields.Char("What Changed", compute="_compute_stale_reason")
@@ -93,11 +94,11 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         self.ensure_one()
         source = self._source()
         if not source:
-            return [_("the source line was deleted")]
+            return [self.env._("the source line was deleted")]
         copied = {name: self[name] for name in SNAPSHOT_FIELDS}
         current = self._snapshot(source)
         return [
-            _("%(what)s: %(before)s → %(after)s", what=self._fields[name].string,
+            self.env._("%(what)s: %(before)s → %(after)s", what=self._fields[name]._description_string(self.env),
               before=self._display_snapshot_value(name, copied[name]),
               after=self._display_snapshot_value(name, current[name]))
             for name in SNAPSHOT_FIELDS
@@ -114,7 +115,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         if field_type == "monetary":
             return self.currency_id.format(value or 0.0)
         if not value:
-            return _("none")
+            return self.env._("none")
         if field_type == "selection":
             return dict(self._fields[name]._description_selection(self.env))[value]
         if field_type == "many2one":
@@ -152,6 +153,8 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
             "owner_line_id": owner_line.id,
             "sub_invoice_line_id" if source._name == "progress.billing.sub.invoice.line" else "direct_cost_line_id": source.id,
             "name": self._source_name(source),
+            # just copied: the snapshot is what the source says now (saves computing it)
+            "is_stale": False,
         }
 
     @api.model

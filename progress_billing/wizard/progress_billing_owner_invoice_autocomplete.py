@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 
@@ -46,7 +46,7 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Auto-Complete %(invoice)s", invoice=self.invoice_id.display_name),
+            "name": self.env._("Auto-Complete %(invoice)s", invoice=self.invoice_id.display_name),
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
@@ -117,7 +117,7 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
             for line in current
         )
         if not same:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "The sources of %(invoice)s changed while you were reviewing them: auto-complete again to see the new amounts.",
                 invoice=self.invoice_id.display_name,
             ))
