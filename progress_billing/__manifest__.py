@@ -16,10 +16,15 @@
         "data/ir_cron_data.xml",
         "data/progress_billing_cost_type_data.xml",
         "data/progress_billing_division_data.xml",
+        "data/progress_billing_cost_code_data.xml",
         "views/progress_billing_owner_invoice_source_views.xml",
         "wizard/progress_billing_owner_invoice_autocomplete_views.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/progress_billing_contract_demo.xml",
+        "demo/progress_billing_billing_demo.xml",
+        "demo/progress_billing_attachment_demo.xml",
+    ],
     "application": True,
     "installable": True,
 }
