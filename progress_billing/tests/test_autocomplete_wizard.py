@@ -220,6 +220,7 @@ class TestAutocompleteRevisions(AutocompleteCase):
         next_period = self._create_period(self.period.date_end + timedelta(days=1), self.period.date_end + timedelta(days=30))
         self.sub_invoice.action_void()
         self.sub_invoice.action_reset_to_draft()
+        next_period.action_open()
         self.sub_invoice.period_id = next_period
         self.sub_invoice.state = "approved"
         self.assertIn("Source Billing Period When Copied:", self.concrete_line.autocomplete_source_ids.stale_reason)
