@@ -12,39 +12,41 @@ class TestAutocompleteWorkedExample(AutocompleteCase):
     def test_worked_example(self):
         # the previous period: an approved owner invoice billing 10,000 of concrete labor,
         # and a subcontractor invoice that must not be copied into this period
-        previous = self._create_period(self.period.date_start - timedelta(days=31), self.period.date_start - timedelta(days=1))
-        previous.action_open()
-        previous_invoice = self._create_owner_invoice(period=previous)
-        previous_invoice.line_ids.filtered(lambda line: line.sale_line_id == self.sov_concrete_labor).work_this_period = 10_000
+        previous = self._create_period(self.project, self.period.date_start - timedelta(days=31),
+                                       self.period.date_start - timedelta(days=1))
+        previous_invoice = self._create_owner_invoice(previous, amounts={self.sov_concrete: (10_000, 0)})
         previous_invoice.state = "approved"
-        self._create_sub_invoice(self.commitment, [(5_000, 0)], period=previous)
+        self._create_billed_sub_invoice(self.commitment, {self.ssov_labor: (5_000, 0)}, period=previous)
         self.period.action_open()
         # an approved PCCO of 10,000 billed on its own line, funding a CCO of 8,000
-        pcco, cco = self._create_change_orders(8_000, pcco_amount=10_000)
+        pcco, cco = self._create_funded_change(8_000, pcco_amount=10_000)
         # copied
-        sub_invoice = self._create_sub_invoice(self.commitment, [(12_000, 0), (5_000, 3_000), (7_000, 0)], state="draft")
-        sub_invoice.line_ids.filtered(lambda line: line.change_order_line_id == cco.line_ids).work_this_period = 2_500
-        sub_invoice.state = "approved"
-        self._create_sub_invoice(self.unit_commitment, [20], state="pending_owner_approval")
-        self._create_direct_cost([(self.code_concrete, self.labor, 1_500), (self.code_steel, self.materials, 500)])
+        self._create_billed_sub_invoice(self.commitment, {
+            self.ssov_labor: (12_000, 0), self.ssov_materials: (5_000, 3_000), self.ssov_paint: (7_000, 0),
+            cco.line_ids: (2_500, 0),
+        })
+        self._create_billed_sub_invoice(self.unit_commitment, {self.ssov_precast: 20}, state="pending_owner_approval")
+        self._create_direct_cost([(self.cost_code, self.labor, 1_500), (self.cost_code_paint, self.materials, 500)])
         # not copied: a draft invoice, an ERP direct cost, a direct cost received after the period
-        other_commitment = self._create_commitment([("Pumping", self.code_concrete, self.labor, 1, 20_000)])
-        self._create_sub_invoice(other_commitment, [(9_999, 0)], state="draft")
-        self._create_direct_cost([(self.code_concrete, self.labor, 7_777)], origin="erp")
-        self._create_direct_cost([(self.code_concrete, self.labor, 3_333)], date_received=self.period.date_end + timedelta(days=1))
+        other_commitment = self._create_commitment(self.project, [
+            {"name": "Pumping", "cost_code_id": self.cost_code.id, "cost_type_id": self.labor.id, "price_unit": 20_000},
+        ])
+        self._create_billed_sub_invoice(other_commitment, {other_commitment.order_line: (9_999, 0)}, state="draft")
+        self._create_direct_cost([(self.cost_code, self.labor, 7_777)], origin="erp")
+        self._create_direct_cost([(self.cost_code, self.labor, 3_333)], date_received=self.period.date_end + timedelta(days=1))
 
         invoice = self._create_owner_invoice()
         invoice._autocomplete()
 
         pcco_line = pcco.line_ids
         self.assertLineAmounts(invoice, {
-            self.sov_concrete_labor: (12_000 + 1_500, 0),
+            self.sov_concrete: (12_000 + 1_500, 0),
             self.sov_concrete_materials: (5_000, 3_000),
-            self.sov_metals: (7_000 + 500, 0),   # A05-120 Labor and, by its division, A05-120 Materials
-            self.sov_concrete: (20 * 50, 0),      # A03-310, by its division
+            self.sov_finishes: (7_000 + 500, 0),      # T09-900 Labor and Materials, by their division
+            self.sov_concrete_other: (20 * 50, 0),    # T03-310, by its division
             pcco_line: (2_500, 0),
         })
-        concrete_labor = self._line_of(invoice, self.sov_concrete_labor)
+        concrete_labor = self._line_of(invoice, self.sov_concrete)
         self.assertRecordValues(concrete_labor, [{
             "scheduled_value": 100_000, "previous_work": 10_000, "total_completed": 23_500,
             "balance_to_finish": 76_500, "retainage": 2_350,
@@ -53,9 +55,9 @@ class TestAutocompleteWorkedExample(AutocompleteCase):
         self.assertRecordValues(invoice, [{
             "work_this_period": 29_500,
             "materials_stored": 3_000,
-            "original_contract_sum": 250_000,            # 1
+            "original_contract_sum": 220_000,            # 1 = 100,000 + 50,000 + 50,000 + 20,000
             "net_change_orders": 10_000,                 # 2
-            "contract_sum_to_date": 260_000,             # 3 = 1 + 2
+            "contract_sum_to_date": 230_000,             # 3 = 1 + 2
             "total_completed": 42_500,                   # 4 = D 10,000 + E 29,500 + F 3,000
             "retainage_work": 3_950,                     # 5a = 10% of (D + E) 39,500
             "retainage_materials": 150,                  # 5b = 5% of F 3,000
@@ -63,7 +65,7 @@ class TestAutocompleteWorkedExample(AutocompleteCase):
             "total_earned": 38_400,                      # 6 = 4 - 5
             "previous_certificates": 9_000,              # 7 = 10,000 - 10% retainage
             "current_payment_due": 29_400,               # 8 = 6 - 7
-            "balance_to_finish": 221_600,                # 9 = 3 - 6
+            "balance_to_finish": 191_600,                # 9 = 3 - 6
         }])
 
 
@@ -74,28 +76,24 @@ class TestAutocompleteQueries(AutocompleteCase):
     def _job_with_sources(self, count):
         """A project whose owner invoice has ``count`` subcontractor invoices
         and ``count`` direct costs to copy, spread over its lines."""
-        project = self.env["project.project"].create({"name": f"Job of {count}", "company_id": self.env.company.id})
-        period = self._create_period(self.period.date_start, self.period.date_end, project=project)
-        period.action_open()
-        contract = self._create_prime_contract([
-            (name, {"cost_code_id": code.id, "cost_type_id": cost_type.id}, 100_000)
-            for name, code, cost_type in self._keys()
-        ], project=project)
-        keys = self._keys()
-        for index in range(count):
-            name, code, cost_type = keys[index % len(keys)]
-            commitment = self._create_commitment([(name, code, cost_type, 1, 10_000)], project=project)
-            self._create_sub_invoice(commitment, [(100 + index, index)], period=period)
-            self._create_direct_cost([(code, cost_type, 10 + index)], project=project)
-        return self._create_owner_invoice(period=period, contract=contract)
-
-    def _keys(self):
-        return [
-            ("Concrete labor", self.code_concrete, self.labor),
-            ("Concrete materials", self.code_concrete, self.materials),
-            ("Steel labor", self.code_steel, self.labor),
-            ("Precast labor", self.code_precast, self.labor),
+        project = self._create_project(f"Job of {count}")
+        period = self._create_period(project, self.period.date_start, self.period.date_end)
+        keys = [
+            (cost_code, cost_type)
+            for cost_code in (self.cost_code, self.cost_code_paint, self.cost_code_precast)
+            for cost_type in (self.labor, self.materials)
         ]
+
+        def line(name, key):
+            return {"name": name, "cost_code_id": key[0].id, "cost_type_id": key[1].id, "price_unit": 100_000}
+
+        contract = self._create_prime_contract(project, [line(f"SOV {index}", key) for index, key in enumerate(keys)])
+        for index in range(count):
+            key = keys[index % len(keys)]
+            commitment = self._create_commitment(project, [line(f"SSOV {index}", key)])
+            self._create_billed_sub_invoice(commitment, {commitment.order_line: (100 + index, index)}, period=period)
+            self._create_direct_cost([(*key, 10 + index)], project=project)
+        return self._create_owner_invoice(period, contract)
 
     def _count_queries(self, function):
         self.env.flush_all()
@@ -120,8 +118,7 @@ class TestAutocompleteQueries(AutocompleteCase):
         self.assertEqual(fifty.work_this_period, sum(100 + index + 10 + index for index in range(50)))
 
     def test_one_or_fifty_sources_with_preview_as_plain_user(self):
-        user = self._create_user("pb_autocomplete_user", "progress_billing.group_progress_billing_user")
-        warm_up, one, fifty = (self._job_with_sources(count).with_user(user) for count in (1, 1, 50))
+        warm_up, one, fifty = (self._job_with_sources(count).with_user(self.user) for count in (1, 1, 50))
         self._autocomplete_in_wizard(warm_up)
         queries = self._count_queries(lambda: self._autocomplete_in_wizard(one))
         self.env.invalidate_all()

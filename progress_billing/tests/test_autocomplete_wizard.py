@@ -14,7 +14,7 @@ class TestAutocompletePrompt(AutocompleteCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls._create_sub_invoice(cls.commitment, [(1000, 200)])
+        cls._create_billed_sub_invoice(cls.commitment, {cls.ssov_labor: (1000, 200)})
         cls.owner_invoice = cls._create_owner_invoice()
 
     def _prompt(self):
@@ -53,7 +53,7 @@ class TestAutocompletePrompt(AutocompleteCase):
         wizard.action_yes()
         self.assertEqual(wizard.step, "preview")
         self.assertRecordValues(wizard.line_ids, [{
-            "owner_line_id": self._line_of(self.owner_invoice, self.sov_concrete_labor).id,
+            "owner_line_id": self._line_of(self.owner_invoice, self.sov_concrete).id,
             "current_work": 0, "new_work": 1000, "current_materials": 0, "new_materials": 200,
             "is_manual": False, "apply": True,
         }])
@@ -61,7 +61,7 @@ class TestAutocompletePrompt(AutocompleteCase):
         self.assertEqual((wizard.new_work_total, wizard.new_materials_total), (1000, 200))
         self.assertUntouched()
         wizard.action_apply()
-        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete_labor: (1000, 200)})
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200)})
         self.assertFalse(self.owner_invoice.autocomplete_prompt_pending)
         self.assertIn("Auto-completed 1 lines", self.owner_invoice.message_ids[0].body)
 
@@ -72,7 +72,7 @@ class TestAutocompletePrompt(AutocompleteCase):
         wizard = self.env[action["res_model"]].browse(action["res_id"])
         self.assertEqual(wizard.step, "preview")
         wizard.action_apply()
-        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete_labor: (1000, 200)})
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200)})
 
     def test_only_drafts_with_a_period(self):
         self.owner_invoice.state = "under_review"
@@ -84,13 +84,12 @@ class TestAutocompletePrompt(AutocompleteCase):
             self.owner_invoice.action_autocomplete()
 
     def test_plain_user(self):
-        user = self._create_user("pb_autocomplete_user", "progress_billing.group_progress_billing_user")
-        owner_invoice = self.owner_invoice.with_user(user)
+        owner_invoice = self.owner_invoice.with_user(self.user)
         action = owner_invoice.action_autocomplete_prompt()
-        wizard = self.env[action["res_model"]].with_user(user).browse(action["res_id"])
+        wizard = owner_invoice.env[action["res_model"]].browse(action["res_id"])
         wizard.action_yes()
         wizard.action_apply()
-        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete_labor: (1000, 200)})
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200)})
 
 
 @tagged("post_install", "-at_install", "progress_billing")
@@ -100,11 +99,11 @@ class TestAutocompleteRevisions(AutocompleteCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sub_invoice = cls._create_sub_invoice(cls.commitment, [(1000, 200)])
-        cls.direct_cost = cls._create_direct_cost([(cls.code_steel, cls.labor, 500)])
+        cls.sub_invoice = cls._create_billed_sub_invoice(cls.commitment, {cls.ssov_labor: (1000, 200)})
+        cls.direct_cost = cls._create_direct_cost([(cls.cost_code_paint, cls.labor, 500)])
         cls.owner_invoice = cls._create_owner_invoice()
-        cls.concrete_line = cls.owner_invoice.line_ids.filtered(lambda line: line.sale_line_id == cls.sov_concrete_labor)
-        cls.metals_line = cls.owner_invoice.line_ids.filtered(lambda line: line.sale_line_id == cls.sov_metals)
+        cls.concrete_line = cls._line_of(cls.owner_invoice, cls.sov_concrete)
+        cls.finishes_line = cls._line_of(cls.owner_invoice, cls.sov_finishes)
 
     def _preview(self):
         action = self.owner_invoice.action_autocomplete()
@@ -117,19 +116,19 @@ class TestAutocompleteRevisions(AutocompleteCase):
         self.concrete_line.work_this_period = 999
         wizard = self._preview()
         self.assertTrue(self._preview_line(wizard, self.concrete_line).is_manual)
-        self.assertFalse(self._preview_line(wizard, self.metals_line).is_manual)
+        self.assertFalse(self._preview_line(wizard, self.finishes_line).is_manual)
         self.assertEqual(wizard.manual_line_count, 1)
         self._preview_line(wizard, self.concrete_line).apply = False
         self.assertEqual(wizard.manual_line_count, 0)
         self.assertEqual(wizard.new_work_total, 999 + 500)
         wizard.action_apply()
-        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete_labor: (999, 0), self.sov_metals: (500, 0)})
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (999, 0), self.sov_finishes: (500, 0)})
         self.assertFalse(self.concrete_line.autocomplete_source_ids)
 
     def test_manual_amounts_replaced_once_confirmed(self):
         self.concrete_line.work_this_period = 999
         self._preview().action_apply()
-        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete_labor: (1000, 200), self.sov_metals: (500, 0)})
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200), self.sov_finishes: (500, 0)})
 
     def test_edit_after_auto_completion_counts_as_manual(self):
         self.owner_invoice._autocomplete()
@@ -144,7 +143,7 @@ class TestAutocompleteRevisions(AutocompleteCase):
         self.assertEqual(links.sub_invoice_line_id, self.sub_invoice.line_ids[0])
         self.assertEqual((links.work_this_period, links.materials_stored), (1000, 200))
         self.assertEqual(links.action_open_source()["res_id"], self.sub_invoice.id)
-        metals_link = self.metals_line.autocomplete_source_ids
+        metals_link = self.finishes_line.autocomplete_source_ids
         self.assertEqual(metals_link.direct_cost_line_id, self.direct_cost.line_ids)
         self.assertEqual(metals_link.action_open_source()["res_model"], "progress.billing.direct.cost")
 
@@ -157,46 +156,46 @@ class TestAutocompleteRevisions(AutocompleteCase):
     def test_direct_cost_amount_revised(self):
         self.owner_invoice._autocomplete()
         self.direct_cost.line_ids.amount = 650
-        self.assertTrue(self.metals_line.autocomplete_stale)
+        self.assertTrue(self.finishes_line.autocomplete_stale)
         self.assertFalse(self.concrete_line.autocomplete_stale)
         self.assertEqual(self.owner_invoice.autocomplete_stale_count, 1)
-        self.assertRegex(self.metals_line.autocomplete_source_ids.stale_reason,
+        self.assertRegex(self.finishes_line.autocomplete_source_ids.stale_reason,
                          r"^Work Completed This Period: .*500\.00.* → .*650\.00")
         wizard = self._preview()
-        preview_line = self._preview_line(wizard, self.metals_line)
+        preview_line = self._preview_line(wizard, self.finishes_line)
         self.assertEqual(wizard.line_ids, preview_line)
         self.assertEqual((preview_line.current_work, preview_line.new_work), (500, 650))
         self.assertTrue(preview_line.is_stale)
         self.assertRegex(preview_line.changes, rf"^{self.direct_cost.display_name} · .*: Work Completed This Period: .*500\.00.* → .*650\.00")
-        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete_labor: (1000, 200), self.sov_metals: (500, 0)})
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200), self.sov_finishes: (500, 0)})
         wizard.action_apply()
-        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete_labor: (1000, 200), self.sov_metals: (650, 0)})
-        self.assertFalse(self.metals_line.autocomplete_stale)
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200), self.sov_finishes: (650, 0)})
+        self.assertFalse(self.finishes_line.autocomplete_stale)
 
     def test_direct_cost_moved_out_of_the_period(self):
         self.owner_invoice._autocomplete()
         self.direct_cost.date_received = self.period.date_end + timedelta(days=1)
-        self.assertTrue(self.metals_line.autocomplete_stale)
+        self.assertTrue(self.finishes_line.autocomplete_stale)
         wizard = self._preview()
-        preview_line = self._preview_line(wizard, self.metals_line)
+        preview_line = self._preview_line(wizard, self.finishes_line)
         self.assertEqual(preview_line.new_work, 0)
         self.assertIn("no longer copied (Date Received When Copied:", preview_line.changes)
         wizard.action_apply()
-        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete_labor: (1000, 200)})
-        self.assertFalse(self.metals_line.autocomplete_source_ids)
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200)})
+        self.assertFalse(self.finishes_line.autocomplete_source_ids)
 
     def test_direct_cost_status_revised(self):
         self.owner_invoice._autocomplete()
         self.direct_cost.action_request_revision()
-        self.assertEqual(self.metals_line.autocomplete_source_ids.stale_reason,
+        self.assertEqual(self.finishes_line.autocomplete_source_ids.stale_reason,
                          "Source Status When Copied: Approved → Revise and Resubmit")
 
     def test_direct_cost_deleted(self):
         self.owner_invoice._autocomplete()
         self.direct_cost.unlink()
-        self.assertTrue(self.metals_line.autocomplete_stale)
-        self.assertEqual(self.metals_line.autocomplete_source_ids.stale_reason, "the source line was deleted")
-        self.assertIn("no longer copied (the source line was deleted)", self._preview_line(self._preview(), self.metals_line).changes)
+        self.assertTrue(self.finishes_line.autocomplete_stale)
+        self.assertEqual(self.finishes_line.autocomplete_source_ids.stale_reason, "the source line was deleted")
+        self.assertIn("no longer copied (the source line was deleted)", self._preview_line(self._preview(), self.finishes_line).changes)
 
     def test_sub_invoice_revised(self):
         """An approved subcontractor invoice is voided, reset to draft, revised and approved again."""
@@ -212,15 +211,14 @@ class TestAutocompleteRevisions(AutocompleteCase):
         wizard = self._preview()
         self.assertEqual(self._preview_line(wizard, self.concrete_line).new_work, 1200)
         wizard.action_apply()
-        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete_labor: (1200, 200), self.sov_metals: (500, 0)})
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1200, 200), self.sov_finishes: (500, 0)})
         self.assertFalse(self.owner_invoice.autocomplete_stale_count)
 
     def test_sub_invoice_moved_to_another_period(self):
         self.owner_invoice._autocomplete()
-        next_period = self._create_period(self.period.date_end + timedelta(days=1), self.period.date_end + timedelta(days=30))
         self.sub_invoice.action_void()
         self.sub_invoice.action_reset_to_draft()
-        next_period.action_open()
+        next_period = self._create_next_period()
         self.sub_invoice.period_id = next_period
         self.sub_invoice.state = "approved"
         self.assertIn("Source Billing Period When Copied:", self.concrete_line.autocomplete_source_ids.stale_reason)
@@ -229,12 +227,12 @@ class TestAutocompleteRevisions(AutocompleteCase):
 
     def test_source_recoded_onto_another_line(self):
         self.owner_invoice._autocomplete()
-        self.direct_cost.line_ids.cost_code_id = self.code_concrete
+        self.direct_cost.line_ids.cost_code_id = self.cost_code
         wizard = self._preview()
-        self.assertIn("now copied onto line “Concrete labor”", self._preview_line(wizard, self.metals_line).changes)
+        self.assertIn("now copied onto line “Concrete”", self._preview_line(wizard, self.finishes_line).changes)
         self.assertIn("newly copied", self._preview_line(wizard, self.concrete_line).changes)
         wizard.action_apply()
-        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete_labor: (1500, 200)})
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1500, 200)})
 
     def test_sources_changed_while_previewing(self):
         wizard = self._preview()
