@@ -33,9 +33,14 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     owner_line_id = fields.Many2one(
         "progress.billing.owner.invoice.line", "Owner Invoice Line", required=True, index=True, ondelete="cascade"
     )
-    invoice_id = fields.Many2one(related="owner_line_id.invoice_id", string="Owner Invoice", store=True, index=True)
-    company_id = fields.Many2one(related="owner_line_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    # set on creation from the line, which never changes invoice: saves an update per link
+    invoice_id = fields.Many2one(
+        "progress.billing.owner.invoice", "Owner Invoice", required=True, index=True, readonly=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    # computed, not related: creating links in bulk would otherwise build a throwaway
+    # record per amount to find its currency
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
     sub_invoice_line_id = fields.Many2one(
         "progress.billing.sub.invoice.line", "Subcontractor Invoice Line", index="btree_not_null", ondelete="set null"
     )
@@ -55,10 +60,15 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     source_cost_type_id = fields.Many2one("progress.billing.cost.type", "Cost Type When Copied")
     # editable only so that a new link can say it is not stale without computing it
     is_stale = fields.Boolean(
-        "Source Changed", compute="_compute_is_stale", store=True, readonly=False, index=True,
+        "Source Changed", compute="_compute_is_stale", store=True, readonly=False,
         help="The source was revised or deleted after it was copied: auto-complete again to see what changed.",
     )
     stale_reason = fields.Char("What Changed", compute="_compute_stale_reason")
+
+    @api.depends("company_id")
+    def _compute_currency_id(self):
+        for link in self:
+            link.currency_id = link.company_id.currency_id
 
     @api.model
     def _selection_source_state(self):
@@ -151,6 +161,8 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         return {
             **snapshot,
             "owner_line_id": owner_line.id,
+            "invoice_id": owner_line.invoice_id.id,
+            "company_id": owner_line.company_id.id,
             "sub_invoice_line_id" if source._name == "progress.billing.sub.invoice.line" else "direct_cost_line_id": source.id,
             "name": self._source_name(source),
             # just copied: the snapshot is what the source says now (saves computing it)
