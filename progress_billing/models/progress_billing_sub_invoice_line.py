@@ -19,7 +19,10 @@ class ProgressBillingSubInvoiceLine(models.Model):
     purchase_line_id = fields.Many2one("purchase.order.line", "SSOV Line", index=True, ondelete="restrict")
     change_order_line_id = fields.Many2one("progress.billing.change.order.line", index=True, ondelete="restrict")
     is_unit_based = fields.Boolean(compute="_compute_is_unit_based")
-    price_unit = fields.Float(related="purchase_line_id.price_unit", string="Unit Price")
+    price_unit = fields.Float(
+        "Unit Price", compute="_compute_price_unit", store=True, digits="Product Price",
+        help="Unit price of the SSOV line when this line was created: a later price change does not rewrite billed work.",
+    )
     quantity_this_period = fields.Float("Quantity This Period", digits="Product Unit")
     work_this_period = fields.Monetary(compute="_compute_work_this_period", store=True, readonly=False, precompute=True)
     review_state = fields.Selection(
@@ -32,6 +35,11 @@ class ProgressBillingSubInvoiceLine(models.Model):
     def _compute_is_unit_based(self):
         for line in self:
             line.is_unit_based = line.invoice_id.accounting_method == "unit" and bool(line.purchase_line_id)
+
+    @api.depends("purchase_line_id")
+    def _compute_price_unit(self):
+        for line in self:
+            line.price_unit = line.purchase_line_id.price_unit
 
     @api.depends("quantity_this_period", "price_unit", "is_unit_based")
     def _compute_work_this_period(self):
