@@ -100,11 +100,15 @@ class ProgressBillingOwnerInvoice(models.Model):
     def _check_can_autocomplete(self):
         for invoice in self:
             if invoice.state != "draft":
-                raise UserError(self.env._("%(invoice)s is not a draft: only a draft owner invoice can be auto-completed.",
-                                  invoice=invoice.display_name))
+                raise UserError(self.env._(
+                    "%(invoice)s is not a draft: only a draft owner invoice can be auto-completed.",
+                    invoice=invoice.display_name,
+                ))
             if not invoice.period_id:
-                raise UserError(self.env._("%(invoice)s has no billing period: choose one before auto-completing it.",
-                                  invoice=invoice.display_name))
+                raise UserError(self.env._(
+                    "%(invoice)s has no billing period: choose one before auto-completing it.",
+                    invoice=invoice.display_name,
+                ))
         self._check_editable()
 
     def _autocomplete_allocation(self):
@@ -171,7 +175,7 @@ class ProgressBillingOwnerInvoice(models.Model):
         self.autocomplete_prompt_pending = False
         if proposal:
             self.message_post(body=self.env._(
-                "Auto-completed %(count)s lines from subcontractor invoices, direct costs and change orders of billing period %(period)s.",
+                "Auto-completed from the subcontractor invoices, direct costs and change orders of billing period %(period)s: %(count)s lines updated.",
                 count=len(proposal), period=self.period_id.display_name,
             ))
 
@@ -182,22 +186,24 @@ class ProgressBillingOwnerInvoice(models.Model):
         return allocation
 
     def _autocomplete_unmatched(self, allocation):
-        """The sources that landed nowhere, with the reason in words."""
+        """(source, reason in words) for each source that landed nowhere."""
         reasons = {
             UNFUNDED_CHANGE_ORDER: self.env._("No approved prime contract change order with an amount funds this commitment change order through a change event."),
             CHANGE_ORDER_NOT_BILLED: self.env._("The prime contract change order funding it is not on this invoice."),
             NO_COST_CODE: self.env._("The source line has no cost code."),
             NO_MATCHING_LINE: self.env._("No line of this invoice bills this cost code and cost type, nor its division."),
         }
-        return [(source.key, source, reasons[reason]) for source, reason in allocation.unmatched]
+        return [(source, reasons[reason]) for source, reason in allocation.unmatched]
 
     def _autocomplete_ambiguity_warnings(self, allocation):
         """Spec: never double an amount, and show the ambiguity to the user."""
         lines = self.line_ids.grouped("id")
         return [
-            self.env._("Lines %(lines)s bill the same cost code, cost type or change: the amounts of %(count)s sources were put on “%(chosen)s” only, the first of them.",
-              lines=", ".join(f"“{lines[line_id].name}”" for line_id in line_ids),
-              count=len(sources), chosen=lines[line_ids[0]].name)
+            self.env._(
+                "Lines %(lines)s bill the same cost code, cost type or change: the amounts of %(count)s sources were put on “%(chosen)s” only, the first of them.",
+                lines=", ".join(f"“{lines[line_id].name}”" for line_id in line_ids),
+                count=len(sources), chosen=lines[line_ids[0]].name,
+            )
             for line_ids, sources in allocation.ambiguous.items()
         ]
 

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import format_date
 
 from ..tools.autocomplete_allocation import SourceLine
@@ -108,9 +109,12 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         copied = {name: self[name] for name in SNAPSHOT_FIELDS}
         current = self._snapshot(source)
         return [
-            self.env._("%(what)s: %(before)s → %(after)s", what=self._fields[name]._description_string(self.env),
-              before=self._display_snapshot_value(name, copied[name]),
-              after=self._display_snapshot_value(name, current[name]))
+            self.env._(
+                "%(what)s: %(before)s → %(after)s",
+                what=self._fields[name]._description_string(self.env),
+                before=self._display_snapshot_value(name, copied[name]),
+                after=self._display_snapshot_value(name, current[name]),
+            )
             for name in SNAPSHOT_FIELDS
             if not self._same_snapshot_value(name, copied[name], current[name])
         ]
@@ -258,9 +262,9 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         """Drill down to the subcontractor invoice or direct cost copied here."""
         self.ensure_one()
         source = self._source()
-        document = source[self._document_field(source)] if source else None
-        if not document:
-            return False
+        if not source:
+            raise UserError(self.env._("The source of “%(link)s” was deleted.", link=self.name))
+        document = source[self._document_field(source)]
         return {
             "type": "ir.actions.act_window",
             "res_model": document._name,

@@ -63,7 +63,7 @@ class TestAutocompletePrompt(AutocompleteCase):
         wizard.action_apply()
         self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200)})
         self.assertFalse(self.owner_invoice.autocomplete_prompt_pending)
-        self.assertIn("Auto-completed 1 lines", self.owner_invoice.message_ids[0].body)
+        self.assertIn("1 lines updated", self.owner_invoice.message_ids[0].body)
 
     def test_available_later_on_a_draft(self):
         """Procore cannot auto-complete an invoice after its creation; we can."""
@@ -143,9 +143,12 @@ class TestAutocompleteRevisions(AutocompleteCase):
         self.assertEqual(links.sub_invoice_line_id, self.sub_invoice.line_ids[0])
         self.assertEqual((links.work_this_period, links.materials_stored), (1000, 200))
         self.assertEqual(links.action_open_source()["res_id"], self.sub_invoice.id)
-        metals_link = self.finishes_line.autocomplete_source_ids
-        self.assertEqual(metals_link.direct_cost_line_id, self.direct_cost.line_ids)
-        self.assertEqual(metals_link.action_open_source()["res_model"], "progress.billing.direct.cost")
+        finishes_link = self.finishes_line.autocomplete_source_ids
+        self.assertEqual(finishes_link.direct_cost_line_id, self.direct_cost.line_ids)
+        self.assertEqual(finishes_link.action_open_source()["res_model"], "progress.billing.direct.cost")
+        self.direct_cost.unlink()
+        with self.assertRaisesRegex(UserError, "was deleted"):
+            finishes_link.action_open_source()
 
     def test_rerun_without_changes_changes_nothing(self):
         self.owner_invoice._autocomplete()

@@ -96,14 +96,14 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
             ],
             "unmatched_ids": [Command.clear()] + [
                 Command.create({
-                    "name": Link._source_name(record),
+                    "name": Link._source_name(source.key),
                     "cost_code_id": source.cost_code_id,
                     "cost_type_id": source.cost_type_id,
                     "work_this_period": source.work,
                     "materials_stored": source.materials,
                     "reason": reason,
                 })
-                for record, source, reason in invoice._autocomplete_unmatched(allocation)
+                for source, reason in invoice._autocomplete_unmatched(allocation)
             ],
             "ambiguity_warning": "\n".join(invoice._autocomplete_ambiguity_warnings(allocation)) or False,
         })
