@@ -132,9 +132,10 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             }}
 
     def _over_billed_message(self):
+        # an invoice not saved yet has no number to show
         return _(
             "Line “%(line)s” of %(invoice)s bills %(billed)s to date, above its scheduled value of %(scheduled)s.",
-            line=self.name, invoice=self.invoice_id.display_name,
+            line=self.name, invoice=self.invoice_id._origin.display_name or _("this invoice"),
             billed=format_amount(self.env, self.total_completed, self.currency_id),
             scheduled=format_amount(self.env, self.scheduled_value, self.currency_id),
         )

@@ -246,6 +246,16 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             if new_lines:
                 invoice.line_ids = [fields.Command.create(vals) for vals in new_lines]
 
+    def _fill_from_contract(self):
+        """On the form, picking the contract shows its schedule of values at
+        once (the lines create() would add) and proposes the project's Open
+        billing period (spec: a new invoice goes in the Open period)."""
+        self.line_ids = [fields.Command.clear()] + [
+            fields.Command.create(vals) for vals in self._prepare_line_values()
+        ]
+        if self.period_id.project_id != self.project_id:
+            self.period_id = self.project_id.billing_period_ids.filtered(lambda period: period.state == "open")[:1]
+
     def action_sync_lines(self):
         self._check_editable()
         self._sync_lines()

@@ -53,6 +53,10 @@ class ProgressBillingOwnerInvoice(models.Model):
         "A prime contract has at most one owner invoice per billing period (void the other one first).",
     )
 
+    @api.onchange("sale_order_id")
+    def _onchange_sale_order_id(self):
+        self._fill_from_contract()
+
     def action_request_revision(self):
         self._change_state("revise_resubmit", ("under_review",), manager_only=True)
 

@@ -54,6 +54,10 @@ class ProgressBillingSubInvoice(models.Model):
             invoice.position = self.search_count([("purchase_order_id", "=", invoice.purchase_order_id.id)])
         return invoices
 
+    @api.onchange("purchase_order_id")
+    def _onchange_purchase_order_id(self):
+        self._fill_from_contract()
+
     def action_submit(self):
         """A resubmitted invoice has its rejected lines reviewed again."""
         self.line_ids.filtered(lambda line: line.review_state == "rejected").write(

@@ -20,7 +20,7 @@ class ProgressBillingSubInvoiceLine(models.Model):
     change_order_line_id = fields.Many2one("progress.billing.change.order.line", index=True, ondelete="restrict")
     is_unit_based = fields.Boolean(compute="_compute_is_unit_based")
     price_unit = fields.Float(
-        "Unit Price", compute="_compute_price_unit", store=True, digits="Product Price",
+        "Unit Price", compute="_compute_price_unit", store=True, precompute=True, digits="Product Price",
         help="Unit price of the SSOV line when this line was created: a later price change does not rewrite billed work.",
     )
     quantity_this_period = fields.Float("Quantity This Period", digits="Product Unit")
@@ -67,6 +67,7 @@ class ProgressBillingSubInvoiceLine(models.Model):
     def action_reject_line(self):
         return {
             "type": "ir.actions.act_window",
+            "name": _("Reject Lines"),
             "res_model": "progress.billing.line.reject.wizard",
             "view_mode": "form",
             "target": "new",

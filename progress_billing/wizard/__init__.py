@@ -1,3 +1,4 @@
+from . import progress_billing_line_reject_wizard
 from . import progress_billing_owner_invoice_autocomplete
 from . import progress_billing_owner_invoice_autocomplete_line
 from . import progress_billing_owner_invoice_autocomplete_unmatched
