@@ -32,6 +32,7 @@
         "wizard/progress_billing_line_reject_wizard_views.xml",
         "views/progress_billing_menus.xml",
         "views/progress_billing_owner_invoice_source_views.xml",
+        "views/progress_billing_owner_invoice_autocomplete_views.xml",
         "wizard/progress_billing_owner_invoice_autocomplete_views.xml",
     ],
     "demo": [
@@ -40,6 +41,9 @@
         "demo/progress_billing_attachment_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "progress_billing/static/src/**/*",
+        ],
         "web.assets_tests": [
             "progress_billing/static/tests/tours/**/*",
         ],
