@@ -191,31 +191,37 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         has nothing to copy). Work Completed This Period and Materials
         Presently Stored are copied; for unit/quantity-based commitments the
         value only (quantity × unit price), never the quantity."""
-        lines = self.env["progress.billing.sub.invoice.line"].search_fetch(
-            [
-                ("invoice_id.project_id", "=", invoice.project_id.id),
-                ("invoice_id.period_id", "=", invoice.period_id.id),
-                ("invoice_id.state", "in", COPIED_SUB_INVOICE_STATES),
-            ],
-            ["invoice_id", "name", "cost_code_id", "cost_type_id", "purchase_line_id", "change_order_line_id",
-             "work_this_period", "materials_stored"],
-        ).filtered(lambda line: not (invoice.currency_id.is_zero(line.work_this_period)
-                                     and invoice.currency_id.is_zero(line.materials_stored)))
-        funding = self._funding_pcco_lines(lines.filtered(lambda line: not line.purchase_line_id).change_order_line_id)
-        return [
-            SourceLine(
-                key=line,
-                work=line.work_this_period,
-                materials=line.materials_stored,
-                cost_code_id=line.cost_code_id.id,
-                cost_type_id=line.cost_type_id.id,
-                division_id=line.cost_code_id.division_id.id,
-                is_change_order=bool(line.change_order_line_id and not line.purchase_line_id),
-                pcco_line_id=funding.get(line.change_order_line_id, {}).get("id"),
-                pcco_sale_line_id=funding.get(line.change_order_line_id, {}).get("sale_line_id"),
-            )
-            for line in lines
-        ]
+        rows = self._matching_rows("progress.billing.sub.invoice.line", [
+            ("invoice_id.project_id", "=", invoice.project_id.id),
+            ("invoice_id.period_id", "=", invoice.period_id.id),
+            ("invoice_id.state", "in", COPIED_SUB_INVOICE_STATES),
+        ], ["purchase_line_id", "change_order_line_id"], ["work_this_period:sum", "materials_stored:sum"])
+        # a line billing a CCO line on its own follows the PCCO line funding it
+        change_of = {line: cco_line for line, *_keys, purchase_line, cco_line, _work, _stored in rows
+                     if cco_line and not purchase_line}
+        funding = self._funding_pcco_lines(self.env["progress.billing.change.order.line"].concat(*change_of.values()))
+        currency = invoice.currency_id
+        sources = []
+        for line, cost_code, cost_type, division, _purchase_line, _cco_line, work, stored in rows:
+            if currency.is_zero(work or 0.0) and currency.is_zero(stored or 0.0):
+                continue
+            funded_by = funding.get(change_of.get(line), {})
+            sources.append(SourceLine(
+                key=line, work=work or 0.0, materials=stored or 0.0,
+                cost_code_id=cost_code.id, cost_type_id=cost_type.id, division_id=division.id,
+                is_change_order=line in change_of,
+                pcco_line_id=funded_by.get("id"), pcco_sale_line_id=funded_by.get("sale_line_id"),
+            ))
+        return sources
+
+    @api.model
+    def _matching_rows(self, model, domain, groupby, aggregates):
+        """One query for the source lines of ``domain``: (line, cost code,
+        cost type, division of the cost code, *groupby, *aggregates) per line
+        (grouped by id, so one row per line)."""
+        return self.env[model]._read_group(
+            domain, ["id", "cost_code_id", "cost_type_id", "cost_code_id.division_id", *groupby], aggregates,
+        )
 
     @api.model
     def _funding_pcco_lines(self, cco_lines):
@@ -237,25 +243,17 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         Date Received falls within the billing period (start and end dates
         included), entered in the Direct Costs tool: direct costs synced from
         an ERP are never copied. A direct cost only has work completed."""
-        lines = self.env["progress.billing.direct.cost.line"].search_fetch(
-            [
-                ("direct_cost_id.project_id", "=", invoice.project_id.id),
-                ("direct_cost_id.state", "=", "approved"),
-                ("direct_cost_id.origin", "=", "manual"),
-                ("direct_cost_id.date_received", ">=", invoice.period_id.date_start),
-                ("direct_cost_id.date_received", "<=", invoice.period_id.date_end),
-            ],
-            ["direct_cost_id", "name", "cost_code_id", "cost_type_id", "amount"],
-        ).filtered(lambda line: not invoice.currency_id.is_zero(line.amount))
+        rows = self._matching_rows("progress.billing.direct.cost.line", [
+            ("direct_cost_id.project_id", "=", invoice.project_id.id),
+            ("direct_cost_id.state", "=", "approved"),
+            ("direct_cost_id.origin", "=", "manual"),
+            ("direct_cost_id.date_received", ">=", invoice.period_id.date_start),
+            ("direct_cost_id.date_received", "<=", invoice.period_id.date_end),
+        ], [], ["amount:sum"])
         return [
-            SourceLine(
-                key=line,
-                work=line.amount,
-                cost_code_id=line.cost_code_id.id,
-                cost_type_id=line.cost_type_id.id,
-                division_id=line.cost_code_id.division_id.id,
-            )
-            for line in lines
+            SourceLine(key=line, work=amount, cost_code_id=cost_code.id, cost_type_id=cost_type.id, division_id=division.id)
+            for line, cost_code, cost_type, division, amount in rows
+            if not invoice.currency_id.is_zero(amount)
         ]
 
     def action_open_source(self):
