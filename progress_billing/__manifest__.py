@@ -30,6 +30,10 @@
         "views/sale_order_views.xml",
         "views/purchase_order_views.xml",
         "wizard/progress_billing_line_reject_wizard_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/account_move_views.xml",
+        "wizard/progress_billing_move_cancel_wizard_views.xml",
+        "wizard/progress_billing_retainage_release_wizard_views.xml",
         "views/progress_billing_menus.xml",
         "views/progress_billing_owner_invoice_source_views.xml",
         "views/progress_billing_owner_invoice_autocomplete_views.xml",
@@ -48,6 +52,7 @@
             "progress_billing/static/tests/tours/**/*",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "application": True,
     "installable": True,
 }

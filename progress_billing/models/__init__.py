@@ -18,10 +18,16 @@ from . import progress_billing_change_order
 from . import progress_billing_change_order_line
 from . import progress_billing_application_mixin
 from . import progress_billing_application_line_mixin
+from . import progress_billing_billable_mixin
+from . import progress_billing_billable_line_mixin
 from . import progress_billing_sub_invoice
 from . import progress_billing_sub_invoice_line
 from . import progress_billing_owner_invoice
 from . import progress_billing_owner_invoice_line
 from . import progress_billing_direct_cost
 from . import progress_billing_direct_cost_line
+from . import res_company
+from . import res_config_settings
+from . import account_chart_template
+from . import account_move
 from . import progress_billing_owner_invoice_source

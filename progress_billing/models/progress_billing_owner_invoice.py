@@ -25,11 +25,14 @@ class ProgressBillingOwnerInvoice(models.Model):
     """Owner invoice (payment application) of a prime contract for one billing period."""
 
     _name = "progress.billing.owner.invoice"
-    _inherit = ["progress.billing.application.mixin"]
+    _inherit = ["progress.billing.billable.mixin"]
     _description = "Owner Invoice"
     _contract_field = "sale_order_id"
     _contract_applications_field = "owner_invoice_ids"
     _sequence_code = "progress.billing.owner.invoice"
+    _move_type = "out_invoice"
+    _retainage_account_field = "retainage_receivable_account_id"
+    _billable_states = ("approved", "approved_as_noted", "paid")
     # accounting closes a paid invoice (spec, Owner invoice statuses)
     _final_states = ("void", "paid")
 
@@ -42,6 +45,7 @@ class ProgressBillingOwnerInvoice(models.Model):
         selection_add=OWNER_INVOICE_STATES, ondelete={state[0]: "set default" for state in OWNER_INVOICE_STATES[:-1]}
     )
     line_ids = fields.One2many("progress.billing.owner.invoice.line", "invoice_id")
+    move_ids = fields.One2many("account.move", "progress_billing_owner_invoice_id", string="Customer Invoices")
     autocomplete_prompt_pending = fields.Boolean(
         "Auto-Completion Not Answered", default=True, copy=False,
         help="The user has not yet said Yes or No Thanks to auto-completing this invoice from subcontractor invoices, direct costs and change orders.",

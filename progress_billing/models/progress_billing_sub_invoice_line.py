@@ -7,7 +7,7 @@ class ProgressBillingSubInvoiceLine(models.Model):
     the G703 columns; unit/quantity-based commitments bill quantity × unit price."""
 
     _name = "progress.billing.sub.invoice.line"
-    _inherit = ["progress.billing.application.line.mixin"]
+    _inherit = ["progress.billing.billable.line.mixin"]
     _description = "Subcontractor Invoice Line"
     _source_fields = ("purchase_line_id", "change_order_line_id")
     _workflow_fields = frozenset({"review_state", "rejection_reason"})
@@ -46,6 +46,12 @@ class ProgressBillingSubInvoiceLine(models.Model):
         """Unit/quantity-based lines bill quantity × unit price (spec)."""
         for line in self.filtered("is_unit_based"):
             line.work_this_period = line.currency_id.round(line.quantity_this_period * line.price_unit)
+
+    def _billed_quantity_and_price(self, contract_line):
+        """Unit/quantity-based lines bill their quantity at the SSOV line's unit price."""
+        if self.is_unit_based:
+            return self.quantity_this_period, self.price_unit
+        return super()._billed_quantity_and_price(contract_line)
 
     @api.constrains("materials_stored", "quantity_this_period")
     def _check_unit_based_line(self):

@@ -9,6 +9,7 @@ from . import test_frozen_application
 from . import test_direct_cost
 from . import test_views
 from . import test_ui
+from . import test_accounting
 from . import test_autocomplete_allocation
 from . import test_autocomplete_sources
 from . import test_autocomplete_matching
