@@ -35,6 +35,9 @@
         "wizard/progress_billing_move_cancel_wizard_views.xml",
         "wizard/progress_billing_retainage_release_wizard_views.xml",
         "views/progress_billing_menus.xml",
+        "views/progress_billing_owner_invoice_source_views.xml",
+        "views/progress_billing_owner_invoice_autocomplete_views.xml",
+        "wizard/progress_billing_owner_invoice_autocomplete_views.xml",
         "data/res_lang_data.xml",
         "views/res_config_settings_views.xml",
     ],
@@ -45,6 +48,9 @@
     ],
     "uninstall_hook": "uninstall_hook",
     "assets": {
+        "web.assets_backend": [
+            "progress_billing/static/src/**/*",
+        ],
         "web.assets_tests": [
             "progress_billing/static/tests/tours/**/*",
         ],

@@ -10,4 +10,9 @@ from . import test_direct_cost
 from . import test_views
 from . import test_ui
 from . import test_accounting
+from . import test_autocomplete_allocation
+from . import test_autocomplete_sources
+from . import test_autocomplete_matching
+from . import test_autocomplete_wizard
+from . import test_autocomplete_example
 from . import test_dictionaries
