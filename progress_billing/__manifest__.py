@@ -16,6 +16,8 @@
         "data/ir_cron_data.xml",
         "data/progress_billing_cost_type_data.xml",
         "data/progress_billing_division_data.xml",
+        "report/progress_billing_pay_application_templates.xml",
+        "report/progress_billing_reports.xml",
     ],
     "demo": [],
     "application": True,

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import _, fields, models
 
 # between the Draft and Void of every application
 OWNER_INVOICE_STATES = [
@@ -34,6 +34,17 @@ class ProgressBillingOwnerInvoice(models.Model):
         "(sale_order_id, period_id) WHERE state != 'void'",
         "A prime contract has at most one owner invoice per billing period (void the other one first).",
     )
+
+    def _pay_application_parties(self):
+        return {
+            "document": _("Owner Invoice"),
+            "from_label": _("From Contractor"),
+            "from": self.company_id.partner_id,
+            "to_label": _("To Owner/Client"),
+            "to": self.partner_id,
+            "contract_label": _("Prime Contract"),
+            "contract": self.sale_order_id,
+        }
 
     def action_submit(self):
         self._change_state("under_review", ("draft", "revise_resubmit"))

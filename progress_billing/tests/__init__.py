@@ -1,1 +1,2 @@
 from . import test_billing_period
+from . import test_pay_application_report
