@@ -1,2 +1,3 @@
 from . import test_billing_period
 from . import test_pay_application_report
+from . import test_backup_pdf
