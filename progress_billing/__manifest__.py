@@ -18,6 +18,8 @@
         "data/progress_billing_division_data.xml",
         "report/progress_billing_pay_application_templates.xml",
         "report/progress_billing_reports.xml",
+        "views/progress_billing_backup_views.xml",
+        "wizard/progress_billing_backup_wizard_views.xml",
     ],
     "demo": [],
     "application": True,

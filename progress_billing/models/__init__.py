@@ -24,3 +24,4 @@ from . import progress_billing_owner_invoice_line
 from . import progress_billing_direct_cost
 from . import progress_billing_direct_cost_line
 from . import ir_actions_report
+from . import progress_billing_backup

@@ -1,5 +1,6 @@
 import io
 import logging
+import os
 
 from odoo import api, models
 from odoo.exceptions import UserError
@@ -8,6 +9,10 @@ from pypdf import PdfReader, PdfWriter
 _logger = logging.getLogger(__name__)
 
 PAY_APPLICATION_REPORTS = ("progress_billing.report_sub_invoice", "progress_billing.report_owner_invoice")
+# wkhtmltopdf (Qt) writes fonts in the order of a randomly seeded hash: a fixed
+# seed makes the same document give the same PDF, hence the same compiled
+# backup for the same selection. Only Qt child processes read it.
+os.environ.setdefault("QT_HASH_SEED", "0")
 
 
 class IrActionsReport(models.Model):
