@@ -16,12 +16,17 @@
         "data/ir_cron_data.xml",
         "data/progress_billing_cost_type_data.xml",
         "data/progress_billing_division_data.xml",
+        "data/progress_billing_cost_code_data.xml",
         "report/progress_billing_pay_application_templates.xml",
         "report/progress_billing_reports.xml",
         "views/progress_billing_backup_views.xml",
         "wizard/progress_billing_backup_wizard_views.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/progress_billing_contract_demo.xml",
+        "demo/progress_billing_billing_demo.xml",
+        "demo/progress_billing_attachment_demo.xml",
+    ],
     "application": True,
     "installable": True,
 }

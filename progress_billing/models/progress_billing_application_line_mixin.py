@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import format_amount
 
 
 class ProgressBillingApplicationLineMixin(models.AbstractModel):
@@ -14,6 +15,10 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
 
     # set by each line model: the fields naming what the line bills (a contract line or a change order line)
     _source_fields = ()
+    # fields of the review workflow, written while the application itself is locked
+    _workflow_fields = frozenset()
+    # fields the user enters to bill an amount
+    _billed_fields = ("work_this_period", "materials_stored")
 
     # each line model narrows this to its own application model
     invoice_id = fields.Many2one("progress.billing.application.mixin", required=True, index=True, ondelete="cascade")
@@ -119,10 +124,11 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         return _(
             "Line “%(line)s” of %(invoice)s bills %(billed)s to date, above its scheduled value of %(scheduled)s.",
             line=self.name, invoice=self.invoice_id.display_name,
-            billed=self.total_completed, scheduled=self.scheduled_value,
+            billed=format_amount(self.env, self.total_completed, self.currency_id),
+            scheduled=format_amount(self.env, self.scheduled_value, self.currency_id),
         )
 
-    @api.constrains("work_this_period", "materials_stored")
+    @api.constrains(lambda self: self._billed_fields)
     def _check_not_over_billed(self):
         """Billed to date above the scheduled value: warn, and block unless the
         user is a Progress Billing manager (foundation issue)."""
@@ -155,7 +161,10 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         return lines
 
     def write(self, vals):
-        self.invoice_id._check_editable()
+        """Only the lines of an editable application change, except for their
+        review (reviewers approve or reject lines of a locked application)."""
+        if not set(vals) <= self._workflow_fields:
+            self.invoice_id._check_editable()
         result = super().write(vals)
         # D of later applications is computed from this line's E
         self.invalidate_model(["previous_work", "previous_retainage_released"])

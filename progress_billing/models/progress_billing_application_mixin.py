@@ -27,11 +27,17 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     _contract_field = None
     _editable_states = ("draft", "revise_resubmit")
     _manager_editable_states = ("under_review",)
+    # header fields locked with the lines once the application is no longer editable
+    _locked_fields = ("period_id", "payment_application_type", "date", "note")
+    # statuses nothing leads out of
+    _final_states = ("void",)
 
     project_id = fields.Many2one(
-        "project.project", compute="_compute_project_id", store=True, index=True, readonly=True, precompute=True
+        "project.project", compute="_compute_from_contract", store=True, index=True, readonly=True, precompute=True
     )
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_from_contract", store=True, index=True, readonly=True, precompute=True
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     # each application model narrows these to its own states and line model
     state = fields.Selection([("draft", "Draft"), ("void", "Void")], default="draft", required=True, tracking=True, index=True)
@@ -74,10 +80,12 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     def _contract(self):
         return self[self._contract_field]
 
-    @api.depends(lambda self: [f"{self._contract_field}.project_id"])
-    def _compute_project_id(self):
+    @api.depends(lambda self: [f"{self._contract_field}.project_id", f"{self._contract_field}.company_id"])
+    def _compute_from_contract(self):
+        """An application belongs to the project and company of its contract."""
         for invoice in self:
             invoice.project_id = invoice._contract().project_id
+            invoice.company_id = invoice._contract().company_id
 
     def _application_position(self):
         """Order of applications within a contract: by billing period, then creation."""
@@ -92,7 +100,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         ]).filtered(lambda other: other._application_position() < position)
         return max(earlier, key=lambda other: other._application_position(), default=self.browse())
 
-    @api.depends("line_ids.total_completed", "line_ids.retainage", "line_ids.work_this_period", "period_id", "state")
+    @api.depends(lambda self: [
+        "line_ids.total_completed", "line_ids.retainage", "line_ids.work_this_period", "period_id", "state",
+        f"{self._contract_field}.original_contract_sum", f"{self._contract_field}.approved_change_orders_amount",
+    ])
     def _compute_g702(self):
         """G702 lines 1-9: 3 = 1 + 2, 6 = 4 - 5, 8 = 6 - 7, 9 = 3 - 6."""
         for invoice in self:
@@ -160,8 +171,31 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                       period=invoice.period_id.display_name, other=invoice.period_id.project_id.display_name)
                 )
 
+    def _check_period_not_billed(self, vals):
+        """A contract has at most one non-void application per billing period
+        (foundation issue). Checked on the values about to be saved, before the
+        unique index (kept against concurrent requests) refuses them, so that
+        the message names the application already there."""
+        # on create, ``self`` is empty: check the new values alone
+        for invoice in self or [self]:
+            contract_id = vals.get(self._contract_field, invoice[self._contract_field].id)
+            period_id = vals.get("period_id", invoice.period_id.id)
+            if not (contract_id and period_id) or vals.get("state", invoice.state) == "void":
+                continue
+            other = self.search([
+                (self._contract_field, "=", contract_id), ("period_id", "=", period_id),
+                ("state", "!=", "void"), ("id", "not in", invoice.ids),
+            ], limit=1)
+            if other:
+                raise ValidationError(
+                    _("%(contract)s already has %(invoice)s in billing period %(period)s: void it before billing this period again.",
+                      contract=other._contract().display_name, invoice=other.display_name, period=other.period_id.display_name)
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_period_not_billed(vals)
         invoices = super().create(vals_list)
         for invoice in invoices:
             if invoice.period_id:
@@ -170,8 +204,12 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         return invoices
 
     def write(self, vals):
-        if set(vals) & {"period_id", self._contract_field, "payment_application_type", "date"}:
+        if set(vals) & {self._contract_field, *self._locked_fields}:
             self._check_editable()
+        if set(vals) & {"period_id", self._contract_field, "state"}:
+            self._check_period_not_billed(vals)
+        if vals.get("period_id"):
+            self.env["progress.billing.period"].browse(vals["period_id"])._check_accepts_new_invoice()
         result = super().write(vals)
         if set(vals) & {"state", "period_id", "date"}:
             # D and line 7 of the other applications depend on this one
@@ -180,10 +218,13 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         return result
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_only_draft(self):
+    def _unlink_only_latest_draft(self):
+        """Only a draft is deleted, and only the latest application of its
+        contract: the later ones count its work in D and line 7."""
         for invoice in self:
             if invoice.state != "draft":
                 raise UserError(_("%(invoice)s is not a draft: void it instead of deleting it.", invoice=invoice.display_name))
+        self._check_editable()
 
     def _sync_lines(self):
         """Give the application a line for each line of the schedule of values
@@ -244,8 +285,17 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                 )
         self.state = target
 
+    def action_submit(self):
+        """Draft or Revise and Resubmit -> Under Review; an application bills
+        one billing period (spec)."""
+        for invoice in self:
+            if not invoice.period_id:
+                raise UserError(_("%(invoice)s has no billing period: choose one before submitting it.", invoice=invoice.display_name))
+        self._change_state("under_review", ("draft", "revise_resubmit"))
+
     def action_void(self):
-        states = [state for state, _label in self._fields["state"].selection if state != "void"]
+        """Managers void any application not in a final status."""
+        states = [state for state, _label in self._fields["state"].selection if state not in self._final_states]
         self._change_state("void", states, manager_only=True)
 
     def action_reset_to_draft(self):

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ProgressBillingCodeMixin(models.AbstractModel):
@@ -28,3 +29,21 @@ class ProgressBillingCodeMixin(models.AbstractModel):
     def _compute_display_name(self):
         for record in self:
             record.display_name = f"{record.code} {record.name}" if record.code else record.name
+
+    @api.constrains("code", "company_id")
+    def _check_code_unique_in_company(self):
+        """A code names one record per company, and a shared record (no
+        company) is seen by every company, so its code is taken in all of
+        them: invoices match lines by code (seed: 03-300 belongs to 03). The
+        unique index already refuses a duplicate within one company."""
+        for record in self:
+            domain = [("id", "!=", record.id), ("code", "=", record.code)]
+            if record.company_id:
+                domain.append(("company_id", "in", [record.company_id.id, False]))
+            clash = self.sudo().with_context(active_test=False).search(domain, limit=1)
+            if clash:
+                raise ValidationError(
+                    _("%(model)s code “%(code)s” of “%(record)s” is already used by “%(other)s” in %(company)s.",
+                      model=self._description, code=record.code, record=record.name, other=clash.display_name,
+                      company=clash.company_id.name or _("every company (shared record)"))
+                )

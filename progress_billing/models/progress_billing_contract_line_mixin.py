@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import format_amount
 
 
 class ProgressBillingContractLineMixin(models.AbstractModel):
@@ -44,7 +45,8 @@ class ProgressBillingContractLineMixin(models.AbstractModel):
             if line.currency_id.compare_amounts(line.price_subtotal, 0) < 0:
                 raise ValidationError(
                     _("Line “%(line)s” of %(contract)s has a negative scheduled value (%(amount)s).",
-                      line=line.name, contract=line.order_id.display_name, amount=line.price_subtotal)
+                      line=line.name, contract=line.order_id.display_name,
+                      amount=format_amount(self.env, line.price_subtotal, line.currency_id))
                 )
 
     @api.constrains("retainage_rate")

@@ -22,12 +22,14 @@ class ProgressBillingContractMixin(models.AbstractModel):
     revised_contract_sum = fields.Monetary(compute="_compute_contract_sums")
     change_order_count = fields.Integer(compute="_compute_contract_sums")
 
-    # set by each contract model: its field on change orders and their type
+    # set by each contract model: the boolean field making the order a contract,
+    # its field on change orders and their type
+    _contract_flag_field = None
     _change_order_field = None
     _change_order_type = None
 
     def _is_progress_billing_contract(self):
-        raise NotImplementedError
+        return bool(self[self._contract_flag_field])
 
     def action_view_change_orders(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("progress_billing.action_progress_billing_change_order")
@@ -39,7 +41,11 @@ class ProgressBillingContractMixin(models.AbstractModel):
         """Contract lines that carry a scheduled value (no sections or notes)."""
         return self.order_line.filtered(lambda line: not line.display_type)
 
+    @api.depends(
+        "order_line.price_subtotal", "order_line.display_type", "change_order_ids.state", "change_order_ids.amount_total"
+    )
     def _compute_contract_sums(self):
+        """G702 lines 1-3: original sum, approved change orders, sum to date."""
         for contract in self:
             approved = contract.change_order_ids.filtered(lambda order: order.state == "approved")
             contract.original_contract_sum = sum(contract._schedule_of_values().mapped("price_subtotal"))
@@ -47,7 +53,7 @@ class ProgressBillingContractMixin(models.AbstractModel):
             contract.revised_contract_sum = contract.original_contract_sum + contract.approved_change_orders_amount
             contract.change_order_count = len(contract.change_order_ids)
 
-    @api.constrains("currency_id", "company_id")
+    @api.constrains(lambda self: ["currency_id", "company_id", self._contract_flag_field])
     def _check_company_currency(self):
         """Progress billing money is in the company currency (brief)."""
         for contract in self.filtered(lambda c: c._is_progress_billing_contract()):
@@ -57,6 +63,11 @@ class ProgressBillingContractMixin(models.AbstractModel):
                       contract=contract.display_name, currency=contract.currency_id.name,
                       company_currency=contract.company_id.currency_id.name)
                 )
+
+    @api.constrains(lambda self: [self._contract_flag_field])
+    def _check_schedule_of_values(self):
+        """An order made a contract later must have a valid schedule of values."""
+        self._schedule_of_values()._check_scheduled_value_not_negative()
 
     @api.constrains("retainage_rate", "retainage_rate_materials")
     def _check_retainage_rates(self):

@@ -19,10 +19,12 @@ class ProgressBillingOwnerInvoice(models.Model):
     _description = "Owner Invoice"
     _contract_field = "sale_order_id"
     _sequence_code = "progress.billing.owner.invoice"
+    # accounting closes a paid invoice (spec, Owner invoice statuses)
+    _final_states = ("void", "paid")
 
     sale_order_id = fields.Many2one(
         "sale.order", "Prime Contract", required=True, index=True, ondelete="restrict", tracking=True,
-        domain="[('is_prime_contract', '=', True), ('company_id', '=', company_id)]", check_company=True,
+        domain="[('is_prime_contract', '=', True)]",
     )
     partner_id = fields.Many2one(related="sale_order_id.partner_id", string="Owner/Client", store=True, index=True)
     state = fields.Selection(
@@ -45,9 +47,6 @@ class ProgressBillingOwnerInvoice(models.Model):
             "contract_label": _("Prime Contract"),
             "contract": self.sale_order_id,
         }
-
-    def action_submit(self):
-        self._change_state("under_review", ("draft", "revise_resubmit"))
 
     def action_request_revision(self):
         self._change_state("revise_resubmit", ("under_review",), manager_only=True)

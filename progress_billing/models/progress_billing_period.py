@@ -67,6 +67,7 @@ class ProgressBillingPeriod(models.Model):
             else:
                 period.name = False
 
+    @api.depends("sub_invoice_ids", "owner_invoice_ids")
     def _compute_invoice_counts(self):
         for period in self:
             period.sub_invoice_count = len(period.sub_invoice_ids)

@@ -1,5 +1,8 @@
+from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+from .progress_billing_application_mixin import ProgressBillingApplicationMixin
 
 # between the Draft and Void of every application
 SUB_INVOICE_STATES = [
@@ -20,10 +23,11 @@ class ProgressBillingSubInvoice(models.Model):
     _description = "Subcontractor Invoice"
     _contract_field = "purchase_order_id"
     _sequence_code = "progress.billing.sub.invoice"
+    _locked_fields = (*ProgressBillingApplicationMixin._locked_fields, "vendor_reference")
 
     purchase_order_id = fields.Many2one(
         "purchase.order", "Commitment", required=True, index=True, ondelete="restrict", tracking=True,
-        domain="[('is_commitment', '=', True), ('company_id', '=', company_id)]", check_company=True,
+        domain="[('is_commitment', '=', True)]",
     )
     partner_id = fields.Many2one(related="purchase_order_id.partner_id", string="Subcontractor", store=True, index=True)
     accounting_method = fields.Selection(related="purchase_order_id.accounting_method")
@@ -61,14 +65,11 @@ class ProgressBillingSubInvoice(models.Model):
         }
 
     def action_submit(self):
-        """Draft or Revise and Resubmit -> Under Review."""
-        for invoice in self:
-            if not invoice.period_id:
-                raise UserError(_("%(invoice)s has no billing period: choose one before submitting it.", invoice=invoice.display_name))
+        """A resubmitted invoice has its rejected lines reviewed again."""
         self.line_ids.filtered(lambda line: line.review_state == "rejected").write(
             {"review_state": "to_review", "rejection_reason": False}
         )
-        self._change_state("under_review", ("draft", "revise_resubmit"))
+        return super().action_submit()
 
     def _finish_review(self, target):
         """A reviewer approves an invoice only when none of its lines is rejected."""
@@ -95,11 +96,13 @@ class ProgressBillingSubInvoice(models.Model):
         """Under Review -> Revise and Resubmit; the subcontractor's contact is notified."""
         self._change_state("revise_resubmit", ("under_review",), manager_only=True)
         for invoice in self:
-            rejected = invoice.line_ids.filtered(lambda line: line.review_state == "rejected")
-            reasons = [f"{line.name}: {line.rejection_reason}" for line in rejected if line.rejection_reason]
+            rejected = invoice.line_ids.filtered(lambda line: line.review_state == "rejected" and line.rejection_reason)
+            reasons = Markup().join(
+                Markup("<li>%s: %s</li>") % (line.name, line.rejection_reason) for line in rejected
+            )
             invoice.message_post(
-                body=_("%(invoice)s needs to be revised and resubmitted.", invoice=invoice.display_name)
-                + ("\n" + "\n".join(reasons) if reasons else ""),
+                body=Markup("<p>%s</p>") % _("%(invoice)s needs to be revised and resubmitted.", invoice=invoice.display_name)
+                + (Markup("<ul>%s</ul>") % reasons if reasons else ""),
                 partner_ids=invoice.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",
             )

@@ -10,6 +10,10 @@ class ProgressBillingSubInvoiceLine(models.Model):
     _inherit = ["progress.billing.application.line.mixin"]
     _description = "Subcontractor Invoice Line"
     _source_fields = ("purchase_line_id", "change_order_line_id")
+    _workflow_fields = frozenset({"review_state", "rejection_reason"})
+    # a unit-based line bills its quantity; the constraints of its amount run
+    # when the quantity is written, by the user who writes it
+    _billed_fields = ("work_this_period", "materials_stored", "quantity_this_period")
 
     invoice_id = fields.Many2one("progress.billing.sub.invoice", required=True)
     purchase_line_id = fields.Many2one("purchase.order.line", "SSOV Line", index=True, ondelete="restrict")

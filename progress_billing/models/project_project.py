@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -61,21 +63,33 @@ class ProjectProject(models.Model):
                 project[field_name] = counts.get(project, 0)
 
     def _create_current_automatic_period(self):
-        """Create and open the monthly period containing today unless a period
-        already covers any of its days (seed: Create Automatic Billing Periods)."""
+        """Create and open the monthly period holding today (seed: Create
+        Automatic Billing Periods), unless a period already holds today."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
-        start, end = monthly_period_bounds(today, self.billing_day)
-        Period = self.env["progress.billing.period"]
-        if Period.search_count(
-            [("project_id", "=", self.id), ("date_start", "<=", end), ("date_end", ">=", start)], limit=1
-        ):
-            return Period
-        period = Period.create(
+        bounds = self._automatic_period_bounds(fields.Date.context_today(self))
+        if not bounds:
+            return self.env["progress.billing.period"]
+        start, end = bounds
+        period = self.env["progress.billing.period"].create(
             {"project_id": self.id, "date_start": start, "date_end": end, "date_due": end, "is_automatic": True}
         )
         period.action_open()
         return period
+
+    def _automatic_period_bounds(self, today):
+        """Start and end of the automatic period holding ``today``, or None when
+        a period already holds it. Periods never overlap (spec): other periods
+        of the month (manual ones, or those of an earlier billing day) leave
+        the new one the free days around today."""
+        start, end = monthly_period_bounds(today, self.billing_day)
+        clashes = self.env["progress.billing.period"].search(
+            [("project_id", "=", self.id), ("date_start", "<=", end), ("date_end", ">=", start)]
+        )
+        if any(period.date_start <= today <= period.date_end for period in clashes):
+            return None
+        start = max([start, *(period.date_end + timedelta(days=1) for period in clashes if period.date_end < today)])
+        end = min([end, *(period.date_start - timedelta(days=1) for period in clashes if period.date_start > today)])
+        return start, end
 
     def _action_open_progress_billing(self, xmlid, context=None):
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)

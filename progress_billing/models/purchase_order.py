@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class PurchaseOrder(models.Model):
@@ -21,12 +21,11 @@ class PurchaseOrder(models.Model):
     sub_invoice_ids = fields.One2many("progress.billing.sub.invoice", "purchase_order_id", string="Subcontractor Invoices")
     sub_invoice_count = fields.Integer(compute="_compute_sub_invoice_count")
 
+    _contract_flag_field = "is_commitment"
     _change_order_field = "purchase_order_id"
     _change_order_type = "commitment"
 
-    def _is_progress_billing_contract(self):
-        return self.is_commitment
-
+    @api.depends("sub_invoice_ids")
     def _compute_sub_invoice_count(self):
         for order in self:
             order.sub_invoice_count = len(order.sub_invoice_ids)

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SaleOrder(models.Model):
@@ -12,12 +12,11 @@ class SaleOrder(models.Model):
     owner_invoice_ids = fields.One2many("progress.billing.owner.invoice", "sale_order_id", string="Owner Invoices")
     owner_invoice_count = fields.Integer(compute="_compute_owner_invoice_count")
 
+    _contract_flag_field = "is_prime_contract"
     _change_order_field = "sale_order_id"
     _change_order_type = "prime"
 
-    def _is_progress_billing_contract(self):
-        return self.is_prime_contract
-
+    @api.depends("owner_invoice_ids")
     def _compute_owner_invoice_count(self):
         for order in self:
             order.owner_invoice_count = len(order.owner_invoice_ids)
