@@ -2,11 +2,11 @@ import io
 import json
 from datetime import timedelta
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from pypdf import PdfReader
 
+from ..models.progress_billing_period import monthly_period_bounds
 from .common_pay_application import PayApplicationCase
 from .pdf_samples import DAMAGED_PDF, encrypted_pdf, pdf_outline, pdf_page_texts, sample_image, sample_pdf
 
@@ -21,15 +21,15 @@ class TestBackupCompile(PayApplicationCase):
         super().setUpClass()
         cls.Backup = cls.env["progress.billing.backup"]
         # "Beta Plaza" sorts after "Alpha Tower"; its commitment bills two periods
-        cls.beta = cls._create_project("Beta Plaza")
+        cls.beta = cls._create_open_project("Beta Plaza")
         current_month = cls.beta.billing_period_ids
-        last_month = cls._open_period(cls.beta, fields.Date.today().replace(day=1) - timedelta(days=1))
-        beta_commitment = cls._create_commitment(cls.beta, ["Formwork", "Rebar"])
-        cls.beta_earlier = cls._create_sub_invoice(beta_commitment, last_month)
+        last_month = cls._create_period(cls.beta, *monthly_period_bounds(current_month.date_start - timedelta(days=1), 1))
+        beta_commitment = cls._create_described_commitment(cls.beta, ["Formwork", "Rebar"])
+        cls.beta_earlier = cls._create_tenth_invoice(beta_commitment, last_month)
         current_month.action_open()
-        cls.beta_current = cls._create_sub_invoice(beta_commitment, current_month)
-        cls.alpha = cls._create_project("Alpha Tower")
-        cls.alpha_invoice = cls._create_sub_invoice(cls._create_commitment(cls.alpha, ["Excavation"]))
+        cls.beta_current = cls._create_tenth_invoice(beta_commitment, current_month)
+        cls.alpha = cls._create_open_project("Alpha Tower")
+        cls.alpha_invoice = cls._create_tenth_invoice(cls._create_described_commitment(cls.alpha, ["Excavation"]))
         cls._attach(cls.alpha_invoice, "waiver.pdf", sample_pdf("Waiver", 5))
         cls._attach(cls.alpha_invoice, "site.jpg", sample_image("JPEG"))
         for name, raw in [
@@ -95,10 +95,10 @@ class TestBackupCompile(PayApplicationCase):
 
     def test_nothing_is_compiled_when_an_invoice_has_no_billing_period(self):
         no_period = self.env["progress.billing.sub.invoice"].create({
-            "purchase_order_id": self._create_commitment(self.alpha, ["Paving"]).id,
+            "purchase_order_id": self._create_described_commitment(self.alpha, ["Paving"]).id,
         })
         also_none = self.env["progress.billing.sub.invoice"].create({
-            "purchase_order_id": self._create_commitment(self.alpha, ["Fencing"]).id,
+            "purchase_order_id": self._create_described_commitment(self.alpha, ["Fencing"]).id,
         })
         with self.assertRaises(UserError) as error:
             self.Backup._compile(self.alpha_invoice | no_period | also_none)
@@ -114,9 +114,9 @@ class TestBackupCompile(PayApplicationCase):
             self.Backup._compile(self.env["progress.billing.sub.invoice"])
 
     def test_a_user_compiles_only_invoices_of_companies_they_can_read(self):
-        other_company = self.env["res.company"].create({"name": "Other Builders"})
-        other_invoice = self._create_sub_invoice(
-            self._create_commitment(self._create_project("Elsewhere", other_company), ["Roofing"])
+        other_company = self._create_company("Other Builders")
+        other_invoice = self._create_tenth_invoice(
+            self._create_described_commitment(self._create_open_project("Elsewhere", other_company), ["Roofing"])
         )
         Backup = self.Backup.with_user(self.user)
         with self.assertRaises(AccessError):
@@ -137,7 +137,7 @@ class TestBackupCompile(PayApplicationCase):
 
     def test_wizard_from_a_commitment_or_a_billing_period_takes_their_invoices(self):
         commitment = self.beta_earlier.purchase_order_id
-        self.beta_current.with_user(self.env.ref("base.user_admin")).action_void()
+        self.beta_current.with_user(self.manager).action_void()
         for model, records, expected in [
             ("purchase.order", commitment, self.beta_earlier),
             ("progress.billing.period", self.beta_earlier.period_id | self.alpha_invoice.period_id,

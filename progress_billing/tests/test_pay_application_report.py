@@ -1,6 +1,5 @@
 from unittest.mock import patch
 
-from odoo import Command
 from odoo.tests import tagged
 
 from .common_pay_application import PayApplicationCase
@@ -18,10 +17,9 @@ class TestPayApplicationReport(PayApplicationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.project = cls._create_project("Riverside Tower")
         descriptions = [LONG_DESCRIPTION if position % 7 == 3 else f"Scope item {position:02d}" for position in range(45)]
-        cls.commitment = cls._create_commitment(cls.project, descriptions)
-        cls.invoice = cls._create_sub_invoice(cls.commitment)
+        cls.long_commitment = cls._create_described_commitment(cls.project, descriptions)
+        cls.invoice = cls._create_tenth_invoice(cls.long_commitment)
 
     def _render(self, report, records):
         return self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
@@ -35,7 +33,7 @@ class TestPayApplicationReport(PayApplicationCase):
         self.assertEqual(len(pages), page_count)
         summary = pages[0]
         for text in ("Application and Certificate for Payment", self.invoice.name, "Riverside Tower",
-                     "Solid Concrete Ltd", self.commitment.name, f"Page 1 of {page_count}", "Current Payment Due"):
+                     "Solid Concrete Ltd", self.long_commitment.name, f"Page 1 of {page_count}", "Current Payment Due"):
             self.assertIn(text, summary)
         for amount in (self.invoice.current_payment_due, self.invoice.total_retainage, self.invoice.contract_sum_to_date):
             self.assertIn(f"$ {amount:,.2f}", summary)
@@ -50,29 +48,18 @@ class TestPayApplicationReport(PayApplicationCase):
         self.assertIn(f"{sum(self.invoice.line_ids.mapped('scheduled_value')):,.2f}", pages[-1])
 
     def test_owner_invoice_pdf(self):
-        owner = self.env["res.partner"].create({"name": "Owner Developments LLC"})
-        prime_contract = self.env["sale.order"].create({
-            "is_prime_contract": True, "partner_id": owner.id, "project_id": self.project.id,
-            "order_line": [Command.create({
-                "product_id": self.product.id, "name": "Concrete works", "product_uom_qty": 1, "price_unit": 250_000,
-                "tax_ids": False,
-            })],
-        })
-        owner_invoice = self.env["progress.billing.owner.invoice"].create({
-            "sale_order_id": prime_contract.id, "period_id": self.invoice.period_id.id,
-        })
-        owner_invoice.line_ids.work_this_period = 50_000
+        owner_invoice = self._create_owner_invoice(amounts={self.sov_concrete: (30_000, 0), self.sov_finishes: (20_000, 0)})
         pages = pdf_page_texts(self._render("progress_billing.action_report_owner_invoice", owner_invoice))
         self.assertEqual(len(pages), 2)
-        for text in ("OWNER INVOICE", owner_invoice.name, "Owner Developments LLC", prime_contract.name, "$ 50,000.00"):
+        for text in ("OWNER INVOICE", owner_invoice.name, "Owner Developments", self.prime_contract.name, "$ 50,000.00"):
             self.assertIn(text, pages[0])
-        self.assertIn("Concrete works", pages[1])
+        self.assertIn("Concrete", pages[1])
+        self.assertIn("T09", pages[1], "a line billing a division shows its code")
 
     def test_several_applications_render_in_one_single_document_call(self):
         """One wkhtmltopdf call with ONE document, no header and no footer: what
         an unpatched Qt build accepts (the patched one too), split by page counts."""
-        other_commitment = self._create_commitment(self.project, ["Formwork", "Rebar"])
-        invoices = self.invoice | self._create_sub_invoice(other_commitment)
+        invoices = self.invoice | self._create_tenth_invoice(self.commitment)
         calls = []
         report_class = type(self.env["ir.actions.report"])
         run = report_class._run_wkhtmltopdf
@@ -90,8 +77,7 @@ class TestPayApplicationReport(PayApplicationCase):
         self.assertIn("Page 1 of 2", pages[counts[0]])
 
     def test_a_document_longer_than_announced_is_rendered_alone(self):
-        other_commitment = self._create_commitment(self.project, ["Formwork"])
-        invoices = self.invoice | self._create_sub_invoice(other_commitment)
+        invoices = self.invoice | self._create_tenth_invoice(self.commitment)
         with patch.object(type(self.invoice), "_pay_application_page_count", lambda invoice: 1):
             documents = self.env["ir.actions.report"]._render_pay_applications(SUB_REPORT, invoices)
         self.assertEqual(
