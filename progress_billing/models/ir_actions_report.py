@@ -9,6 +9,9 @@ from pypdf import PdfReader, PdfWriter
 _logger = logging.getLogger(__name__)
 
 PAY_APPLICATION_REPORTS = ("progress_billing.report_sub_invoice", "progress_billing.report_owner_invoice")
+# applications per wkhtmltopdf call: bounds the memory of the call and of the
+# PDF it returns, while keeping its start-up cost rare
+RENDER_BATCH_SIZE = 50
 # wkhtmltopdf (Qt) writes fonts in the order of a randomly seeded hash: a fixed
 # seed makes the same document give the same PDF, hence the same compiled
 # backup for the same selection. Only Qt child processes read it.
@@ -37,13 +40,19 @@ class IrActionsReport(models.Model):
         return args
 
     def _render_pay_applications(self, report_ref, records):
-        """Render the pay applications ``records`` as PDF. Returns a list of
-        (pdf bytes, [(record, first page index, page count), ...]): one PDF for
-        all records, or one per record when a document overflowed the pages it
-        announced (then each is rendered alone and measured)."""
+        """Render the pay applications ``records`` as PDF, RENDER_BATCH_SIZE
+        per wkhtmltopdf call. Yields (pdf bytes, [(record, first page index,
+        page count), ...]): one PDF per batch, or one per record of a batch in
+        which a document overflowed the pages it announced (each is then
+        rendered alone and measured)."""
         if self.get_wkhtmltopdf_state() == "install":
             raise UserError(self.env._("Unable to find Wkhtmltopdf on this system. The PDF can not be created."))
         report = self._get_report(report_ref)
+        for start in range(0, len(records), RENDER_BATCH_SIZE):
+            yield from self._render_pay_application_batch(report, records[start:start + RENDER_BATCH_SIZE])
+
+    def _render_pay_application_batch(self, report, records):
+        """One wkhtmltopdf call for ``records``, split by the page count each announces."""
         html = self._render_qweb_html(report, records.ids, data={"report_type": "pdf"})[0].decode()
         pdf = self.with_context(pay_application_static_html=True)._run_wkhtmltopdf(
             [html], report_ref=report, landscape=self.env.context.get("landscape"),
@@ -57,7 +66,7 @@ class IrActionsReport(models.Model):
                 "Pay applications %s took %s pages instead of %s: rendering them one by one.",
                 records.mapped("display_name"), page_count, sum(counts),
             )
-            return [document for record in records for document in self._render_pay_applications(report, record)]
+            return [document for record in records for document in self._render_pay_application_batch(report, record)]
         starts = [sum(counts[:position]) for position in range(len(counts))]
         return [(pdf, list(zip(records, starts, counts, strict=True)))]
 

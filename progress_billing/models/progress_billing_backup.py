@@ -1,4 +1,5 @@
 import logging
+import mmap
 import os
 import tempfile
 from contextlib import contextmanager
@@ -12,9 +13,6 @@ from ..report import backup_pdf
 _logger = logging.getLogger(__name__)
 
 SUB_INVOICE_REPORT = "progress_billing.action_report_sub_invoice"
-# how many pay applications one wkhtmltopdf call renders: bounds the memory a
-# compile holds for rendered reports while keeping the per-call start-up rare
-RENDER_BATCH_SIZE = 50
 
 
 class ProgressBillingBackup(models.Model):
@@ -157,14 +155,11 @@ class ProgressBillingBackup(models.Model):
             yield out, backup_pdf.BackupBuilder(out)
 
     def _add_invoices(self, builder, invoices):
-        """Each invoice's pay application then its attachments. Reports are
-        rendered RENDER_BATCH_SIZE invoices per wkhtmltopdf call."""
+        """Each invoice's pay application then its attachments."""
         attachments = self._attachments_by_invoice(invoices)
         reasons = self._skip_reasons()
-        Report = self.env["ir.actions.report"]
-        for start in range(0, len(invoices), RENDER_BATCH_SIZE):
-            for pdf, ranges in Report._render_pay_applications(SUB_INVOICE_REPORT, invoices[start:start + RENDER_BATCH_SIZE]):
-                report = backup_pdf.PdfSource(pdf)
+        for pdf, ranges in self.env["ir.actions.report"]._render_pay_applications(SUB_INVOICE_REPORT, invoices):
+            with backup_pdf.open_source(pdf) as report:
                 for invoice, first_page, page_count in ranges:
                     builder.add_pdf(self._invoice_title(invoice), report, range(first_page, first_page + page_count))
                     self._add_attachments(builder, attachments.get(invoice.id, []), reasons)
@@ -234,14 +229,7 @@ class ProgressBillingBackup(models.Model):
         """Prepend the cover, write the outline and store the PDF on the backup."""
         page_count = builder.close(self._cover_text())
         skipped = [entry for entry in builder.entries if not entry.included]
-        out.seek(0)
-        attachment = self.env["ir.attachment"].create({
-            "name": self.name,
-            "raw": out.read(),
-            "mimetype": "application/pdf",
-            "res_model": self._name,
-            "res_id": self.id,
-        })
+        attachment = self._attach_pdf(self.name, out)
         self.write({
             "state": "done",
             "attachment_id": attachment.id,
@@ -252,6 +240,21 @@ class ProgressBillingBackup(models.Model):
             "part_index": False,
             "error": False,
         })
+
+    def _attach_pdf(self, name, out):
+        """Attach the PDF written in the file ``out`` to the backup. The file
+        is mapped, not read, into memory: the filestore copies it from the
+        page cache (a database-stored attachment needs its bytes)."""
+        out.flush()
+        with mmap.mmap(out.fileno(), 0, access=mmap.ACCESS_READ) as content:
+            Attachment = self.env["ir.attachment"]
+            return Attachment.create({
+                "name": name,
+                "raw": content if Attachment._storage() != "db" else content[:],
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": self.id,
+            })
 
     def _download_url(self):
         return f"/web/content/{self.attachment_id.id}?download=true"
@@ -311,14 +314,9 @@ class ProgressBillingBackup(models.Model):
         with self._pdf_file() as (out, builder):
             self._add_invoices(builder, invoices)
             builder.close()
-            out.seek(0)
-            part = self.env["ir.attachment"].create({
-                "name": _("%(name)s (part %(number)s)", name=self.name, number=len(self.part_index or []) + 1),
-                "raw": out.read(),
-                "mimetype": "application/pdf",
-                "res_model": self._name,
-                "res_id": self.id,
-            })
+            part = self._attach_pdf(
+                _("%(name)s (part %(number)s)", name=self.name, number=len(self.part_index or []) + 1), out,
+            )
         self.write({
             "processed_count": self.processed_count + len(invoices),
             "part_index": [

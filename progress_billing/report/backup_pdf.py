@@ -16,7 +16,7 @@ import io
 import logging
 import os
 import re
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -153,6 +153,26 @@ class PdfSource:
         if not self.page_count:
             raise SkippedDocument("empty")
         self.written = {}
+
+    def release(self):
+        """Drop the parsed objects now: pypdf keeps them in reference cycles
+        that only the cyclic garbage collector would free, which lets memory
+        grow with every attachment of a large compile."""
+        self.reader.resolved_objects.clear()
+        self.reader.flattened_pages = None
+        self.written.clear()
+
+
+@contextmanager
+def open_source(data):
+    """A PdfSource of bytes, or of the file at a path, read as pages are
+    copied rather than all at once; released on exit."""
+    with ExitStack() as stack:
+        if not isinstance(data, bytes | bytearray):
+            data = stack.enter_context(open(data, "rb"))
+        source = PdfSource(data)
+        stack.callback(source.release)
+        yield source
 
 
 @functools.lru_cache(maxsize=4096)
@@ -442,14 +462,10 @@ class BackupBuilder:
             kind = sniff_kind(head)
             if kind is None:
                 raise SkippedDocument("unsupported")
-            if kind == "PDF":
-                if isinstance(data, bytes):
-                    return self.add_pdf(title, PdfSource(data), level=level)
-                # read from the file as pages are copied, never all at once
-                with open(data, "rb") as file:
-                    return self.add_pdf(title, PdfSource(file), level=level)
-            image_data = data if isinstance(data, bytes) else _read_all(data)
-            return self.add_pdf(title, PdfSource(image_to_pdf(image_data, caption=title)), level=level)
+            if kind != "PDF":
+                data = image_to_pdf(data if isinstance(data, bytes) else _read_all(data), caption=title)
+            with open_source(data) as source:
+                return self.add_pdf(title, source, level=level)
         except SkippedDocument as skipped:
             return self.add_skipped(title, reasons[str(skipped)], level)
         except Exception as error:  # noqa: BLE001 - a file pypdf opened but could not copy is damaged too
@@ -459,10 +475,10 @@ class BackupBuilder:
     def add_part(self, data, entries):
         """Add every page of a part written by another builder (closed without
         cover) with the index entries it recorded."""
-        source = PdfSource(data)
         offset = self.page_count
-        self.stream.copy_pages(source, range(source.page_count))
-        self.page_count += source.page_count
+        with open_source(data) as source:
+            self.stream.copy_pages(source, range(source.page_count))
+            self.page_count += source.page_count
         for entry in entries:
             entry = IndexEntry(**entry) if isinstance(entry, dict) else entry
             if entry.included:
@@ -475,7 +491,8 @@ class BackupBuilder:
         if cover is None:
             return self.stream.close()
         cover_pdf, cover_pages = build_cover(self.entries, cover)
-        self.stream.copy_pages(PdfSource(cover_pdf), range(cover_pages), front=True)
+        with open_source(cover_pdf) as source:
+            self.stream.copy_pages(source, range(cover_pages), front=True)
         return self.stream.close(outline=self._outline(cover_pages), title=cover.title)
 
     def _outline(self, offset):

@@ -137,7 +137,7 @@ class TestBackupPdf(BaseCase):
         out = io.BytesIO()
         builder = backup_pdf.BackupBuilder(out)
         for data, part in parts:
-            builder.add_part(io.BytesIO(data), [entry.to_dict() for entry in part.entries])
+            builder.add_part(data, [entry.to_dict() for entry in part.entries])
         builder.close(backup_pdf.CoverText(title="Backup", details=["Project: Tower"]))
         self.assertEqual(pdf_page_texts(out.getvalue()), pdf_page_texts(whole))
         self.assertEqual(pdf_outline(out.getvalue()), pdf_outline(whole))
@@ -160,3 +160,13 @@ class TestBackupPdf(BaseCase):
         names = ["Lien waiver.pdf", "Lien waiver (signed).pdf", "photo.png", "lien_waiver_2-Signed.pdf",
                  "Lien Waiver 2.PDF", "Unsigned memo.pdf", "Designed plan.pdf", "Signed - Contract.pdf", "contract.pdf"]
         self.assertEqual(backup_pdf.prefer_signed_versions(names), {0: 1, 4: 3, 8: 7})
+
+    def test_copied_sources_are_released(self):
+        """pypdf keeps parsed objects in reference cycles: a copied source drops
+        them at once so that memory does not grow with every attachment."""
+        out = io.BytesIO()
+        builder = backup_pdf.BackupBuilder(out)
+        with backup_pdf.open_source(sample_pdf("Invoice", 3)) as source:
+            builder.add_pdf("Invoice", source)
+            self.assertTrue(source.reader.resolved_objects)
+        self.assertEqual((source.reader.resolved_objects, source.written), ({}, {}))

@@ -79,7 +79,7 @@ class TestPayApplicationReport(PayApplicationCase):
     def test_a_document_longer_than_announced_is_rendered_alone(self):
         invoices = self.invoice | self._create_tenth_invoice(self.commitment)
         with patch.object(type(self.invoice), "_pay_application_page_count", lambda invoice: 1):
-            documents = self.env["ir.actions.report"]._render_pay_applications(SUB_REPORT, invoices)
+            documents = list(self.env["ir.actions.report"]._render_pay_applications(SUB_REPORT, invoices))
         self.assertEqual(
             [[(record, first, count) for record, first, count in ranges] for _pdf, ranges in documents],
             [[(invoices[0], 0, self.invoice._pay_application_page_count())], [(invoices[1], 0, 2)]],
