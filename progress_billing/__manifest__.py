@@ -27,6 +27,11 @@
         "demo/progress_billing_billing_demo.xml",
         "demo/progress_billing_attachment_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "progress_billing/static/tests/tours/**/*",
+        ],
+    },
     "application": True,
     "installable": True,
 }

@@ -8,3 +8,4 @@ from . import test_master_data
 from . import test_backup_pdf
 from . import test_pay_application_report
 from . import test_backup_compile
+from . import test_backup_tour
