@@ -11,7 +11,7 @@ prepare_all
 db=pb_test_$(date +%s)_$$
 log=$(mktemp -t progress_billing-test.XXXXXX.log)
 port=$("$PB_VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-trap 'dropdb --if-exists "$db" >/dev/null 2>&1 || true' EXIT
+trap 'dropdb --if-exists "$db" >/dev/null 2>&1; rm -rf "$HOME/.local/share/Odoo/filestore/$db"' EXIT
 
 if [ "${PB_FAST:-}" = 1 ]; then
     depends=$("$PB_VENV/bin/python" -c 'import ast, sys; print(",".join(ast.literal_eval(open(sys.argv[1]).read())["depends"]))' "$PB_REPO/progress_billing/__manifest__.py")
@@ -21,6 +21,8 @@ if [ "${PB_FAST:-}" = 1 ]; then
         odoo_bin -d "$template" -i "$depends" --stop-after-init --log-level warn --max-cron-threads 0
     fi
     createdb -T "$template" "$db"
+    filestore=$HOME/.local/share/Odoo/filestore
+    [ -d "$filestore/$template" ] && cp -r "$filestore/$template" "$filestore/$db"
 fi
 
 say "testing in database $db (log: $log)"

@@ -17,6 +17,8 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     _source_fields = ()
     # fields of the review workflow, written while the application itself is locked
     _workflow_fields = frozenset()
+    # columns taken from other documents (contract, earlier applications), frozen with the application
+    _frozen_fields = ("scheduled_value", "previous_work", "previous_retainage_released")
     # fields the user enters to bill an amount
     _billed_fields = ("work_this_period", "materials_stored")
 
@@ -49,6 +51,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     retainage_work = fields.Monetary("Retainage on Completed Work", compute="_compute_retainage")
     retainage_on_materials = fields.Monetary("Retainage on Stored Materials", compute="_compute_retainage")
     retainage = fields.Monetary("Retainage Held", compute="_compute_retainage", help="I: retainage held to date.")
+    frozen_values = fields.Json(readonly=True, copy=False)
 
     def _billing_source(self):
         """The contract line or change order line this line bills."""
@@ -58,25 +61,33 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     def _billing_source_key(self):
         return tuple(self[name]._origin.id for name in self._source_fields)
 
-    @api.depends(lambda self: [f"{name}.revised_scheduled_value" for name in self._source_fields])
+    @api.depends(lambda self: ["frozen_values", *(f"{name}.revised_scheduled_value" for name in self._source_fields)])
     def _compute_scheduled_value(self):
         for line in self:
+            if line.frozen_values:
+                line.scheduled_value = line.frozen_values["scheduled_value"]
+                continue
             source = line._billing_source()
             line.scheduled_value = source.revised_scheduled_value if source else 0.0
 
-    @api.depends(lambda self: ["invoice_id.state", "invoice_id.period_id", "invoice_id.date", *self._source_fields])
+    @api.depends(lambda self: ["frozen_values", "invoice_id.state", "invoice_id.period_id", "invoice_id.date", *self._source_fields])
     def _compute_previous_amounts(self):
         """D of G703: sum of E over the earlier non-void applications of the
         same contract that bill the same line; likewise released retainage."""
+        frozen = self.filtered("frozen_values")
+        for line in frozen:
+            line.previous_work = line.frozen_values["previous_work"]
+            line.previous_retainage_released = line.frozen_values["previous_retainage_released"]
+        live = self - frozen
         earlier_by_key = defaultdict(list)
-        contracts = self.invoice_id._contract()
+        contracts = live.invoice_id._contract()
         if contracts:
             for other in self.search([
                 (f"invoice_id.{self.invoice_id._contract_field}", "in", contracts._origin.ids),
                 ("invoice_id.state", "!=", "void"),
             ]):
                 earlier_by_key[other._billing_source_key()].append(other)
-        for line in self:
+        for line in live:
             position = line.invoice_id._application_position()
             earlier = [
                 other for other in earlier_by_key[line._billing_source_key()]
@@ -121,9 +132,10 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             }}
 
     def _over_billed_message(self):
+        # an invoice not saved yet has no number to show
         return _(
             "Line “%(line)s” of %(invoice)s bills %(billed)s to date, above its scheduled value of %(scheduled)s.",
-            line=self.name, invoice=self.invoice_id.display_name,
+            line=self.name, invoice=self.invoice_id._origin.display_name or _("this invoice"),
             billed=format_amount(self.env, self.total_completed, self.currency_id),
             scheduled=format_amount(self.env, self.scheduled_value, self.currency_id),
         )
@@ -163,7 +175,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     def write(self, vals):
         """Only the lines of an editable application change, except for their
         review (reviewers approve or reject lines of a locked application)."""
-        if not set(vals) <= self._workflow_fields:
+        if not set(vals) <= self._workflow_fields | {"frozen_values"}:
             self.invoice_id._check_editable()
         result = super().write(vals)
         # D of later applications is computed from this line's E

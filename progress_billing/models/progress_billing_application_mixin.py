@@ -19,7 +19,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
 
     _name = "progress.billing.application.mixin"
     _description = "Pay Application"
-    _inherit = ["progress.billing.sequence.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["progress.billing.sequence.mixin", "progress.billing.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "period_date_start desc, id desc"
     _check_company_auto = True
 
@@ -31,6 +31,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     _locked_fields = ("period_id", "payment_application_type", "date", "note")
     # statuses nothing leads out of
     _final_states = ("void",)
+    # G702 figures taken from other documents (contract, earlier applications), frozen with the application
+    _frozen_fields = ("original_contract_sum", "net_change_orders", "contract_sum_to_date", "previous_certificates")
 
     project_id = fields.Many2one(
         "project.project", compute="_compute_from_contract", store=True, index=True, readonly=True, precompute=True
@@ -76,6 +78,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     work_this_period = fields.Monetary("Work Completed This Period", compute="_compute_g702")
     materials_stored = fields.Monetary("Materials Presently Stored", compute="_compute_g702")
     is_editable = fields.Boolean(compute="_compute_is_editable")
+    frozen_values = fields.Json(
+        readonly=True, copy=False,
+        help="G702 figures that depend on other documents, as they stood when the application left review.",
+    )
 
     def _contract(self):
         return self[self._contract_field]
@@ -109,9 +115,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         for invoice in self:
             contract = invoice._contract()
             lines = invoice.line_ids
-            invoice.original_contract_sum = contract.original_contract_sum
-            invoice.net_change_orders = contract.approved_change_orders_amount
-            invoice.contract_sum_to_date = contract.revised_contract_sum
+            frozen = invoice.frozen_values or {}
+            invoice.original_contract_sum = frozen.get("original_contract_sum", contract.original_contract_sum)
+            invoice.net_change_orders = frozen.get("net_change_orders", contract.approved_change_orders_amount)
+            invoice.contract_sum_to_date = frozen.get("contract_sum_to_date", contract.revised_contract_sum)
             invoice.work_this_period = sum(lines.mapped("work_this_period"))
             invoice.materials_stored = sum(lines.mapped("materials_stored"))
             invoice.total_completed = sum(lines.mapped("total_completed"))
@@ -120,7 +127,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             invoice.retainage_released = sum(lines.mapped("previous_retainage_released")) + sum(lines.mapped("retainage_released"))
             invoice.total_retainage = sum(lines.mapped("retainage"))
             invoice.total_earned = invoice.total_completed - invoice.total_retainage
-            invoice.previous_certificates = invoice._previous_application().total_earned if contract else 0.0
+            if "previous_certificates" in frozen:
+                invoice.previous_certificates = frozen["previous_certificates"]
+            else:
+                invoice.previous_certificates = invoice._previous_application().total_earned if contract else 0.0
             invoice.current_payment_due = invoice.total_earned - invoice.previous_certificates
             invoice.balance_to_finish = invoice.contract_sum_to_date - invoice.total_earned
 
@@ -239,6 +249,16 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             if new_lines:
                 invoice.line_ids = [fields.Command.create(vals) for vals in new_lines]
 
+    def _fill_from_contract(self):
+        """On the form, picking the contract shows its schedule of values at
+        once (the lines create() would add) and proposes the project's Open
+        billing period (spec: a new invoice goes in the Open period)."""
+        self.line_ids = [fields.Command.clear()] + [
+            fields.Command.create(vals) for vals in self._prepare_line_values()
+        ]
+        if self.period_id.project_id != self.project_id:
+            self.period_id = self.project_id.billing_period_ids.filtered(lambda period: period.state == "open")[:1]
+
     def action_sync_lines(self):
         self._check_editable()
         self._sync_lines()
@@ -269,21 +289,29 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         }
 
     def _change_state(self, target, allowed_from, manager_only=False):
-        """Move to ``target`` from one of ``allowed_from`` (spec statuses),
-        raising a clear error naming the invoice otherwise."""
-        state_label = dict(self._fields["state"]._description_selection(self.env))
-        if manager_only and not self.env.user.has_group(MANAGER_GROUP):
-            raise UserError(
-                _("Only a Progress Billing manager can set %(invoices)s to %(state)s.",
-                  invoices=", ".join(self.mapped("display_name")), state=state_label[target])
-            )
+        if self._is_frozen_state(target):
+            self.filtered(lambda invoice: not invoice.frozen_values)._freeze()
+        else:
+            self._unfreeze()
+        super()._change_state(target, allowed_from, manager_only)
+
+    def _is_frozen_state(self, state):
+        return state not in self._editable_states + self._manager_editable_states
+
+    def _freeze(self):
+        """Once out of review, an application is a certified document: the
+        figures it takes from its contract and from earlier applications (C,
+        D, G702 lines 1-3 and 7) no longer follow later change orders, edits
+        or voids."""
         for invoice in self:
-            if invoice.state not in allowed_from:
-                raise UserError(
-                    _("%(invoice)s cannot go from %(current)s to %(target)s.",
-                      invoice=invoice.display_name, current=state_label[invoice.state], target=state_label[target])
-                )
-        self.state = target
+            for line in invoice.line_ids:
+                line.frozen_values = {name: line[name] for name in line._frozen_fields}
+            invoice.frozen_values = {name: invoice[name] for name in self._frozen_fields}
+
+    def _unfreeze(self):
+        self.line_ids.frozen_values = False
+        self.frozen_values = False
+
 
     def action_submit(self):
         """Draft or Revise and Resubmit -> Under Review; an application bills

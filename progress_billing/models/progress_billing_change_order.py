@@ -17,7 +17,7 @@ class ProgressBillingChangeOrder(models.Model):
 
     _name = "progress.billing.change.order"
     _description = "Change Order"
-    _inherit = ["progress.billing.sequence.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["progress.billing.sequence.mixin", "progress.billing.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -74,23 +74,21 @@ class ProgressBillingChangeOrder(models.Model):
                       kind=_("prime contract") if order.order_type == "prime" else _("commitment"))
                 )
 
-    def _set_state(self, state):
-        self.state = state
-
     def action_submit(self):
-        self._set_state("pending")
+        self._change_state("pending", ("draft",))
 
     def action_approve(self):
-        self._set_state("approved")
+        """Approved change orders raise the contract sum: a reviewer's step."""
+        self._change_state("approved", ("draft", "pending"), manager_only=True)
 
     def action_reject(self):
-        self._set_state("rejected")
+        self._change_state("rejected", ("draft", "pending"), manager_only=True)
 
     def action_no_charge(self):
-        self._set_state("no_charge")
+        self._change_state("no_charge", ("draft", "pending"), manager_only=True)
 
     def action_void(self):
-        self._set_state("void")
+        self._change_state("void", ("draft", "pending", "approved", "rejected", "no_charge"), manager_only=True)
 
     def action_reset_to_draft(self):
-        self._set_state("draft")
+        self._change_state("draft", ("pending", "rejected", "no_charge", "void"), manager_only=True)

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class ProgressBillingContractMixin(models.AbstractModel):
@@ -21,12 +21,24 @@ class ProgressBillingContractMixin(models.AbstractModel):
     approved_change_orders_amount = fields.Monetary("Approved Change Orders", compute="_compute_contract_sums")
     revised_contract_sum = fields.Monetary(compute="_compute_contract_sums")
     change_order_count = fields.Integer(compute="_compute_contract_sums")
+    retainage_held = fields.Monetary(
+        compute="_compute_retainage_summary", help="Retainage withheld to date, as of the latest approved pay application."
+    )
+    retainage_released = fields.Monetary(
+        compute="_compute_retainage_summary", help="Retainage released to date, as of the latest approved pay application."
+    )
+    retainage_remaining = fields.Monetary(
+        compute="_compute_retainage_summary", help="Retainage held and not released yet: what a release can still pay."
+    )
 
     # set by each contract model: the boolean field making the order a contract,
     # its field on change orders and their type
     _contract_flag_field = None
     _change_order_field = None
     _change_order_type = None
+    # set by each contract model: its field listing its pay applications and the state of a confirmed contract
+    _applications_field = None
+    _confirmed_state = None
 
     def _is_progress_billing_contract(self):
         return bool(self[self._contract_flag_field])
@@ -76,3 +88,34 @@ class ProgressBillingContractMixin(models.AbstractModel):
                 raise ValidationError(
                     _("Retainage rates of %(contract)s must be between 0 and 100%%.", contract=contract.display_name)
                 )
+
+    def _latest_approved_application(self):
+        self.ensure_one()
+        applications = self[self._applications_field]
+        approved = applications.filtered(lambda application: application.state in application._billable_states)
+        return max(approved, key=lambda application: application._application_position(), default=applications.browse())
+
+    @api.depends(lambda self: [f"{self._applications_field}.state", f"{self._applications_field}.line_ids.retainage"])
+    def _compute_retainage_summary(self):
+        """Retainage held, released and remaining of the contract (issue), from
+        the G703 column I of its latest approved pay application."""
+        for contract in self:
+            lines = contract._latest_approved_application().line_ids
+            contract.retainage_held = sum(lines.mapped("retainage_work")) + sum(lines.mapped("retainage_on_materials"))
+            contract.retainage_remaining = sum(lines.mapped("retainage"))
+            contract.retainage_released = contract.retainage_held - contract.retainage_remaining
+
+    def action_release_retainage(self):
+        self.ensure_one()
+        return self.env["progress.billing.retainage.release.wizard"]._action_open(self)
+
+    def _check_billed_by_applications(self):
+        """Progress billing contracts are billed from their approved pay
+        applications only: billing the order as a whole would bill it twice."""
+        contracts = self.filtered(lambda contract: contract._is_progress_billing_contract())
+        if contracts:
+            raise UserError(_(
+                "%(contracts)s are billed from their approved pay applications: create the bill or invoice from the "
+                "pay application instead.",
+                contracts=", ".join(contracts.mapped("display_name")),
+            ))

@@ -7,7 +7,7 @@ class ProgressBillingDirectCost(models.Model):
 
     _name = "progress.billing.direct.cost"
     _description = "Direct Cost"
-    _inherit = ["progress.billing.sequence.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["progress.billing.sequence.mixin", "progress.billing.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_received desc, id desc"
     _check_company_auto = True
     _sequence_code = "progress.billing.direct.cost"
@@ -43,13 +43,14 @@ class ProgressBillingDirectCost(models.Model):
             cost.amount_total = sum(cost.line_ids.mapped("amount"))
 
     def action_submit(self):
-        self.state = "pending"
+        self._change_state("pending", ("draft", "revise_resubmit"))
 
     def action_approve(self):
-        self.state = "approved"
+        """Only approved direct costs reach owner invoices: a reviewer's step."""
+        self._change_state("approved", ("draft", "pending"), manager_only=True)
 
     def action_request_revision(self):
-        self.state = "revise_resubmit"
+        self._change_state("revise_resubmit", ("pending", "approved"), manager_only=True)
 
     def action_reset_to_draft(self):
-        self.state = "draft"
+        self._change_state("draft", ("pending", "revise_resubmit", "approved"), manager_only=True)

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 
 # between the Draft and Void of every application
 OWNER_INVOICE_STATES = [
@@ -15,10 +15,13 @@ class ProgressBillingOwnerInvoice(models.Model):
     """Owner invoice (payment application) of a prime contract for one billing period."""
 
     _name = "progress.billing.owner.invoice"
-    _inherit = ["progress.billing.application.mixin"]
+    _inherit = ["progress.billing.billable.mixin"]
     _description = "Owner Invoice"
     _contract_field = "sale_order_id"
     _sequence_code = "progress.billing.owner.invoice"
+    _move_type = "out_invoice"
+    _retainage_account_field = "retainage_receivable_account_id"
+    _billable_states = ("approved", "approved_as_noted", "paid")
     # accounting closes a paid invoice (spec, Owner invoice statuses)
     _final_states = ("void", "paid")
 
@@ -31,6 +34,7 @@ class ProgressBillingOwnerInvoice(models.Model):
         selection_add=OWNER_INVOICE_STATES, ondelete={state[0]: "set default" for state in OWNER_INVOICE_STATES[:-1]}
     )
     line_ids = fields.One2many("progress.billing.owner.invoice.line", "invoice_id")
+    move_ids = fields.One2many("account.move", "progress_billing_owner_invoice_id", string="Customer Invoices")
 
     _one_invoice_per_period = models.UniqueIndex(
         "(sale_order_id, period_id) WHERE state != 'void'",
@@ -47,6 +51,10 @@ class ProgressBillingOwnerInvoice(models.Model):
             "contract_label": _("Prime Contract"),
             "contract": self.sale_order_id,
         }
+
+    @api.onchange("sale_order_id")
+    def _onchange_sale_order_id(self):
+        self._fill_from_contract()
 
     def action_request_revision(self):
         self._change_state("revise_resubmit", ("under_review",), manager_only=True)

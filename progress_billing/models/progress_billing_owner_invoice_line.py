@@ -6,7 +6,7 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
     code) or one separately billed prime contract change order line."""
 
     _name = "progress.billing.owner.invoice.line"
-    _inherit = ["progress.billing.application.line.mixin"]
+    _inherit = ["progress.billing.billable.line.mixin"]
     _description = "Owner Invoice Line"
     _source_fields = ("sale_line_id", "change_order_line_id")
 

@@ -19,10 +19,12 @@ class ProgressBillingSubInvoice(models.Model):
     """Subcontractor invoice (progress billing) of a commitment for one billing period."""
 
     _name = "progress.billing.sub.invoice"
-    _inherit = ["progress.billing.application.mixin"]
+    _inherit = ["progress.billing.billable.mixin"]
     _description = "Subcontractor Invoice"
     _contract_field = "purchase_order_id"
     _sequence_code = "progress.billing.sub.invoice"
+    _move_type = "in_invoice"
+    _retainage_account_field = "retainage_payable_account_id"
     _locked_fields = (*ProgressBillingApplicationMixin._locked_fields, "vendor_reference")
 
     purchase_order_id = fields.Many2one(
@@ -40,6 +42,7 @@ class ProgressBillingSubInvoice(models.Model):
         selection_add=SUB_INVOICE_STATES, ondelete={state[0]: "set default" for state in SUB_INVOICE_STATES[:-1]}
     )
     line_ids = fields.One2many("progress.billing.sub.invoice.line", "invoice_id")
+    move_ids = fields.One2many("account.move", "progress_billing_sub_invoice_id", string="Vendor Bills")
 
     _one_invoice_per_period = models.UniqueIndex(
         "(purchase_order_id, period_id) WHERE state != 'void'",
@@ -63,6 +66,14 @@ class ProgressBillingSubInvoice(models.Model):
             "contract_label": _("Commitment"),
             "contract": self.purchase_order_id,
         }
+
+    def _prepare_move_values(self):
+        """The vendor bill carries the subcontractor's own invoice number."""
+        return {**super()._prepare_move_values(), "ref": self.vendor_reference or self.name}
+
+    @api.onchange("purchase_order_id")
+    def _onchange_purchase_order_id(self):
+        self._fill_from_contract()
 
     def action_submit(self):
         """A resubmitted invoice has its rejected lines reviewed again."""

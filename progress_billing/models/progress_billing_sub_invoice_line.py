@@ -7,7 +7,7 @@ class ProgressBillingSubInvoiceLine(models.Model):
     the G703 columns; unit/quantity-based commitments bill quantity × unit price."""
 
     _name = "progress.billing.sub.invoice.line"
-    _inherit = ["progress.billing.application.line.mixin"]
+    _inherit = ["progress.billing.billable.line.mixin"]
     _description = "Subcontractor Invoice Line"
     _source_fields = ("purchase_line_id", "change_order_line_id")
     _workflow_fields = frozenset({"review_state", "rejection_reason"})
@@ -19,7 +19,10 @@ class ProgressBillingSubInvoiceLine(models.Model):
     purchase_line_id = fields.Many2one("purchase.order.line", "SSOV Line", index=True, ondelete="restrict")
     change_order_line_id = fields.Many2one("progress.billing.change.order.line", index=True, ondelete="restrict")
     is_unit_based = fields.Boolean(compute="_compute_is_unit_based")
-    price_unit = fields.Float(related="purchase_line_id.price_unit", string="Unit Price")
+    price_unit = fields.Float(
+        "Unit Price", compute="_compute_price_unit", store=True, precompute=True, digits="Product Price",
+        help="Unit price of the SSOV line when this line was created: a later price change does not rewrite billed work.",
+    )
     quantity_this_period = fields.Float("Quantity This Period", digits="Product Unit")
     work_this_period = fields.Monetary(compute="_compute_work_this_period", store=True, readonly=False, precompute=True)
     review_state = fields.Selection(
@@ -33,11 +36,22 @@ class ProgressBillingSubInvoiceLine(models.Model):
         for line in self:
             line.is_unit_based = line.invoice_id.accounting_method == "unit" and bool(line.purchase_line_id)
 
+    @api.depends("purchase_line_id")
+    def _compute_price_unit(self):
+        for line in self:
+            line.price_unit = line.purchase_line_id.price_unit
+
     @api.depends("quantity_this_period", "price_unit", "is_unit_based")
     def _compute_work_this_period(self):
         """Unit/quantity-based lines bill quantity × unit price (spec)."""
         for line in self.filtered("is_unit_based"):
             line.work_this_period = line.currency_id.round(line.quantity_this_period * line.price_unit)
+
+    def _billed_quantity_and_price(self, contract_line):
+        """Unit/quantity-based lines bill their quantity at the SSOV line's unit price."""
+        if self.is_unit_based:
+            return self.quantity_this_period, self.price_unit
+        return super()._billed_quantity_and_price(contract_line)
 
     @api.constrains("materials_stored", "quantity_this_period")
     def _check_unit_based_line(self):
@@ -59,6 +73,7 @@ class ProgressBillingSubInvoiceLine(models.Model):
     def action_reject_line(self):
         return {
             "type": "ir.actions.act_window",
+            "name": _("Reject Lines"),
             "res_model": "progress.billing.line.reject.wizard",
             "view_mode": "form",
             "target": "new",

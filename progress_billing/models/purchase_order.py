@@ -24,6 +24,8 @@ class PurchaseOrder(models.Model):
     _contract_flag_field = "is_commitment"
     _change_order_field = "purchase_order_id"
     _change_order_type = "commitment"
+    _applications_field = "sub_invoice_ids"
+    _confirmed_state = "purchase"
 
     @api.depends("sub_invoice_ids")
     def _compute_sub_invoice_count(self):
@@ -35,3 +37,7 @@ class PurchaseOrder(models.Model):
         action["domain"] = [("purchase_order_id", "in", self.ids)]
         action["context"] = {"default_purchase_order_id": self.id}
         return action
+
+    def action_create_invoice(self, attachment_ids=False):
+        self._check_billed_by_applications()
+        return super().action_create_invoice(attachment_ids)

@@ -15,6 +15,8 @@ class SaleOrder(models.Model):
     _contract_flag_field = "is_prime_contract"
     _change_order_field = "sale_order_id"
     _change_order_type = "prime"
+    _applications_field = "owner_invoice_ids"
+    _confirmed_state = "sale"
 
     @api.depends("owner_invoice_ids")
     def _compute_owner_invoice_count(self):
@@ -26,3 +28,7 @@ class SaleOrder(models.Model):
         action["domain"] = [("sale_order_id", "in", self.ids)]
         action["context"] = {"default_sale_order_id": self.id}
         return action
+
+    def _create_invoices(self, grouped=False, final=False, date=None):
+        self._check_billed_by_applications()
+        return super()._create_invoices(grouped=grouped, final=final, date=date)

@@ -8,6 +8,9 @@ class SaleOrderLine(models.Model):
     _name = "sale.order.line"
     _inherit = ["sale.order.line", "progress.billing.contract.line.mixin"]
 
+    # the ordered quantity, in the unit of the line's invoiced quantities
+    _ordered_quantity_field = "product_uom_qty"
+
     division_id = fields.Many2one("progress.billing.division", index=True, ondelete="restrict")
     change_order_line_ids = fields.One2many("progress.billing.change.order.line", "sale_line_id", string="Change Order Lines")
 
@@ -20,3 +23,7 @@ class SaleOrderLine(models.Model):
                     _("Line “%(line)s” of %(contract)s bills both a division and a cost code: choose one.",
                       line=line.name, contract=line.order_id.display_name)
                 )
+
+    def _prepare_progress_billing_move_line(self, quantity, price_unit):
+        """The customer invoice line of a pay application line, linked to this line (issue)."""
+        return self._prepare_invoice_line(quantity=quantity, price_unit=price_unit, discount=0.0)

@@ -5,6 +5,11 @@ from . import test_change_orders
 from . import test_owner_invoice
 from . import test_multi_company
 from . import test_master_data
+from . import test_frozen_application
+from . import test_direct_cost
+from . import test_views
+from . import test_ui
+from . import test_accounting
 from . import test_backup_pdf
 from . import test_pay_application_report
 from . import test_backup_compile

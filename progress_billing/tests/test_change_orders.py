@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import ProgressBillingCase
@@ -30,6 +31,7 @@ class TestChangeOrders(ProgressBillingCase):
                 "original_contract_sum": 150_000, "approved_change_orders_amount": 0, "revised_contract_sum": 150_000,
             })
             self.assertEqual(self.sov_concrete.revised_scheduled_value, 100_000, state)
+        order.state = "pending"
         order.action_approve()
         self.assertValues(self.prime_contract, {
             "original_contract_sum": 150_000, "approved_change_orders_amount": 10_000, "revised_contract_sum": 160_000,
@@ -91,3 +93,13 @@ class TestChangeOrders(ProgressBillingCase):
         other = self._create_commitment(self.project, [{"name": "Steel", "price_unit": 1_000}])
         self._create_change_order(other, [{"name": "More steel", "amount": 500}])
         self.assertEqual(len(self._create_sub_invoice().line_ids), 2)
+
+    def test_only_managers_approve_change_orders(self):
+        order = self._create_change_order(self.commitment, [{"name": "Extra pour", "amount": 2_000}], state="draft")
+        order.with_user(self.user).action_submit()
+        with self.assertRaisesRegex(UserError, "Only a Progress Billing manager can set .* to Approved"):
+            order.with_user(self.user).action_approve()
+        order.with_user(self.manager).action_approve()
+        self.assertEqual(self.commitment.approved_change_orders_amount, 2_000)
+        with self.assertRaisesRegex(UserError, "cannot go from Approved to Pending"):
+            order.with_user(self.manager).action_submit()

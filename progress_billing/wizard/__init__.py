@@ -1,1 +1,5 @@
+from . import progress_billing_line_reject_wizard
+from . import progress_billing_move_cancel_wizard
+from . import progress_billing_retainage_release_wizard
+from . import progress_billing_retainage_release_wizard_line
 from . import progress_billing_backup_wizard

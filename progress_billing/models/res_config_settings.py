@@ -1,0 +1,9 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    retainage_payable_account_id = fields.Many2one(related="company_id.retainage_payable_account_id", readonly=False)
+    retainage_receivable_account_id = fields.Many2one(related="company_id.retainage_receivable_account_id", readonly=False)
+    progress_billing_bill_on_approval = fields.Boolean(related="company_id.progress_billing_bill_on_approval", readonly=False)

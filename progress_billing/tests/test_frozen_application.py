@@ -1,0 +1,59 @@
+from odoo.tests import tagged
+
+from .common import ProgressBillingCase
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestFrozenApplication(ProgressBillingCase):
+    """An approved pay application is a certified document: what it took from
+    its contract and from earlier applications no longer moves."""
+
+    def _approve(self, invoice):
+        invoice.action_submit()
+        invoice.with_user(self.manager).action_approve()
+
+    def test_later_change_order_leaves_approved_figures(self):
+        invoice = self._create_sub_invoice(amounts={self.ssov_labor: (30000, 0)})
+        self._approve(invoice)
+        before = {name: invoice[name] for name in ("contract_sum_to_date", "current_payment_due", "balance_to_finish")}
+        self._create_change_order(self.commitment, [{"name": "More labor", "amount": 5000, "purchase_line_id": self.ssov_labor.id}])
+        self.assertEqual(self.commitment.revised_contract_sum, 105000)
+        self.assertEqual(self._line_of(invoice, self.ssov_labor).scheduled_value, 60000)
+        self.assertValues(invoice, before)
+        later = self._create_sub_invoice(period=self._create_next_period())
+        self.assertEqual(self._line_of(later, self.ssov_labor).scheduled_value, 65000)
+        self.assertEqual(later.contract_sum_to_date, 105000)
+
+    def test_voiding_an_earlier_application_leaves_approved_figures(self):
+        first = self._create_sub_invoice(amounts={self.ssov_labor: (10000, 0)})
+        self._approve(first)
+        second = self._create_sub_invoice(period=self._create_next_period(), amounts={self.ssov_labor: (20000, 0)})
+        self._approve(second)
+        first.with_user(self.manager).action_void()
+        line = self._line_of(second, self.ssov_labor)
+        self.assertEqual(line.previous_work, 10000)
+        self.assertEqual(second.previous_certificates, 9000)
+        self.assertEqual(second.current_payment_due, 18000)
+
+    def test_reset_to_draft_follows_the_contract_again(self):
+        invoice = self._create_sub_invoice(amounts={self.ssov_labor: (30000, 0)})
+        self._approve(invoice)
+        self.assertTrue(invoice.frozen_values)
+        self._create_change_order(self.commitment, [{"name": "More labor", "amount": 5000, "purchase_line_id": self.ssov_labor.id}])
+        invoice.with_user(self.manager).action_void()
+        invoice.with_user(self.manager).action_reset_to_draft()
+        self.assertFalse(invoice.frozen_values)
+        self.assertEqual(self._line_of(invoice, self.ssov_labor).scheduled_value, 65000)
+
+    def test_unit_price_change_does_not_rewrite_billed_work(self):
+        commitment = self._create_commitment(self.project, [{
+            "name": "Gravel", "product_id": self.product.id, "product_qty": 100, "price_unit": 25.0,
+            "cost_code_id": self.cost_code.id, "cost_type_id": self.materials.id,
+        }], accounting_method="unit")
+        invoice = self._create_sub_invoice(commitment=commitment)
+        invoice.line_ids.quantity_this_period = 10
+        self._approve(invoice)
+        commitment.order_line.price_unit = 30.0
+        self.assertEqual(invoice.line_ids.work_this_period, 250.0)
+        self.assertEqual(invoice.current_payment_due, 225.0)
+        self.assertEqual(commitment.order_line.ids, [invoice.line_ids.purchase_line_id.id])

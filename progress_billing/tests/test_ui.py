@@ -1,0 +1,25 @@
+from odoo.tests import HttpCase, tagged
+
+from .common import ProgressBillingCase
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestSubInvoiceTour(ProgressBillingCase, HttpCase):
+    def test_create_sub_invoice_in_browser(self):
+        """A user creates a subcontractor invoice from the menu: picking the
+        commitment lists its SSOV lines, work is entered in the G703 list
+        (with a warning when a line is billed above its scheduled value)."""
+        # the tour finds the commitment by this number
+        self.commitment.name = "PB-TOUR-SC-001"
+        self.start_tour(
+            "/odoo/action-progress_billing.action_progress_billing_sub_invoice",
+            "progress_billing_sub_invoice_tour",
+            login="admin",
+        )
+        invoice = self.env["progress.billing.sub.invoice"].search([("purchase_order_id", "=", self.commitment.id)])
+        self.assertEqual(len(invoice), 1, "the tour saves one invoice of the commitment")
+        self.assertValues(invoice, {"period_id": self.period, "state": "draft", "work_this_period": 25_000})
+        self.assertEqual(self._line_of(invoice, self.ssov_labor).work_this_period, 15_000)
+        self.assertEqual(self._line_of(invoice, self.ssov_materials).work_this_period, 10_000)
+        # 10% retainage on the work completed
+        self.assertEqual(invoice.current_payment_due, 22_500)
