@@ -14,11 +14,11 @@ class TestCompileBackupsTour(PayApplicationCase, HttpCase):
         second = self._create_tenth_invoice(self._create_described_commitment(self.project, ["Masonry"]))
         first.name, second.name = "PB-TOUR-INV-1", "PB-TOUR-INV-2"
         self._attach(first, "lien waiver.pdf", sample_pdf("Lien waiver", 2))
-        # the invoice list (its menu action comes with the views of the addon)
-        invoice_list = self.env["ir.actions.act_window"].create({
-            "name": "Subcontractor Invoices", "res_model": "progress.billing.sub.invoice", "view_mode": "list,form",
-        })
-        self.start_tour(f"/odoo/action-{invoice_list.id}", "progress_billing_compile_backups_tour", login=self.user.login)
+        self.start_tour(
+            "/odoo/action-progress_billing.action_progress_billing_sub_invoice",
+            "progress_billing_compile_backups_tour",
+            login=self.user.login,
+        )
         backup = self.env["progress.billing.backup"].search([])
         self.assertEqual(backup.sub_invoice_ids, first | second)
         self.assertEqual((backup.state, backup.user_id), ("done", self.user))
