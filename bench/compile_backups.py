@@ -167,7 +167,7 @@ def bench(env, count, scans):
     output_pages = page_count(compiled.raw)
 
     def line(label, seconds):
-        print(f"  {label:<38} {seconds:8.2f} s  {pages / seconds:8.1f} pages/s")
+        print(f"  {label:<42} {seconds:8.2f} s  {pages / seconds:8.1f} pages/s")
 
     print(f"\nN = {count}: {count} invoices ({report_pages} report pages), {len(attachments)} attachments "
           f"({len(attachments) * PAGES_PER_ATTACHMENT} pages), inputs {input_size / 1024:.1f} MB")
@@ -176,7 +176,7 @@ def bench(env, count, scans):
     line("(b') reports, as the compile renders them", render_batched)
     line("(c)  qpdf --empty --pages", merge_qpdf)
     print(f"  compiled PDF: {output_pages} pages (cover included), {compiled.file_size / 1024 / 1024:.1f} MB")
-    print(f"  peak memory of the compile: RSS +{peak_rss / 1024:.1f} MB, Python heap {python_peak / 1024:.1f} MB; "
+    print(f"  peak memory of the compile: RSS {peak_rss / 1024:+.1f} MB, Python heap {python_peak / 1024:.1f} MB; "
           f"inputs {input_size / 1024:.1f} MB -> {max(peak_rss, python_peak) / input_size:.2f} x inputs (target < 2)")
     print(f"  compile / (b + c)  = {compile_time / (render_each + merge_qpdf):.2f}   (target <= 1.3)")
     print(f"  compile / (b' + c) = {compile_time / (render_batched + merge_qpdf):.2f}")

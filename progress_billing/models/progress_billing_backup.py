@@ -39,7 +39,7 @@ class ProgressBillingBackup(models.Model):
         "res.users", "Requested By", required=True, readonly=True, default=lambda self: self.env.user, index=True,
     )
     sub_invoice_ids = fields.Many2many(
-        "progress.billing.sub.invoice", string="Subcontractor Invoices", readonly=True, check_company=False,
+        "progress.billing.sub.invoice", string="Subcontractor Invoices", readonly=True,
     )
     invoice_count = fields.Integer(compute="_compute_invoice_count")
     project_names = fields.Char("Projects", compute="_compute_project_names")
