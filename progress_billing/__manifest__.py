@@ -35,6 +35,9 @@
         "wizard/progress_billing_move_cancel_wizard_views.xml",
         "wizard/progress_billing_retainage_release_wizard_views.xml",
         "views/progress_billing_menus.xml",
+        "views/progress_billing_owner_invoice_source_views.xml",
+        "views/progress_billing_owner_invoice_autocomplete_views.xml",
+        "wizard/progress_billing_owner_invoice_autocomplete_views.xml",
         "report/progress_billing_pay_application_templates.xml",
         "report/progress_billing_reports.xml",
         "views/progress_billing_backup_views.xml",
@@ -46,6 +49,9 @@
         "demo/progress_billing_attachment_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "progress_billing/static/src/**/*",
+        ],
         "web.assets_tests": [
             "progress_billing/static/tests/tours/**/*",
         ],

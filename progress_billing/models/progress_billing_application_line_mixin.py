@@ -174,13 +174,12 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
 
     def write(self, vals):
         """Only the lines of an editable application change, except for their
-        review (reviewers approve or reject lines of a locked application)."""
+        review (reviewers approve or reject lines of a locked application).
+        D of later applications is computed from these lines' E, but only the
+        latest application is editable: no D depends on an editable line."""
         if not set(vals) <= self._workflow_fields | {"frozen_values"}:
             self.invoice_id._check_editable()
-        result = super().write(vals)
-        # D of later applications is computed from this line's E
-        self.invalidate_model(["previous_work", "previous_retainage_released"])
-        return result
+        return super().write(vals)
 
     def unlink(self):
         self.invoice_id._check_editable()

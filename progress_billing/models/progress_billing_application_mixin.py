@@ -23,8 +23,9 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     _order = "period_date_start desc, id desc"
     _check_company_auto = True
 
-    # set by each application model
+    # set by each application model: its contract field, and the contract's one2many of applications
     _contract_field = None
+    _contract_applications_field = None
     _editable_states = ("draft", "revise_resubmit")
     _manager_editable_states = ("under_review",)
     # header fields locked with the lines once the application is no longer editable
@@ -98,12 +99,19 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         self.ensure_one()
         return (self.period_id.date_start or self.date or fields.Date.today(), self._origin.id or float("inf"))
 
+    def _other_applications(self):
+        """The other non-void applications of the contract, read from the
+        contract's one2many: cached once read, so that checking many lines
+        costs no query per line."""
+        self.ensure_one()
+        return self._contract()._origin[self._contract_applications_field].filtered(
+            lambda other: other.state != "void" and other != self._origin
+        )
+
     def _previous_application(self):
         self.ensure_one()
         position = self._application_position()
-        earlier = self.search([
-            (self._contract_field, "=", self._contract()._origin.id), ("state", "!=", "void"), ("id", "!=", self._origin.id),
-        ]).filtered(lambda other: other._application_position() < position)
+        earlier = self._other_applications().filtered(lambda other: other._application_position() < position)
         return max(earlier, key=lambda other: other._application_position(), default=self.browse())
 
     @api.depends(lambda self: [
@@ -160,9 +168,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         if not self._origin.id:
             return self.browse()
         position = self._application_position()
-        return self.search([
-            (self._contract_field, "=", self._contract()._origin.id), ("state", "!=", "void"), ("id", "!=", self._origin.id),
-        ]).filtered(lambda other: other._application_position() > position)
+        return self._other_applications().filtered(lambda other: other._application_position() > position)
 
     def _check_editable(self):
         is_manager = self.env.user.has_group(MANAGER_GROUP) or self.env.su

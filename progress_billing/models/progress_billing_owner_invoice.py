@@ -1,4 +1,14 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools.autocomplete_allocation import (
+    CHANGE_ORDER_NOT_BILLED,
+    NO_COST_CODE,
+    NO_MATCHING_LINE,
+    UNFUNDED_CHANGE_ORDER,
+    TargetLine,
+    allocate,
+)
 
 # between the Draft and Void of every application
 OWNER_INVOICE_STATES = [
@@ -18,6 +28,7 @@ class ProgressBillingOwnerInvoice(models.Model):
     _inherit = ["progress.billing.billable.mixin"]
     _description = "Owner Invoice"
     _contract_field = "sale_order_id"
+    _contract_applications_field = "owner_invoice_ids"
     _sequence_code = "progress.billing.owner.invoice"
     _move_type = "out_invoice"
     _retainage_account_field = "retainage_receivable_account_id"
@@ -35,6 +46,11 @@ class ProgressBillingOwnerInvoice(models.Model):
     )
     line_ids = fields.One2many("progress.billing.owner.invoice.line", "invoice_id")
     move_ids = fields.One2many("account.move", "progress_billing_owner_invoice_id", string="Customer Invoices")
+    autocomplete_prompt_pending = fields.Boolean(
+        "Auto-Completion Not Answered", default=True, copy=False,
+        help="The user has not yet said Yes or No Thanks to auto-completing this invoice from subcontractor invoices, direct costs and change orders.",
+    )
+    autocomplete_stale_count = fields.Integer("Lines with Changed Sources", compute="_compute_autocomplete_stale_count")
 
     _one_invoice_per_period = models.UniqueIndex(
         "(sale_order_id, period_id) WHERE state != 'void'",
@@ -71,3 +87,142 @@ class ProgressBillingOwnerInvoice(models.Model):
 
     def _line_values_from(self, source, sequence, link):
         return {**super()._line_values_from(source, sequence, link), "division_id": source.division_id.id}
+
+    @api.depends("line_ids.autocomplete_stale")
+    def _compute_autocomplete_stale_count(self):
+        for invoice in self:
+            invoice.autocomplete_stale_count = len(invoice.line_ids.filtered("autocomplete_stale"))
+
+    # Auto-completion (seed 004: “How does Procore automatically complete
+    # amounts on an owner invoice?”, and the spec's “Where Procore stops”)
+
+    def action_autocomplete_prompt(self):
+        """The question asked right after the invoice is created: Cancel, No Thanks or Yes."""
+        return self._autocomplete_wizard_action("prompt")
+
+    def action_autocomplete(self):
+        """Auto-complete a draft invoice at any time: preview first, then apply."""
+        return self._autocomplete_wizard_action("preview")
+
+    def action_autocomplete_decline(self):
+        """No Thanks: the invoice stays as entered and the question is not asked again."""
+        self.autocomplete_prompt_pending = False
+
+    def _autocomplete_wizard_action(self, step):
+        self.ensure_one()
+        self._check_can_autocomplete()
+        wizard = self.env["progress.billing.owner.invoice.autocomplete"].create({"invoice_id": self.id})
+        if step == "preview":
+            wizard._build_preview()
+        return wizard._action_open()
+
+    def _check_can_autocomplete(self):
+        for invoice in self:
+            if invoice.state != "draft":
+                raise UserError(self.env._(
+                    "%(invoice)s is not a draft: only a draft owner invoice can be auto-completed.",
+                    invoice=invoice.display_name,
+                ))
+            if not invoice.period_id:
+                raise UserError(self.env._(
+                    "%(invoice)s has no billing period: choose one before auto-completing it.",
+                    invoice=invoice.display_name,
+                ))
+        self._check_editable()
+
+    def _autocomplete_allocation(self):
+        """Where each source amount of the billing period lands on this
+        invoice's lines (rules in tools/autocomplete_allocation.py)."""
+        self.ensure_one()
+        self._check_can_autocomplete()
+        sources = self.env["progress.billing.owner.invoice.source"]._sources_to_copy(self)
+        targets = [
+            TargetLine(
+                id=line.id,
+                sequence=line.sequence,
+                sale_line_id=line.sale_line_id.id,
+                change_order_line_id=line.change_order_line_id.id,
+                cost_code_id=line.cost_code_id.id,
+                cost_type_id=line.cost_type_id.id,
+                division_id=line.division_id.id,
+            )
+            for line in self.line_ids
+        ]
+        return allocate(targets, sources)
+
+    def _autocomplete_proposal(self, allocation):
+        """What auto-completion would change, one dict per line whose amounts,
+        sources or source snapshots change: the line, its new work and
+        materials, the source records, and the changes in words."""
+        self.ensure_one()
+        line_of_source = {
+            source.key: line_id for line_id, sources in allocation.sources_by_line.items() for source in sources
+        }
+        currency = self.currency_id
+        proposal = []
+        for line in self.line_ids:
+            sources = [source.key for source in allocation.sources_by_line.get(line.id, ())]
+            if not sources and not line.autocomplete_source_ids:
+                continue
+            work, materials = (currency.round(amount) for amount in allocation.totals(line.id))
+            changes = line._autocomplete_changes(sources, line_of_source)
+            unchanged = (
+                line.autocomplete_source_ids and not changes
+                and currency.is_zero(work - line.work_this_period) and currency.is_zero(materials - line.materials_stored)
+            )
+            if unchanged:
+                continue
+            proposal.append({
+                "line": line,
+                "work_this_period": work,
+                "materials_stored": materials,
+                "sources": sources,
+                "changes": changes,
+            })
+        return proposal
+
+    def _autocomplete_apply(self, proposal):
+        """Write the proposed amounts, replace the lines' source links and
+        record the answer; one batch whatever the number of sources."""
+        self._check_can_autocomplete()
+        Link = self.env["progress.billing.owner.invoice.source"]
+        lines = self.env["progress.billing.owner.invoice.line"].concat(*(row["line"] for row in proposal))
+        lines.autocomplete_source_ids.unlink()
+        for row in proposal:
+            row["line"].write({"work_this_period": row["work_this_period"], "materials_stored": row["materials_stored"]})
+        Link.create([Link._link_values(row["line"], source) for row in proposal for source in row["sources"]])
+        self.autocomplete_prompt_pending = False
+        if proposal:
+            self.message_post(body=self.env._(
+                "Auto-completed from the subcontractor invoices, direct costs and change orders of billing period %(period)s: %(count)s lines updated.",
+                count=len(proposal), period=self.period_id.display_name,
+            ))
+
+    def _autocomplete(self):
+        """Auto-complete without preview (the wizard previews first)."""
+        allocation = self._autocomplete_allocation()
+        self._autocomplete_apply(self._autocomplete_proposal(allocation))
+        return allocation
+
+    def _autocomplete_unmatched(self, allocation):
+        """(source, reason in words) for each source that landed nowhere."""
+        reasons = {
+            UNFUNDED_CHANGE_ORDER: self.env._("No approved prime contract change order with an amount funds this commitment change order through a change event."),
+            CHANGE_ORDER_NOT_BILLED: self.env._("The prime contract change order funding it is not on this invoice."),
+            NO_COST_CODE: self.env._("The source line has no cost code."),
+            NO_MATCHING_LINE: self.env._("No line of this invoice bills this cost code and cost type, nor its division."),
+        }
+        return [(source, reasons[reason]) for source, reason in allocation.unmatched]
+
+    def _autocomplete_ambiguity_warnings(self, allocation):
+        """Spec: never double an amount, and show the ambiguity to the user."""
+        lines = self.line_ids.grouped("id")
+        return [
+            self.env._(
+                "Lines %(lines)s bill the same cost code, cost type or change: the amounts of %(count)s sources were put on “%(chosen)s” only, the first of them.",
+                lines=", ".join(f"“{lines[line_id].name}”" for line_id in line_ids),
+                count=len(sources), chosen=lines[line_ids[0]].name,
+            )
+            for line_ids, sources in allocation.ambiguous.items()
+        ]
+

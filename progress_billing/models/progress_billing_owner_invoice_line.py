@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ProgressBillingOwnerInvoiceLine(models.Model):
@@ -14,3 +14,68 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
     sale_line_id = fields.Many2one("sale.order.line", "Schedule of Values Line", index=True, ondelete="restrict")
     change_order_line_id = fields.Many2one("progress.billing.change.order.line", index=True, ondelete="restrict")
     division_id = fields.Many2one("progress.billing.division", index=True, ondelete="restrict")
+    autocomplete_source_ids = fields.One2many(
+        "progress.billing.owner.invoice.source", "owner_line_id", string="Auto-Completed From"
+    )
+    autocomplete_stale = fields.Boolean(
+        "Source Changed", compute="_compute_autocomplete_stale", store=True,
+        help="A subcontractor invoice or direct cost copied onto this line was revised since: auto-complete again to see what changed.",
+    )
+
+    @api.depends("autocomplete_source_ids.is_stale")
+    def _compute_autocomplete_stale(self):
+        for line in self:
+            line.autocomplete_stale = any(line.autocomplete_source_ids.mapped("is_stale"))
+
+    def _autocompleted_amounts(self):
+        """(work, materials) the last auto-completion copied onto this line."""
+        self.ensure_one()
+        links = self.autocomplete_source_ids
+        return sum(links.mapped("work_this_period")), sum(links.mapped("materials_stored"))
+
+    def _has_manual_amounts(self):
+        """The line holds amounts nobody copied: typed in, or edited after
+        the last auto-completion (spec: never overwritten without confirmation)."""
+        self.ensure_one()
+        work, materials = self._autocompleted_amounts()
+        return not (self.currency_id.is_zero(self.work_this_period - work)
+                    and self.currency_id.is_zero(self.materials_stored - materials))
+
+    def _autocomplete_changes(self, sources, line_of_source):
+        """Source by source, what changed since this line was last
+        auto-completed (spec: re-running shows exactly what changed); nothing
+        for a line never auto-completed. ``line_of_source`` maps each source
+        record to the id of the line it lands on now."""
+        self.ensure_one()
+        if not self.autocomplete_source_ids:
+            return []
+        Link = self.env["progress.billing.owner.invoice.source"]
+        linked = {link._source(): link for link in self.autocomplete_source_ids if link._source()}
+        changes = []
+        for source in sources:
+            link = linked.get(source)
+            if not link:
+                changes.append(self.env._("%(document)s: newly copied", document=Link._source_name(source)))
+            else:
+                changes += [f"{link.name}: {change}" for change in link._changes_since_copy()]
+        lines = self.invoice_id.line_ids.grouped("id")
+        for link in self.autocomplete_source_ids - Link.concat(*(linked[source] for source in sources if source in linked)):
+            moved_to = line_of_source.get(link._source())
+            if moved_to:
+                changes.append(self.env._("%(document)s: now copied onto line “%(line)s”", document=link.name, line=lines[moved_to].name))
+            else:
+                reasons = link._changes_since_copy() or [self.env._("no longer meets the auto-completion rules")]
+                changes.append(self.env._("%(document)s: no longer copied (%(reasons)s)", document=link.name, reasons="; ".join(reasons)))
+        return changes
+
+    def action_view_autocomplete_sources(self):
+        """Drill down from the line to the source lines its amounts came from."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Auto-Completed From"),
+            "res_model": "progress.billing.owner.invoice.source",
+            "view_mode": "list,form",
+            "domain": [("owner_line_id", "=", self.id)],
+            "context": {"create": False},
+        }

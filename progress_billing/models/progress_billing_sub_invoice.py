@@ -22,6 +22,7 @@ class ProgressBillingSubInvoice(models.Model):
     _inherit = ["progress.billing.billable.mixin"]
     _description = "Subcontractor Invoice"
     _contract_field = "purchase_order_id"
+    _contract_applications_field = "sub_invoice_ids"
     _sequence_code = "progress.billing.sub.invoice"
     _move_type = "in_invoice"
     _retainage_account_field = "retainage_payable_account_id"

@@ -10,6 +10,11 @@ from . import test_direct_cost
 from . import test_views
 from . import test_ui
 from . import test_accounting
+from . import test_autocomplete_allocation
+from . import test_autocomplete_sources
+from . import test_autocomplete_matching
+from . import test_autocomplete_wizard
+from . import test_autocomplete_example
 from . import test_backup_pdf
 from . import test_pay_application_report
 from . import test_backup_compile

@@ -1,6 +1,7 @@
 from odoo.tests import HttpCase, tagged
 
 from .common import ProgressBillingCase
+from .common_autocomplete import AutocompleteCase
 
 
 @tagged("post_install", "-at_install", "progress_billing")
@@ -23,3 +24,22 @@ class TestSubInvoiceTour(ProgressBillingCase, HttpCase):
         self.assertEqual(self._line_of(invoice, self.ssov_materials).work_this_period, 10_000)
         # 10% retainage on the work completed
         self.assertEqual(invoice.current_payment_due, 22_500)
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestOwnerInvoiceAutocompleteTour(AutocompleteCase, HttpCase):
+    def test_autocomplete_prompt_in_browser(self):
+        """Saving a new owner invoice asks whether to auto-complete it;
+        Cancel leaves the question on the form, Yes previews, Apply writes,
+        and each line drills down to its sources."""
+        # the tour finds the prime contract by this number
+        self.prime_contract.name = "PB-TOUR-PC-001"
+        self._create_billed_sub_invoice(self.commitment, {self.ssov_labor: (1_000, 0)})
+        self.start_tour(
+            "/odoo/action-progress_billing.action_progress_billing_owner_invoice",
+            "progress_billing_owner_invoice_autocomplete_tour",
+            login="admin",
+        )
+        invoice = self.env["progress.billing.owner.invoice"].search([("sale_order_id", "=", self.prime_contract.id)])
+        self.assertLineAmounts(invoice, {self.sov_concrete: (1_000, 0)})
+        self.assertFalse(invoice.autocomplete_prompt_pending)

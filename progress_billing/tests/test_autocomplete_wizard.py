@@ -1,0 +1,245 @@
+from datetime import timedelta
+
+from lxml import etree
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common_autocomplete import AutocompleteCase
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestAutocompletePrompt(AutocompleteCase):
+    """The question asked after creating an owner invoice: Cancel, No Thanks, Yes (seed 004)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._create_billed_sub_invoice(cls.commitment, {cls.ssov_labor: (1000, 200)})
+        cls.owner_invoice = cls._create_owner_invoice()
+
+    def _prompt(self):
+        action = self.owner_invoice.action_autocomplete_prompt()
+        return self.env[action["res_model"]].browse(action["res_id"])
+
+    def assertUntouched(self):
+        self.assertLineAmounts(self.owner_invoice, {})
+        self.assertFalse(self.owner_invoice.line_ids.autocomplete_source_ids)
+
+    def test_new_invoice_awaits_an_answer(self):
+        self.assertTrue(self.owner_invoice.autocomplete_prompt_pending)
+        self.assertEqual(self._prompt().step, "prompt")
+
+    def test_exactly_three_choices(self):
+        arch = self.env["progress.billing.owner.invoice.autocomplete"].get_views([(False, "form")])["views"]["form"]["arch"]
+        buttons = [
+            button.get("string") for button in etree.fromstring(arch).iterfind(".//footer/button")
+            if button.get("invisible") in (None, "step != 'prompt'")
+        ]
+        self.assertEqual(buttons, ["Yes", "No Thanks", "Cancel"])
+
+    def test_cancel_changes_nothing(self):
+        """Cancel only closes the dialog (special="cancel"): the question stays open."""
+        self._prompt()
+        self.assertUntouched()
+        self.assertTrue(self.owner_invoice.autocomplete_prompt_pending)
+
+    def test_no_thanks_keeps_the_invoice_as_entered(self):
+        self.assertEqual(self._prompt().action_no_thanks(), {"type": "ir.actions.act_window_close"})
+        self.assertUntouched()
+        self.assertFalse(self.owner_invoice.autocomplete_prompt_pending)
+
+    def test_yes_previews_then_applies(self):
+        wizard = self._prompt()
+        wizard.action_yes()
+        self.assertEqual(wizard.step, "preview")
+        self.assertRecordValues(wizard.line_ids, [{
+            "owner_line_id": self._line_of(self.owner_invoice, self.sov_concrete).id,
+            "current_work": 0, "new_work": 1000, "current_materials": 0, "new_materials": 200,
+            "is_manual": False, "apply": True,
+        }])
+        self.assertIn(self.env["progress.billing.sub.invoice"].search([], limit=1).name, wizard.line_ids.source_names)
+        self.assertEqual((wizard.new_work_total, wizard.new_materials_total), (1000, 200))
+        self.assertUntouched()
+        wizard.action_apply()
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200)})
+        self.assertFalse(self.owner_invoice.autocomplete_prompt_pending)
+        self.assertIn("1 lines updated", self.owner_invoice.message_ids[0].body)
+
+    def test_available_later_on_a_draft(self):
+        """Procore cannot auto-complete an invoice after its creation; we can."""
+        self._prompt().action_no_thanks()
+        action = self.owner_invoice.action_autocomplete()
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual(wizard.step, "preview")
+        wizard.action_apply()
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200)})
+
+    def test_only_drafts_with_a_period(self):
+        self.owner_invoice.state = "under_review"
+        with self.assertRaisesRegex(UserError, "only a draft owner invoice can be auto-completed"):
+            self.owner_invoice.action_autocomplete()
+        self.owner_invoice.state = "draft"
+        self.owner_invoice.period_id = False
+        with self.assertRaisesRegex(UserError, "has no billing period"):
+            self.owner_invoice.action_autocomplete()
+
+    def test_plain_user(self):
+        owner_invoice = self.owner_invoice.with_user(self.user)
+        action = owner_invoice.action_autocomplete_prompt()
+        wizard = owner_invoice.env[action["res_model"]].browse(action["res_id"])
+        wizard.action_yes()
+        wizard.action_apply()
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200)})
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestAutocompleteRevisions(AutocompleteCase):
+    """Manual amounts, re-runs, stale flags and drill-down (spec: where Procore stops)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sub_invoice = cls._create_billed_sub_invoice(cls.commitment, {cls.ssov_labor: (1000, 200)})
+        cls.direct_cost = cls._create_direct_cost([(cls.cost_code_paint, cls.labor, 500)])
+        cls.owner_invoice = cls._create_owner_invoice()
+        cls.concrete_line = cls._line_of(cls.owner_invoice, cls.sov_concrete)
+        cls.finishes_line = cls._line_of(cls.owner_invoice, cls.sov_finishes)
+
+    def _preview(self):
+        action = self.owner_invoice.action_autocomplete()
+        return self.env[action["res_model"]].browse(action["res_id"])
+
+    def _preview_line(self, wizard, owner_line):
+        return wizard.line_ids.filtered(lambda line: line.owner_line_id == owner_line)
+
+    def test_manual_amounts_are_shown_and_can_be_kept(self):
+        self.concrete_line.work_this_period = 999
+        wizard = self._preview()
+        self.assertTrue(self._preview_line(wizard, self.concrete_line).is_manual)
+        self.assertFalse(self._preview_line(wizard, self.finishes_line).is_manual)
+        self.assertEqual(wizard.manual_line_count, 1)
+        self._preview_line(wizard, self.concrete_line).apply = False
+        self.assertEqual(wizard.manual_line_count, 0)
+        self.assertEqual(wizard.new_work_total, 999 + 500)
+        wizard.action_apply()
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (999, 0), self.sov_finishes: (500, 0)})
+        self.assertFalse(self.concrete_line.autocomplete_source_ids)
+
+    def test_manual_amounts_replaced_once_confirmed(self):
+        self.concrete_line.work_this_period = 999
+        self._preview().action_apply()
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200), self.sov_finishes: (500, 0)})
+
+    def test_edit_after_auto_completion_counts_as_manual(self):
+        self.owner_invoice._autocomplete()
+        self.assertFalse(self.concrete_line._has_manual_amounts())
+        self.concrete_line.work_this_period = 1100
+        self.assertTrue(self.concrete_line._has_manual_amounts())
+
+    def test_drill_down_to_the_sources(self):
+        self.owner_invoice._autocomplete()
+        action = self.concrete_line.action_view_autocomplete_sources()
+        links = self.env[action["res_model"]].search(action["domain"])
+        self.assertEqual(links.sub_invoice_line_id, self.sub_invoice.line_ids[0])
+        self.assertEqual((links.work_this_period, links.materials_stored), (1000, 200))
+        self.assertEqual(links.action_open_source()["res_id"], self.sub_invoice.id)
+        finishes_link = self.finishes_line.autocomplete_source_ids
+        self.assertEqual(finishes_link.direct_cost_line_id, self.direct_cost.line_ids)
+        self.assertEqual(finishes_link.action_open_source()["res_model"], "progress.billing.direct.cost")
+        self.direct_cost.unlink()
+        with self.assertRaisesRegex(UserError, "was deleted"):
+            finishes_link.action_open_source()
+
+    def test_rerun_without_changes_changes_nothing(self):
+        self.owner_invoice._autocomplete()
+        wizard = self._preview()
+        self.assertFalse(wizard.line_ids)
+        self.assertFalse(self.owner_invoice.autocomplete_stale_count)
+
+    def test_direct_cost_amount_revised(self):
+        self.owner_invoice._autocomplete()
+        self.direct_cost.line_ids.amount = 650
+        self.assertTrue(self.finishes_line.autocomplete_stale)
+        self.assertFalse(self.concrete_line.autocomplete_stale)
+        self.assertEqual(self.owner_invoice.autocomplete_stale_count, 1)
+        self.assertRegex(self.finishes_line.autocomplete_source_ids.stale_reason,
+                         r"^Work Completed This Period: .*500\.00.* → .*650\.00")
+        wizard = self._preview()
+        preview_line = self._preview_line(wizard, self.finishes_line)
+        self.assertEqual(wizard.line_ids, preview_line)
+        self.assertEqual((preview_line.current_work, preview_line.new_work), (500, 650))
+        self.assertTrue(preview_line.is_stale)
+        self.assertRegex(preview_line.changes, rf"^{self.direct_cost.display_name} · .*: Work Completed This Period: .*500\.00.* → .*650\.00")
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200), self.sov_finishes: (500, 0)})
+        wizard.action_apply()
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200), self.sov_finishes: (650, 0)})
+        self.assertFalse(self.finishes_line.autocomplete_stale)
+
+    def test_direct_cost_moved_out_of_the_period(self):
+        self.owner_invoice._autocomplete()
+        self.direct_cost.date_received = self.period.date_end + timedelta(days=1)
+        self.assertTrue(self.finishes_line.autocomplete_stale)
+        wizard = self._preview()
+        preview_line = self._preview_line(wizard, self.finishes_line)
+        self.assertEqual(preview_line.new_work, 0)
+        self.assertIn("no longer copied (Date Received When Copied:", preview_line.changes)
+        wizard.action_apply()
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200)})
+        self.assertFalse(self.finishes_line.autocomplete_source_ids)
+
+    def test_direct_cost_status_revised(self):
+        self.owner_invoice._autocomplete()
+        self.direct_cost.action_request_revision()
+        self.assertEqual(self.finishes_line.autocomplete_source_ids.stale_reason,
+                         "Source Status When Copied: Approved → Revise and Resubmit")
+
+    def test_direct_cost_deleted(self):
+        self.owner_invoice._autocomplete()
+        self.direct_cost.unlink()
+        self.assertTrue(self.finishes_line.autocomplete_stale)
+        self.assertEqual(self.finishes_line.autocomplete_source_ids.stale_reason, "the source line was deleted")
+        self.assertIn("no longer copied (the source line was deleted)", self._preview_line(self._preview(), self.finishes_line).changes)
+
+    def test_sub_invoice_revised(self):
+        """An approved subcontractor invoice is voided, reset to draft, revised and approved again."""
+        self.owner_invoice._autocomplete()
+        self.sub_invoice.action_void()
+        self.assertTrue(self.concrete_line.autocomplete_stale)
+        self.sub_invoice.action_reset_to_draft()
+        self.sub_invoice.line_ids[0].work_this_period = 1200
+        self.sub_invoice.action_submit()
+        self.sub_invoice.action_approve()
+        self.assertEqual(self.concrete_line.autocomplete_source_ids.stale_reason,
+                         f"Work Completed This Period: {self.currency.format(1000)} → {self.currency.format(1200)}")
+        wizard = self._preview()
+        self.assertEqual(self._preview_line(wizard, self.concrete_line).new_work, 1200)
+        wizard.action_apply()
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1200, 200), self.sov_finishes: (500, 0)})
+        self.assertFalse(self.owner_invoice.autocomplete_stale_count)
+
+    def test_sub_invoice_moved_to_another_period(self):
+        self.owner_invoice._autocomplete()
+        self.sub_invoice.action_void()
+        self.sub_invoice.action_reset_to_draft()
+        next_period = self._create_next_period()
+        self.sub_invoice.period_id = next_period
+        self.sub_invoice.state = "approved"
+        self.assertIn("Source Billing Period When Copied:", self.concrete_line.autocomplete_source_ids.stale_reason)
+        changes = self._preview_line(self._preview(), self.concrete_line).changes
+        self.assertIn(f"no longer copied (Source Billing Period When Copied: {self.period.display_name} → {next_period.display_name})", changes)
+
+    def test_source_recoded_onto_another_line(self):
+        self.owner_invoice._autocomplete()
+        self.direct_cost.line_ids.cost_code_id = self.cost_code
+        wizard = self._preview()
+        self.assertIn("now copied onto line “Concrete”", self._preview_line(wizard, self.finishes_line).changes)
+        self.assertIn("newly copied", self._preview_line(wizard, self.concrete_line).changes)
+        wizard.action_apply()
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1500, 200)})
+
+    def test_sources_changed_while_previewing(self):
+        wizard = self._preview()
+        self.direct_cost.line_ids.amount = 10
+        with self.assertRaisesRegex(UserError, "changed while you were reviewing them"):
+            wizard.action_apply()
+        self.assertLineAmounts(self.owner_invoice, {})

@@ -1,0 +1,123 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
+
+
+class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
+    """Asks whether to auto-complete an owner invoice (seed: Cancel, No
+    Thanks, Yes), then previews per line the current and new amounts and the
+    sources behind them; nothing is written before the user applies (spec)."""
+
+    _name = "progress.billing.owner.invoice.autocomplete"
+    _description = "Auto-Complete Owner Invoice"
+
+    invoice_id = fields.Many2one("progress.billing.owner.invoice", "Owner Invoice", required=True, ondelete="cascade")
+    currency_id = fields.Many2one(related="invoice_id.currency_id")
+    period_id = fields.Many2one(related="invoice_id.period_id")
+    step = fields.Selection([("prompt", "Question"), ("preview", "Preview")], default="prompt", required=True)
+    line_ids = fields.One2many("progress.billing.owner.invoice.autocomplete.line", "wizard_id", string="Changes")
+    unmatched_ids = fields.One2many(
+        "progress.billing.owner.invoice.autocomplete.unmatched", "wizard_id", string="Unmatched Sources"
+    )
+    ambiguity_warning = fields.Text(readonly=True)
+    manual_line_count = fields.Integer(compute="_compute_totals")
+    current_work_total = fields.Monetary("Work Completed This Period, Now", compute="_compute_totals")
+    new_work_total = fields.Monetary("Work Completed This Period, After", compute="_compute_totals")
+    current_materials_total = fields.Monetary("Materials Presently Stored, Now", compute="_compute_totals")
+    new_materials_total = fields.Monetary("Materials Presently Stored, After", compute="_compute_totals")
+
+    @api.depends("line_ids.apply", "line_ids.new_work", "line_ids.new_materials")
+    def _compute_totals(self):
+        """Invoice totals of E and F now and once the ticked lines are applied."""
+        for wizard in self:
+            invoice_lines = wizard.invoice_id.line_ids
+            applied = {line.owner_line_id: line for line in wizard.line_ids if line.apply}
+            wizard.manual_line_count = len(wizard.line_ids.filtered(lambda line: line.apply and line.is_manual))
+            wizard.current_work_total = sum(invoice_lines.mapped("work_this_period"))
+            wizard.current_materials_total = sum(invoice_lines.mapped("materials_stored"))
+            wizard.new_work_total = sum(
+                applied[line].new_work if line in applied else line.work_this_period for line in invoice_lines
+            )
+            wizard.new_materials_total = sum(
+                applied[line].new_materials if line in applied else line.materials_stored for line in invoice_lines
+            )
+
+    def _action_open(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Auto-Complete %(invoice)s", invoice=self.invoice_id.display_name),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+        }
+
+    def action_yes(self):
+        """Yes: compute what would change and show it; nothing is written yet."""
+        self._build_preview()
+        return self._action_open()
+
+    def action_no_thanks(self):
+        """No Thanks: the invoice stays as entered."""
+        self.invoice_id.action_autocomplete_decline()
+        return {"type": "ir.actions.act_window_close"}
+
+    def action_apply(self):
+        """Write the ticked lines, provided the sources did not change since the preview."""
+        self.ensure_one()
+        invoice = self.invoice_id
+        proposal = invoice._autocomplete_proposal(invoice._autocomplete_allocation())
+        self._check_still_current(proposal)
+        ticked = self.line_ids.filtered("apply").owner_line_id
+        invoice._autocomplete_apply([row for row in proposal if row["line"] in ticked])
+        return {"type": "ir.actions.act_window_close"}
+
+    def _build_preview(self):
+        self.ensure_one()
+        invoice = self.invoice_id
+        allocation = invoice._autocomplete_allocation()
+        Link = self.env["progress.billing.owner.invoice.source"]
+        self.write({
+            "step": "preview",
+            "line_ids": [Command.clear()] + [
+                Command.create({
+                    "owner_line_id": row["line"].id,
+                    "current_work": row["line"].work_this_period,
+                    "new_work": row["work_this_period"],
+                    "current_materials": row["line"].materials_stored,
+                    "new_materials": row["materials_stored"],
+                    "is_manual": row["line"]._has_manual_amounts(),
+                    "source_names": "\n".join(Link._source_name(source) for source in row["sources"]),
+                    "changes": "\n".join(row["changes"]),
+                })
+                for row in invoice._autocomplete_proposal(allocation)
+            ],
+            "unmatched_ids": [Command.clear()] + [
+                Command.create({
+                    "name": Link._source_name(source.key),
+                    "cost_code_id": source.cost_code_id,
+                    "cost_type_id": source.cost_type_id,
+                    "work_this_period": source.work,
+                    "materials_stored": source.materials,
+                    "reason": reason,
+                })
+                for source, reason in invoice._autocomplete_unmatched(allocation)
+            ],
+            "ambiguity_warning": "\n".join(invoice._autocomplete_ambiguity_warnings(allocation)) or False,
+        })
+
+    def _check_still_current(self, proposal):
+        currency = self.currency_id
+        previewed = {line.owner_line_id: (line.new_work, line.new_materials) for line in self.line_ids}
+        current = {row["line"]: (row["work_this_period"], row["materials_stored"]) for row in proposal}
+        same = previewed.keys() == current.keys() and all(
+            currency.is_zero(previewed[line][0] - current[line][0]) and currency.is_zero(previewed[line][1] - current[line][1])
+            for line in current
+        )
+        if not same:
+            raise UserError(self.env._(
+                "The sources of %(invoice)s changed while you were reviewing them: auto-complete again to see the new amounts.",
+                invoice=self.invoice_id.display_name,
+            ))
