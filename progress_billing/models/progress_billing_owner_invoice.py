@@ -219,7 +219,7 @@ class ProgressBillingOwnerInvoice(models.Model):
         lines = self.line_ids.grouped("id")
         return [
             self.env._(
-                "Lines %(lines)s bill the same cost code, cost type or change: the amounts of %(count)s sources were put on “%(chosen)s” only, the first of them.",
+                "Lines %(lines)s bill the same cost code, cost type or change: the amounts that match them (sources: %(count)s) were put on “%(chosen)s” only, the first of them, never on both.",
                 lines=", ".join(f"“{lines[line_id].name}”" for line_id in line_ids),
                 count=len(sources), chosen=lines[line_ids[0]].name,
             )
