@@ -29,16 +29,13 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     _name = "progress.billing.owner.invoice.source"
     _description = "Auto-Completed Owner Invoice Amount"
     _order = "owner_line_id, id"
-    _check_company_auto = True
 
     owner_line_id = fields.Many2one(
         "progress.billing.owner.invoice.line", "Owner Invoice Line", required=True, index=True, ondelete="cascade"
     )
-    # set on creation from the line, which never changes invoice: saves an update per link
-    invoice_id = fields.Many2one(
-        "progress.billing.owner.invoice", "Owner Invoice", required=True, index=True, readonly=True, ondelete="cascade"
-    )
-    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    # not stored: thousands of links are created at once, each stored column costs
+    invoice_id = fields.Many2one(related="owner_line_id.invoice_id", string="Owner Invoice")
+    company_id = fields.Many2one(related="owner_line_id.company_id")
     # computed, not related: creating links in bulk would otherwise build a throwaway
     # record per amount to find its currency
     currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
@@ -66,10 +63,10 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     )
     stale_reason = fields.Char("What Changed", compute="_compute_stale_reason")
 
-    @api.depends("company_id")
+    @api.depends("owner_line_id.currency_id")
     def _compute_currency_id(self):
         for link in self:
-            link.currency_id = link.company_id.currency_id
+            link.currency_id = link.owner_line_id.currency_id
 
     @api.model
     def _selection_source_state(self):
@@ -165,8 +162,6 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         return {
             **snapshot,
             "owner_line_id": owner_line.id,
-            "invoice_id": owner_line.invoice_id.id,
-            "company_id": owner_line.company_id.id,
             "sub_invoice_line_id" if source._name == "progress.billing.sub.invoice.line" else "direct_cost_line_id": source.id,
             "name": self._source_name(source),
             # just copied: the snapshot is what the source says now (saves computing it)

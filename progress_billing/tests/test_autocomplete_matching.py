@@ -54,7 +54,7 @@ class TestAutocompleteMatching(AutocompleteCase):
         owner_invoice = self._create_owner_invoice()
         wizard = self._preview(owner_invoice)
         self.assertIn("“Concrete”, “Concrete, phase 2”", wizard.ambiguity_warning)
-        self.assertIn("the amounts of 2 sources were put on “Concrete” only", wizard.ambiguity_warning)
+        self.assertIn("(sources: 2) were put on “Concrete” only", wizard.ambiguity_warning)
         wizard.action_apply()
         self.assertLineAmounts(owner_invoice, {self.sov_concrete: (1500, 100)})
         self.assertEqual(owner_invoice.work_this_period, 1500)

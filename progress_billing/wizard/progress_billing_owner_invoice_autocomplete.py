@@ -52,6 +52,7 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
             "view_mode": "form",
             "views": [(False, "form")],
             "target": "new",
+            "context": {"dialog_size": "extra-large" if self.step == "preview" else "medium"},
         }
 
     def action_yes(self):
