@@ -27,6 +27,8 @@ _spec.loader.exec_module(dictionaries)
 OVERRIDES = {
     "head_contractor": {},
     "owner": {
+        # the subcontractor is the Contractor here, and the user's company the Owner
+        "To Contractor": "To Owner",
         "What the contractor bills the owner for one billing period, line by line of the prime contract's schedule "
         "of values.": "What the contractor bills the owner for one billing period, line by line of the funding "
         "schedule of values.",
@@ -135,7 +137,7 @@ def main(exported_pot=None):
         path = pot_path.parent / f"{dictionary.lang}.po"
         translated = sum(1 for entry in po if entry.msgstr)
         changed = write_if_changed(path, str(po))
-        print(f"{path.name}: {translated} of {len(po)} entries hold a term{'' if changed else ' (unchanged)'}")
+        print(f"{path.name}: {translated} of {len(po)} entries translated{'' if changed else ' (unchanged)'}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ from odoo.tools.translate import trans_export
 from ..hooks import uninstall_hook
 from ..tools.dictionaries import DICTIONARIES, term_forms, term_pattern, unprotected_parts
 from .common import USER_GROUP, ProgressBillingCase
+from .common_pay_application import PayApplicationCase
+from .pdf_samples import pdf_page_texts
 
 I18N = Path(file_path("progress_billing/i18n"))
 REGENERATE = "run scripts/update_dictionaries.sh and commit progress_billing/i18n/"
@@ -77,14 +79,18 @@ class TestDictionaryFiles(TransactionCase):
                     self.assertLessEqual(occurrences(entry), occurrences(pot[msgid]), REGENERATE)
 
 
-class DictionaryCase(TransactionCase):
-    """Activates the three dictionaries (which loads their translations)."""
+def activate_dictionaries(env):
+    """Activate the three dictionaries, which loads their translations."""
+    langs = {dictionary.key: dictionary.lang for dictionary in DICTIONARIES}
+    env["res.lang"].with_context(active_test=False).search([("code", "in", list(langs.values()))]).action_unarchive()
+    return langs
 
+
+class DictionaryCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.langs = {dictionary.key: dictionary.lang for dictionary in DICTIONARIES}
-        cls.env["res.lang"].with_context(active_test=False).search([("code", "in", list(cls.langs.values()))]).action_unarchive()
+        cls.langs = activate_dictionaries(cls.env)
 
     def in_lang(self, key, records):
         return records.with_context(lang=self.langs[key])
@@ -318,3 +324,31 @@ class TestDictionaryTour(ProgressBillingCase, HttpCase):
         owner_user.lang = "en@owner"
         self.start_tour("/odoo", "progress_billing_owner_dictionary_tour", login=owner_user.login)
         self.start_tour("/odoo", "progress_billing_default_dictionary_tour", login=self.user.login)
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestDictionaryPayApplication(PayApplicationCase):
+    def test_pay_application_prints_in_the_printing_user_s_dictionary(self):
+        """The same subcontractor invoice prints with the words of whoever prints it."""
+        activate_dictionaries(self.env)
+        invoice = self._create_tenth_invoice(self.commitment)
+        expected = {
+            # language: words on the summary page, words that must not be there
+            "en_US": (["subcontractor invoice", "commitment", "net change by change orders"], ["variation"]),
+            "en@headcontractor": (["subcontractor invoice", "subcontract", "net change by variations"], ["commitment", "change order"]),
+            "en@owner": (["contractor invoice", "contract", "net change by variations", "to owner"], ["subcontract", "commitment", "change order"]),
+            "en@specialty": (["subcontractor invoice", "subcontract", "net change by variations"], ["commitment", "change order"]),
+        }
+        for lang, (present, absent) in expected.items():
+            with self.subTest(lang=lang):
+                user = self._create_user(f"pb_print_{lang}", USER_GROUP)
+                user.lang = lang
+                context = dict(user.with_user(user).context_get(), force_report_rendering=True)
+                pdf = self.env(user=user, context=context)["ir.actions.report"]._render_qweb_pdf(
+                    "progress_billing.action_report_sub_invoice", invoice.ids
+                )[0]
+                summary = pdf_page_texts(pdf)[0].lower()
+                for word in present:
+                    self.assertIn(word, summary)
+                for word in absent:
+                    self.assertNotIn(word, summary)
