@@ -228,6 +228,19 @@ class TestAutocompleteRevisions(AutocompleteCase):
         changes = self._preview_line(self._preview(), self.concrete_line).changes
         self.assertIn(f"no longer copied (Source Billing Period When Copied: {self.period.display_name} → {next_period.display_name})", changes)
 
+    def test_owner_invoice_moved_to_another_period(self):
+        self.owner_invoice._autocomplete()
+        next_period = self._create_next_period()
+        self.owner_invoice.period_id = next_period
+        self.assertEqual(self.owner_invoice.autocomplete_stale_count, 2)
+        self.assertEqual(
+            self.concrete_line.autocomplete_source_ids.stale_reason,
+            f"Billing period of the owner invoice: {self.period.display_name} → {next_period.display_name}",
+        )
+        self._preview().action_apply()
+        self.assertLineAmounts(self.owner_invoice, {})
+        self.assertFalse(self.owner_invoice.autocomplete_stale_count)
+
     def test_source_recoded_onto_another_line(self):
         self.owner_invoice._autocomplete()
         self.direct_cost.line_ids.cost_code_id = self.cost_code
