@@ -38,6 +38,10 @@
         "views/progress_billing_owner_invoice_source_views.xml",
         "views/progress_billing_owner_invoice_autocomplete_views.xml",
         "wizard/progress_billing_owner_invoice_autocomplete_views.xml",
+        "report/progress_billing_pay_application_templates.xml",
+        "report/progress_billing_reports.xml",
+        "views/progress_billing_backup_views.xml",
+        "wizard/progress_billing_backup_wizard_views.xml",
     ],
     "demo": [
         "demo/progress_billing_contract_demo.xml",

@@ -2,6 +2,15 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 MANAGER_GROUP = "progress_billing.group_progress_billing_manager"
+# Continuation sheets of the pay application PDF (report/progress_billing_pay_application_templates.xml),
+# in CSS pixels of a landscape US Letter page at 96 dpi: room for rows under the
+# headings, height of a one-line row and of each further line of a wrapped
+# description, and characters per description line (rounded down: a sheet is
+# better a little short than overflowing onto an extra page).
+SHEET_ROWS_HEIGHT = 540
+ROW_HEIGHT = 21
+WRAPPED_LINE_HEIGHT = 14
+DESCRIPTION_LINE_CHARS = 32
 
 
 class ProgressBillingApplicationMixin(models.AbstractModel):
@@ -325,3 +334,37 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
 
     def action_reset_to_draft(self):
         self._change_state("draft", ("under_review", "revise_resubmit", "void"), manager_only=True)
+
+    # pay application PDF (report/progress_billing_pay_application_templates.xml)
+
+    def _pay_application_parties(self):
+        """Who bills whom, and the words naming them, on the pay application PDF."""
+        raise NotImplementedError
+
+    def _pay_application_sheets(self):
+        """The G703 lines split into continuation sheets that each fit one
+        page, the last one keeping room for the grand total. Explicit sheets
+        repeat the column headings on every page and give each application a
+        known number of pages, even where wkhtmltopdf cannot repeat table
+        headers (unpatched Qt)."""
+        self.ensure_one()
+        sheets, sheet, used = [], [], 0
+        for line in self.line_ids:
+            wrapped_lines = max(0, (len(line.name or "") - 1) // DESCRIPTION_LINE_CHARS)
+            height = ROW_HEIGHT + wrapped_lines * WRAPPED_LINE_HEIGHT
+            if sheet and used + height > SHEET_ROWS_HEIGHT:
+                sheets.append(sheet)
+                sheet, used = [], 0
+            sheet.append(line)
+            used += height
+        if len(sheet) > 1 and used + ROW_HEIGHT > SHEET_ROWS_HEIGHT:
+            # the grand total row needs room on the last sheet
+            sheets.append(sheet[:-1])
+            sheet = sheet[-1:]
+        sheets.append(sheet)
+        return [self.line_ids.browse([line.id for line in sheet]) for sheet in sheets]
+
+    def _pay_application_page_count(self):
+        """Pages of the pay application PDF: the G702 summary, then the sheets."""
+        self.ensure_one()
+        return 1 + len(self._pay_application_sheets())

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.autocomplete_allocation import (
@@ -56,6 +56,17 @@ class ProgressBillingOwnerInvoice(models.Model):
         "(sale_order_id, period_id) WHERE state != 'void'",
         "A prime contract has at most one owner invoice per billing period (void the other one first).",
     )
+
+    def _pay_application_parties(self):
+        return {
+            "document": _("Owner Invoice"),
+            "from_label": _("From Contractor"),
+            "from": self.company_id.partner_id,
+            "to_label": _("To Owner/Client"),
+            "to": self.partner_id,
+            "contract_label": _("Prime Contract"),
+            "contract": self.sale_order_id,
+        }
 
     @api.onchange("sale_order_id")
     def _onchange_sale_order_id(self):

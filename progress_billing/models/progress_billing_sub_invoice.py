@@ -57,6 +57,17 @@ class ProgressBillingSubInvoice(models.Model):
             invoice.position = self.search_count([("purchase_order_id", "=", invoice.purchase_order_id.id)])
         return invoices
 
+    def _pay_application_parties(self):
+        return {
+            "document": _("Subcontractor Invoice"),
+            "from_label": _("From Subcontractor"),
+            "from": self.partner_id,
+            "to_label": _("To Contractor"),
+            "to": self.company_id.partner_id,
+            "contract_label": _("Commitment"),
+            "contract": self.purchase_order_id,
+        }
+
     def _prepare_move_values(self):
         """The vendor bill carries the subcontractor's own invoice number."""
         return {**super()._prepare_move_values(), "ref": self.vendor_reference or self.name}

@@ -15,3 +15,7 @@ from . import test_autocomplete_sources
 from . import test_autocomplete_matching
 from . import test_autocomplete_wizard
 from . import test_autocomplete_example
+from . import test_backup_pdf
+from . import test_pay_application_report
+from . import test_backup_compile
+from . import test_backup_tour

@@ -1,0 +1,201 @@
+"""Benchmark of Compile Progress Billing Backups.
+
+For each N (default 10, 50, 200) it builds N subcontractor invoices (12 lines
+each) with 3 PDF attachments of 5 pages (a scanned-like image and a line of
+text per page), then, in the same run, times:
+
+  (a)  compiling them: ``progress.billing.backup._compile`` (the whole feature);
+  (b)  rendering the same pay applications alone, one wkhtmltopdf call per
+       invoice (what printing one record does), and (b') all of them the way
+       the compile does (one call per 50 invoices, split by page ranges);
+  (c)  ``qpdf --empty --pages`` merging the same files (the reports of (b) and
+       the attachments) into one PDF;
+
+and prints times, pages per second, peak memory and the ratios
+compile / (b + c) and compile / (b' + c). Peak memory is the growth of the
+process's peak resident set during the compile (Linux /proc), and the peak of
+Python allocations (tracemalloc) measured in a second, untimed compile; both
+are compared with the total size of the inputs (reports of (b) + attachments).
+
+A warm-up compile of one invoice runs first (the first compile of a process
+also compiles the QWeb templates and loads fonts, about 1.5 s). Everything is
+rolled back at the end. Run it from the repository root, in a
+database where progress_billing is installed:
+
+    source scripts/lib.sh && prepare_all
+    PB_BENCH_SIZES=10,50,200 odoo_bin shell -d <db> --no-http --log-level warn < bench/compile_backups.py
+"""
+
+import io
+import os
+import random
+import subprocess
+import tempfile
+import time
+import tracemalloc
+
+from odoo import Command, fields
+from PIL import Image
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import letter
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
+
+SUB_REPORT = "progress_billing.action_report_sub_invoice"
+SIZES = [int(size) for size in os.environ.get("PB_BENCH_SIZES", "10,50,200").split(",")]
+LINES_PER_INVOICE = 12
+ATTACHMENTS_PER_INVOICE = 3
+PAGES_PER_ATTACHMENT = 5
+
+
+def scan_image(seed):
+    """A 900x600 JPEG that compresses like a photographed page (noise on a gradient)."""
+    rng = random.Random(seed)
+    image = Image.linear_gradient("L").resize((900, 600)).convert("RGB")
+    noise = Image.frombytes("RGB", (300, 200), bytes(rng.getrandbits(8) for _ in range(300 * 200 * 3)))
+    image = Image.blend(image, noise.resize((900, 600)), 0.35)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=70)
+    return buffer.getvalue()
+
+
+def attachment_pdf(label, scans):
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=letter, invariant=1)
+    for number in range(PAGES_PER_ATTACHMENT):
+        pdf.drawString(72, 740, f"{label} page {number + 1}")
+        pdf.drawImage(ImageReader(io.BytesIO(scans[number % len(scans)])), 72, 300, 468, 312)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def build_invoices(env, count, scans):
+    today = fields.Date.today()
+    project = env["project.project"].create({"name": f"Bench Tower {count}"})
+    period = env["progress.billing.period"].create({
+        "project_id": project.id, "date_start": today.replace(day=1), "date_end": today, "date_due": today,
+    })
+    period.action_open()
+    product = env["product.product"].create({"name": "Bench work", "type": "service", "taxes_id": False})
+    partner = env["res.partner"].create({"name": "Bench Subcontractor Inc."})
+    invoices = env["progress.billing.sub.invoice"]
+    attachments = []
+    for number in range(count):
+        commitment = env["purchase.order"].create({
+            "is_commitment": True, "partner_id": partner.id, "project_id": project.id, "retainage_rate": 10,
+            "order_line": [
+                Command.create({
+                    "product_id": product.id, "name": f"Scope {line + 1:02d} of commitment {number + 1}",
+                    "product_qty": 1, "price_unit": 10_000 + 500 * line, "tax_ids": False,
+                })
+                for line in range(LINES_PER_INVOICE)
+            ],
+        })
+        invoice = env["progress.billing.sub.invoice"].create({"purchase_order_id": commitment.id, "period_id": period.id})
+        for line in invoice.line_ids:
+            line.work_this_period = line.scheduled_value / 4
+        for position in range(ATTACHMENTS_PER_INVOICE):
+            attachments.append(env["ir.attachment"].create({
+                "name": f"Backup {number + 1}-{position + 1}.pdf",
+                "raw": attachment_pdf(f"Invoice {number + 1} document {position + 1}", scans),
+                "res_model": invoice._name, "res_id": invoice.id,
+            }))
+        invoices |= invoice
+    env.flush_all()
+    return invoices, attachments
+
+
+def memory_kb(field):
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith(field))
+
+
+def reset_peak_rss():
+    """Linux: make VmHWM (peak resident set) restart from the current size."""
+    with open("/proc/self/clear_refs", "w") as clear_refs:
+        clear_refs.write("5")
+
+
+def page_count(data):
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def bench(env, count, scans):
+    invoices, attachments = build_invoices(env, count, scans)
+    Backup = env["progress.billing.backup"]
+    Report = env["ir.actions.report"]
+
+    # (a) the compile (templates compiled and fonts loaded by the warm-up), then
+    # its Python allocations in a second, untimed run
+    rss_before = memory_kb("VmRSS")
+    reset_peak_rss()
+    start = time.perf_counter()
+    compiled = Backup._compile(invoices)
+    compile_time = time.perf_counter() - start
+    peak_rss = memory_kb("VmHWM") - rss_before
+    tracemalloc.start()
+    Backup._compile(invoices)
+    python_peak = tracemalloc.get_traced_memory()[1] / 1024
+    tracemalloc.stop()
+
+    # (b) each report alone, as printing one record does
+    start = time.perf_counter()
+    reports = [Report._render_qweb_pdf(SUB_REPORT, invoice.ids)[0] for invoice in invoices]
+    render_each = time.perf_counter() - start
+    # (b') all reports the way the compile renders them
+    start = time.perf_counter()
+    list(Report._render_pay_applications(SUB_REPORT, invoices))
+    render_batched = time.perf_counter() - start
+
+    # (c) qpdf merging the same files
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for number, report in enumerate(reports):
+            paths.append(os.path.join(folder, f"report{number}.pdf"))
+            with open(paths[-1], "wb") as file:
+                file.write(report)
+            for attachment in attachments[number * ATTACHMENTS_PER_INVOICE:(number + 1) * ATTACHMENTS_PER_INVOICE]:
+                paths.append(attachment._full_path(attachment.store_fname))
+        start = time.perf_counter()
+        subprocess.run(["qpdf", "--empty", "--pages", *paths, "--", os.path.join(folder, "merged.pdf")], check=True)
+        merge_qpdf = time.perf_counter() - start
+
+    input_size = (sum(len(report) for report in reports) + sum(attachment.file_size for attachment in attachments)) / 1024
+    report_pages = sum(invoice._pay_application_page_count() for invoice in invoices)
+    pages = report_pages + len(attachments) * PAGES_PER_ATTACHMENT
+    output_pages = page_count(compiled.raw)
+
+    def line(label, seconds):
+        print(f"  {label:<42} {seconds:8.2f} s  {pages / seconds:8.1f} pages/s")
+
+    print(f"\nN = {count}: {count} invoices ({report_pages} report pages), {len(attachments)} attachments "
+          f"({len(attachments) * PAGES_PER_ATTACHMENT} pages), inputs {input_size / 1024:.1f} MB")
+    line("(a)  compile", compile_time)
+    line("(b)  reports, one wkhtmltopdf call each", render_each)
+    line("(b') reports, as the compile renders them", render_batched)
+    line("(c)  qpdf --empty --pages", merge_qpdf)
+    print(f"  compiled PDF: {output_pages} pages (cover included), {compiled.file_size / 1024 / 1024:.1f} MB")
+    print(f"  peak memory of the compile: RSS {peak_rss / 1024:+.1f} MB, Python heap {python_peak / 1024:.1f} MB; "
+          f"inputs {input_size / 1024:.1f} MB -> {max(peak_rss, python_peak) / input_size:.2f} x inputs (target < 2)")
+    print(f"  compile / (b + c)  = {compile_time / (render_each + merge_qpdf):.2f}   (target <= 1.3)")
+    print(f"  compile / (b' + c) = {compile_time / (render_batched + merge_qpdf):.2f}")
+    print(f"  compile per invoice: {compile_time / count * 1000:.0f} ms")
+    return compile_time
+
+
+scans = [scan_image(seed) for seed in range(4)]
+env = env(context=dict(env.context, tracking_disable=True))  # noqa: F821 - given by odoo shell
+# warm-up: the first compile of a process compiles the QWeb templates and loads the fonts
+env["progress.billing.backup"]._compile(build_invoices(env, 1, scans)[0])
+env.cr.rollback()
+env.invalidate_all()
+print(f"wkhtmltopdf: {subprocess.run(['wkhtmltopdf', '--version'], capture_output=True, text=True).stdout.strip()}")
+costs = {}
+for size in SIZES:
+    costs[size] = bench(env, size, scans)
+    env.cr.rollback()
+    env.invalidate_all()
+if len(costs) > 1:
+    print("\nlinearity: compile seconds per invoice " + ", ".join(
+        f"N={size}: {seconds / size:.3f}" for size, seconds in costs.items()))

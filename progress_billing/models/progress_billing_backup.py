@@ -1,0 +1,377 @@
+import logging
+import mmap
+import os
+import tempfile
+from contextlib import contextmanager
+
+from markupsafe import Markup
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..report import backup_pdf
+
+_logger = logging.getLogger(__name__)
+
+SUB_INVOICE_REPORT = "progress_billing.action_report_sub_invoice"
+
+
+class ProgressBillingBackup(models.Model):
+    """A compiled progress billing backup (seed: Compile Progress Billing
+    Backups): ONE PDF holding, for each selected subcontractor invoice in the
+    order project, commitment, billing period, number, its pay application
+    followed by its PDF and image attachments, after a cover page indexing
+    them. The record keeps the PDF as its attachment, so that the user finds
+    it again; large selections are compiled in the background by a scheduled
+    action, batch by batch.
+
+    Other features compile through ``_compile(invoices)``, which returns the
+    ``ir.attachment`` of the PDF."""
+
+    _name = "progress.billing.backup"
+    _description = "Compiled Progress Billing Backup"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char("File Name", required=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, default=lambda self: self.env.company)
+    user_id = fields.Many2one(
+        "res.users", "Requested By", required=True, readonly=True, default=lambda self: self.env.user, index=True,
+    )
+    sub_invoice_ids = fields.Many2many(
+        "progress.billing.sub.invoice", string="Subcontractor Invoices", readonly=True,
+    )
+    invoice_count = fields.Integer(compute="_compute_invoice_count")
+    project_names = fields.Char("Projects", compute="_compute_project_names")
+    state = fields.Selection(
+        [("queued", "In Progress"), ("done", "Done"), ("failed", "Failed")],
+        default="queued", required=True, readonly=True, index=True,
+    )
+    processed_count = fields.Integer(
+        "Invoices Compiled", readonly=True, help="Invoices already compiled into parts by the scheduled action.",
+    )
+    part_index = fields.Json(readonly=True, copy=False, help="Parts compiled so far in the background and their index.")
+    attachment_id = fields.Many2one("ir.attachment", "Compiled PDF", readonly=True, ondelete="set null", copy=False)
+    file = fields.Binary(related="attachment_id.datas", string="PDF")
+    page_count = fields.Integer("Pages", readonly=True)
+    skipped_count = fields.Integer("Attachments Skipped", readonly=True)
+    skipped_summary = fields.Text("Skipped Attachments", readonly=True)
+    error = fields.Text(readonly=True)
+    date_done = fields.Datetime("Compiled On", readonly=True)
+
+    @api.depends("sub_invoice_ids")
+    def _compute_invoice_count(self):
+        for backup in self:
+            backup.invoice_count = len(backup.sub_invoice_ids)
+
+    @api.depends("sub_invoice_ids.project_id")
+    def _compute_project_names(self):
+        for backup in self:
+            backup.project_names = ", ".join(backup.sub_invoice_ids.project_id.sorted("name").mapped("name"))
+
+    # selection
+
+    @api.model
+    def _check_compilable(self, invoices):
+        """Nothing is compiled when the selection is empty or when any invoice
+        has no billing period or its billing period no longer exists (seed:
+        "the billing period(s) corresponding to the progress billings you
+        selected must exist"): one message lists every such invoice."""
+        if not invoices:
+            raise UserError(_("Select at least one subcontractor invoice to compile a backup."))
+        invoices.check_access("read")
+        existing_periods = invoices.sudo().period_id.exists()
+        without_period = invoices.filtered(lambda invoice: invoice.sudo().period_id not in existing_periods)
+        if without_period:
+            raise UserError(
+                _("Nothing was compiled: a backup needs the billing period of each invoice, and these invoices have none:")
+                + "\n" + "\n".join(
+                    f"- {invoice.display_name} ({invoice.purchase_order_id.display_name}, {invoice.partner_id.display_name})"
+                    for invoice in without_period
+                )
+            )
+
+    @api.model
+    def _ordered(self, invoices):
+        """The documented order of a backup: project, commitment, billing
+        period (by start date), invoice number."""
+        return invoices.sorted(lambda invoice: (
+            invoice.project_id.name or "", invoice.project_id.id,
+            invoice.purchase_order_id.name or "", invoice.purchase_order_id.id,
+            invoice.period_id.date_start, invoice.name or "", invoice.id,
+        ))
+
+    @api.model
+    def _file_name(self, invoices):
+        """Procore's name: "Subcontractor invoice backup - <project name> -
+        <project number> - <date> - <time>.pdf"; the project number is the
+        reference of the project's analytic account, left out when empty."""
+        now = fields.Datetime.context_timestamp(self, fields.Datetime.now())
+        projects = invoices.project_id
+        if len(projects) == 1:
+            project = " - ".join(filter(None, [projects.name, projects.account_id.code]))
+        else:
+            project = _("%(count)s projects", count=len(projects))
+        name = _("Subcontractor invoice backup - %(project)s - %(date)s - %(time)s",
+                 project=project, date=now.strftime("%Y-%m-%d"), time=now.strftime("%H-%M-%S"))
+        return name.replace("/", "-") + ".pdf"
+
+    @api.model
+    def _prepare(self, invoices):
+        """A new backup of ``invoices`` (checked), not compiled yet."""
+        self._check_compilable(invoices)
+        company = self.env.company if self.env.company in invoices.company_id else invoices.company_id[:1]
+        return self.create({
+            "name": self._file_name(invoices),
+            "company_id": company.id,
+            "sub_invoice_ids": [fields.Command.set(invoices.ids)],
+        })
+
+    # compiling
+
+    @api.model
+    def _compile(self, invoices):
+        """Compile the backup of ``invoices`` now and return the attachment of
+        its PDF (kept on a new backup record). The entry point for other
+        features, e.g. attaching a compiled backup to an owner invoice."""
+        backup = self._prepare(invoices)
+        with backup._pdf_file() as (out, builder):
+            backup._add_invoices(builder, backup._ordered(backup.sub_invoice_ids))
+            backup._finish(out, builder)
+        return backup.attachment_id
+
+    @api.model
+    def _queue(self, invoices):
+        """A backup compiled later by the scheduled action, batch by batch."""
+        backup = self._prepare(invoices)
+        self.env.ref("progress_billing.ir_cron_compile_backups")._trigger()
+        return backup
+
+    @contextmanager
+    def _pdf_file(self):
+        """A temporary file and a builder writing the PDF into it: the PDF
+        never has to fit in memory before it is stored."""
+        with tempfile.TemporaryFile() as out:
+            yield out, backup_pdf.BackupBuilder(out)
+
+    def _add_invoices(self, builder, invoices):
+        """Each invoice's pay application then its attachments."""
+        attachments = self._attachments_by_invoice(invoices)
+        reasons = self._skip_reasons()
+        for pdf, ranges in self.env["ir.actions.report"]._render_pay_applications(SUB_INVOICE_REPORT, invoices):
+            with backup_pdf.open_source(pdf) as report:
+                for invoice, first_page, page_count in ranges:
+                    builder.add_pdf(self._invoice_title(invoice), report, range(first_page, first_page + page_count))
+                    self._add_attachments(builder, attachments.get(invoice.id, []), reasons)
+
+    def _attachments_by_invoice(self, invoices):
+        attachments = {}
+        for attachment in self.env["ir.attachment"].search(
+            [("res_model", "=", invoices._name), ("res_id", "in", invoices.ids)], order="id",
+        ):
+            attachments.setdefault(attachment.res_id, []).append(attachment)
+        return attachments
+
+    def _add_attachments(self, builder, attachments, reasons):
+        """In upload order; an attachment with a signed version (see
+        backup_pdf.signed_base_name) is listed, not included."""
+        replaced_by = backup_pdf.prefer_signed_versions([attachment.name for attachment in attachments])
+        for position, attachment in enumerate(attachments):
+            if position in replaced_by:
+                signed = attachments[replaced_by[position]]
+                builder.add_skipped(attachment.name, _("replaced by its signed version %s", signed.name))
+            else:
+                builder.add_attachment(attachment.name, self._attachment_content(attachment), reasons)
+
+    def _attachment_content(self, attachment):
+        """The path of the attachment's file in the filestore, read lazily
+        while its pages are copied, or its bytes when it is kept in the database."""
+        stored = attachment.sudo().store_fname
+        path = stored and attachment._full_path(stored)
+        return path if path and os.path.isfile(path) else attachment.raw or b""
+
+    def _skip_reasons(self):
+        return {
+            "unsupported": _("not a PDF, PNG or JPEG file"),
+            "damaged": _("damaged or unreadable"),
+            "encrypted": _("protected by a password"),
+            "empty": _("has no pages"),
+        }
+
+    def _invoice_title(self, invoice):
+        return " · ".join(filter(None, [
+            invoice.name, invoice.purchase_order_id.name, invoice.partner_id.name, invoice.period_id.display_name,
+        ]))
+
+    def _cover_text(self):
+        invoices = self.sub_invoice_ids
+        projects = invoices.project_id.sorted("name")
+        return backup_pdf.CoverText(
+            title=_("Subcontractor Invoice Backup"),
+            details=[
+                _("Project: %s", ", ".join(
+                    " ".join(filter(None, [project.name, project.account_id.code and f"({project.account_id.code})"]))
+                    for project in projects
+                )),
+                _("Company: %s", self.company_id.name),
+                _("%(count)s subcontractor invoices, ordered by project, commitment, billing period and number.",
+                  count=len(invoices)),
+            ],
+            skipped_summary=_("{count} attachment(s) could not be included; the index below says why."),
+            document=_("Document"),
+            pages=_("Pages"),
+            page=_("Page"),
+            not_included=_("Not included: {reason}"),
+            cover_page=_("Index, page {page} of {count}"),
+        )
+
+    def _finish(self, out, builder):
+        """Prepend the cover, write the outline and store the PDF on the backup."""
+        page_count = builder.close(self._cover_text())
+        skipped = [entry for entry in builder.entries if not entry.included]
+        attachment = self._attach_pdf(self.name, out)
+        self.write({
+            "state": "done",
+            "attachment_id": attachment.id,
+            "page_count": page_count,
+            "skipped_count": len(skipped),
+            "skipped_summary": "\n".join(f"{entry.title}: {entry.note}" for entry in skipped) or False,
+            "date_done": fields.Datetime.now(),
+            "part_index": False,
+            "error": False,
+        })
+
+    def _attach_pdf(self, name, out):
+        """Attach the PDF written in the file ``out`` to the backup. The file
+        is mapped, not read, into memory: the filestore copies it from the
+        page cache (a database-stored attachment needs its bytes)."""
+        out.flush()
+        with mmap.mmap(out.fileno(), 0, access=mmap.ACCESS_READ) as content:
+            Attachment = self.env["ir.attachment"]
+            return Attachment.create({
+                "name": name,
+                "raw": content if Attachment._storage() != "db" else content[:],
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": self.id,
+            })
+
+    def _download_url(self):
+        return f"/web/content/{self.attachment_id.id}?download=true"
+
+    # background compiling
+
+    @api.model
+    def _background_threshold(self):
+        """Selections above this many invoices are compiled in the background."""
+        return int(self.env["ir.config_parameter"].sudo().get_param("progress_billing.backup_background_threshold", 25))
+
+    @api.model
+    def _batch_size(self):
+        return int(self.env["ir.config_parameter"].sudo().get_param("progress_billing.backup_batch_size", 10))
+
+    @api.model
+    def _cron_compile_queued(self):
+        """Scheduled action: compile queued backups one batch of invoices at a
+        time, committing after each batch, as their requesters (access rights
+        and language); the requester is notified when a backup is done or failed."""
+        cron = self.env["ir.cron"]
+        backups = self.search([("state", "=", "queued")], order="id")
+        cron._commit_progress(remaining=sum(backup.invoice_count - backup.processed_count + 1 for backup in backups))
+        for backup in backups:
+            user = backup.user_id
+            as_requester = backup.with_user(user).with_context(
+                lang=user.lang, allowed_company_ids=((backup.company_id & user.company_ids) | user.company_ids).ids,
+            )
+            while backup.state == "queued":
+                processed = as_requester._compile_next_batch()
+                if not cron._commit_progress(processed):
+                    return
+
+    def _compile_next_batch(self):
+        """Compile the next batch of invoices into a part, or, when every
+        invoice is in a part, assemble the parts into the backup. Returns the
+        work done (invoices, or 1 for the assembly). A failure marks the
+        backup failed and tells the requester why."""
+        self.ensure_one()
+        invoices = self._ordered(self.sub_invoice_ids)
+        batch = invoices[self.processed_count:self.processed_count + self._batch_size()]
+        try:
+            with self.env.cr.savepoint():
+                if not self.processed_count:
+                    self._check_compilable(invoices)
+                if batch:
+                    self._compile_part(batch)
+                else:
+                    self._assemble_parts()
+                    self._notify_done()
+        except Exception as error:  # noqa: BLE001 - whatever went wrong, the requester must learn it
+            _logger.info("Compiling backup %s failed", self.id, exc_info=True)
+            self._fail(error)
+        return len(batch) or 1
+
+    def _compile_part(self, invoices):
+        with self._pdf_file() as (out, builder):
+            self._add_invoices(builder, invoices)
+            builder.close()
+            part = self._attach_pdf(
+                _("%(name)s (part %(number)s)", name=self.name, number=len(self.part_index or []) + 1), out,
+            )
+        self.write({
+            "processed_count": self.processed_count + len(invoices),
+            "part_index": [
+                *(self.part_index or []),
+                {"attachment_id": part.id, "entries": [entry.to_dict() for entry in builder.entries]},
+            ],
+        })
+
+    def _assemble_parts(self):
+        parts = self.env["ir.attachment"].browse([part["attachment_id"] for part in self.part_index or []])
+        with self._pdf_file() as (out, builder):
+            for part, index in zip(parts, self.part_index or [], strict=True):
+                builder.add_part(self._attachment_content(part), index["entries"])
+            self._finish(out, builder)
+        parts.unlink()
+
+    def _notify_done(self):
+        self.message_post(
+            body=Markup("%s <a href='%s'>%s</a>") % (
+                _("The backup of %(count)s subcontractor invoices is compiled.", count=self.invoice_count),
+                self._download_url(), self.name,
+            ),
+            attachment_ids=self.attachment_id.ids,
+            partner_ids=self.user_id.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.user_id._bus_send("simple_notification", {
+            "type": "success",
+            "title": _("Progress billing backup compiled"),
+            "message": _("%(name)s is ready: find it in Progress Billing Backups or in your inbox.", name=self.name),
+            "sticky": True,
+        })
+
+    def _fail(self, error):
+        reason = error.args[0] if isinstance(error, UserError) and error.args else str(error)
+        parts = self.env["ir.attachment"].browse([part["attachment_id"] for part in self.part_index or []])
+        parts.sudo().unlink()
+        self.write({"state": "failed", "error": reason, "part_index": False})
+        self.message_post(
+            body=_("Compiling the backup of %(count)s subcontractor invoices failed: %(reason)s",
+                   count=self.invoice_count, reason=reason),
+            partner_ids=self.user_id.partner_id.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.user_id._bus_send("simple_notification", {
+            "type": "danger",
+            "title": _("Progress billing backup failed"),
+            "message": reason,
+            "sticky": True,
+        })
+
+    # actions
+
+    def action_download(self):
+        self.ensure_one()
+        if not self.attachment_id:
+            raise UserError(_("%(name)s is not compiled yet.", name=self.name))
+        return {"type": "ir.actions.act_url", "url": self._download_url(), "target": "download"}

@@ -1,0 +1,86 @@
+from unittest.mock import patch
+
+from odoo.tests import tagged
+
+from .common_pay_application import PayApplicationCase
+from .pdf_samples import pdf_page_texts
+
+SUB_REPORT = "progress_billing.action_report_sub_invoice"
+LONG_DESCRIPTION = (
+    "Cast-in-place concrete foundations, footings and grade beams, including formwork, reinforcement, "
+    "embedded items, curing and protection"
+)
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestPayApplicationReport(PayApplicationCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        descriptions = [LONG_DESCRIPTION if position % 7 == 3 else f"Scope item {position:02d}" for position in range(45)]
+        cls.long_commitment = cls._create_described_commitment(cls.project, descriptions)
+        cls.invoice = cls._create_tenth_invoice(cls.long_commitment)
+
+    def _render(self, report, records):
+        return self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
+            report, records.ids,
+        )[0]
+
+    def test_sub_invoice_pdf_is_a_paginated_pay_application(self):
+        pages = pdf_page_texts(self._render(SUB_REPORT, self.invoice))
+        page_count = self.invoice._pay_application_page_count()
+        self.assertGreaterEqual(page_count, 4, "45 lines flow over several continuation sheets")
+        self.assertEqual(len(pages), page_count)
+        summary = pages[0]
+        for text in ("Application and Certificate for Payment", self.invoice.name, "Riverside Tower",
+                     "Solid Concrete Ltd", self.long_commitment.name, f"Page 1 of {page_count}", "Current Payment Due"):
+            self.assertIn(text, summary)
+        for amount in (self.invoice.current_payment_due, self.invoice.total_retainage, self.invoice.contract_sum_to_date):
+            self.assertIn(f"$ {amount:,.2f}", summary)
+        for number, sheet in enumerate(pages[1:], start=2):
+            self.assertIn("Continuation Sheet", sheet)
+            self.assertIn("DESCRIPTION OF WORK", sheet, "the column headings repeat on every sheet")
+            self.assertIn(f"Page {number} of {page_count}", sheet)
+        sheets = " ".join(pages[1:])
+        for line in self.invoice.line_ids:
+            self.assertIn(line.name, sheets)
+        self.assertIn("Grand Total", pages[-1])
+        self.assertIn(f"{sum(self.invoice.line_ids.mapped('scheduled_value')):,.2f}", pages[-1])
+
+    def test_owner_invoice_pdf(self):
+        owner_invoice = self._create_owner_invoice(amounts={self.sov_concrete: (30_000, 0), self.sov_finishes: (20_000, 0)})
+        pages = pdf_page_texts(self._render("progress_billing.action_report_owner_invoice", owner_invoice))
+        self.assertEqual(len(pages), 2)
+        for text in ("OWNER INVOICE", owner_invoice.name, "Owner Developments", self.prime_contract.name, "$ 50,000.00"):
+            self.assertIn(text, pages[0])
+        self.assertIn("Concrete", pages[1])
+        self.assertIn("T09", pages[1], "a line billing a division shows its code")
+
+    def test_several_applications_render_in_one_single_document_call(self):
+        """One wkhtmltopdf call with ONE document, no header and no footer: what
+        an unpatched Qt build accepts (the patched one too), split by page counts."""
+        invoices = self.invoice | self._create_tenth_invoice(self.commitment)
+        calls = []
+        report_class = type(self.env["ir.actions.report"])
+        run = report_class._run_wkhtmltopdf
+
+        def record_call(report_model, bodies, **kwargs):
+            calls.append((len(list(bodies)), kwargs.get("header"), kwargs.get("footer")))
+            return run(report_model, bodies, **kwargs)
+
+        with patch.object(report_class, "_run_wkhtmltopdf", record_call):
+            pages = pdf_page_texts(self._render(SUB_REPORT, invoices))
+        self.assertEqual(calls, [(1, None, None)])
+        counts = [invoice._pay_application_page_count() for invoice in invoices]
+        self.assertEqual(len(pages), sum(counts))
+        self.assertIn(invoices[1].name, pages[counts[0]])
+        self.assertIn("Page 1 of 2", pages[counts[0]])
+
+    def test_a_document_longer_than_announced_is_rendered_alone(self):
+        invoices = self.invoice | self._create_tenth_invoice(self.commitment)
+        with patch.object(type(self.invoice), "_pay_application_page_count", lambda invoice: 1):
+            documents = list(self.env["ir.actions.report"]._render_pay_applications(SUB_REPORT, invoices))
+        self.assertEqual(
+            [[(record, first, count) for record, first, count in ranges] for _pdf, ranges in documents],
+            [[(invoices[0], 0, self.invoice._pay_application_page_count())], [(invoices[1], 0, 2)]],
+        )
