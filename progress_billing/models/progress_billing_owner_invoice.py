@@ -198,6 +198,22 @@ class ProgressBillingOwnerInvoice(models.Model):
                 count=len(proposal), period=self.period_id.display_name,
             ))
 
+    def _attach_subcontractor_backup(self):
+        """Seed: if you choose to compile your subcontractor invoice backup,
+        the compiled backup (the pay applications and attachments of the
+        subcontractor invoices copied here) is attached to the owner invoice."""
+        self.ensure_one()
+        sub_invoices = self.line_ids.autocomplete_source_ids.sub_invoice_id
+        if not sub_invoices:
+            return
+        compiled = self.env["progress.billing.backup"]._compile(sub_invoices)
+        attachment = compiled.copy({"res_model": self._name, "res_id": self.id})
+        self.message_post(
+            body=self.env._("Compiled backup of the %(count)s subcontractor invoices copied onto this invoice.",
+                            count=len(sub_invoices)),
+            attachment_ids=attachment.ids,
+        )
+
     def _autocomplete(self):
         """Auto-complete without preview (the wizard previews first)."""
         allocation = self._autocomplete_allocation()

@@ -48,6 +48,10 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     )
     direct_cost_id = fields.Many2one(related="direct_cost_line_id.direct_cost_id", string="Direct Cost")
     name = fields.Char("Source", required=True, help="The source document and line, kept when the source is deleted.")
+    period_id = fields.Many2one(
+        "progress.billing.period", "Copied for Billing Period", required=True,
+        help="The owner invoice's billing period when the amount was copied.",
+    )
     # snapshot of the source when copied (SNAPSHOT_FIELDS)
     work_this_period = fields.Monetary("Work Completed This Period", help="Amount copied into E.")
     materials_stored = fields.Monetary("Materials Presently Stored", help="Amount copied into F.")
@@ -82,7 +86,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         "sub_invoice_line_id.invoice_id.state", "sub_invoice_line_id.invoice_id.period_id",
         "direct_cost_line_id.amount", "direct_cost_line_id.cost_code_id", "direct_cost_line_id.cost_type_id",
         "direct_cost_line_id.direct_cost_id.state", "direct_cost_line_id.direct_cost_id.date_received",
-        *SNAPSHOT_FIELDS,
+        "owner_line_id.invoice_id.period_id", "period_id", *SNAPSHOT_FIELDS,
     )
     def _compute_is_stale(self):
         for link in self:
@@ -105,7 +109,12 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
             return [self.env._("the source line was deleted")]
         copied = {name: self[name] for name in SNAPSHOT_FIELDS}
         current = self._snapshot(source)
-        return [
+        invoice_period = self.owner_line_id.invoice_id.period_id
+        moved = [] if invoice_period == self.period_id else [self.env._(
+            "Billing period of the owner invoice: %(before)s → %(after)s",
+            before=self.period_id.display_name, after=invoice_period.display_name or self.env._("none"),
+        )]
+        return moved + [
             self.env._(
                 "%(what)s: %(before)s → %(after)s",
                 what=self._fields[name]._description_string(self.env),
@@ -162,6 +171,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         return {
             **snapshot,
             "owner_line_id": owner_line.id,
+            "period_id": owner_line.invoice_id.period_id.id,
             "sub_invoice_line_id" if source._name == "progress.billing.sub.invoice.line" else "direct_cost_line_id": source.id,
             "name": self._source_name(source),
             # just copied: the snapshot is what the source says now (saves computing it)

@@ -228,6 +228,19 @@ class TestAutocompleteRevisions(AutocompleteCase):
         changes = self._preview_line(self._preview(), self.concrete_line).changes
         self.assertIn(f"no longer copied (Source Billing Period When Copied: {self.period.display_name} → {next_period.display_name})", changes)
 
+    def test_owner_invoice_moved_to_another_period(self):
+        self.owner_invoice._autocomplete()
+        next_period = self._create_next_period()
+        self.owner_invoice.period_id = next_period
+        self.assertEqual(self.owner_invoice.autocomplete_stale_count, 2)
+        self.assertEqual(
+            self.concrete_line.autocomplete_source_ids.stale_reason,
+            f"Billing period of the owner invoice: {self.period.display_name} → {next_period.display_name}",
+        )
+        self._preview().action_apply()
+        self.assertLineAmounts(self.owner_invoice, {})
+        self.assertFalse(self.owner_invoice.autocomplete_stale_count)
+
     def test_source_recoded_onto_another_line(self):
         self.owner_invoice._autocomplete()
         self.direct_cost.line_ids.cost_code_id = self.cost_code
@@ -243,3 +256,34 @@ class TestAutocompleteRevisions(AutocompleteCase):
         with self.assertRaisesRegex(UserError, "changed while you were reviewing them"):
             wizard.action_apply()
         self.assertLineAmounts(self.owner_invoice, {})
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestAutocompleteBackup(AutocompleteCase):
+    """Seed: the compiled backup of the copied subcontractor invoices can be attached to the owner invoice."""
+
+    def test_attach_compiled_backup(self):
+        copied = self._create_billed_sub_invoice(self.commitment, {self.ssov_labor: (1000, 0)})
+        other = self._create_commitment(self.project, [
+            {"name": "Not copied", "cost_code_id": self.cost_code.id, "cost_type_id": self.labor.id, "price_unit": 5000},
+        ])
+        self._create_billed_sub_invoice(other, {other.order_line: (10, 0)}, state="draft")
+        owner_invoice = self._create_owner_invoice()
+        action = owner_invoice.with_user(self.user).action_autocomplete()
+        wizard = self.env[action["res_model"]].with_user(self.user).browse(action["res_id"])
+        wizard.attach_backup = True
+        wizard.action_apply()
+        attachment = self.env["ir.attachment"].search([("res_model", "=", owner_invoice._name), ("res_id", "=", owner_invoice.id)])
+        self.assertEqual(len(attachment), 1)
+        self.assertTrue(attachment.name.startswith("Subcontractor invoice backup - Riverside Tower"))
+        self.assertEqual(attachment.mimetype, "application/pdf")
+        backup = self.env["progress.billing.backup"].search([("attachment_id.checksum", "=", attachment.checksum)])
+        self.assertEqual(backup.sub_invoice_ids, copied)
+        self.assertIn(attachment, owner_invoice.message_ids[0].attachment_ids)
+
+    def test_no_backup_unless_asked(self):
+        self._create_billed_sub_invoice(self.commitment, {self.ssov_labor: (1000, 0)})
+        owner_invoice = self._create_owner_invoice()
+        action = owner_invoice.action_autocomplete()
+        self.env[action["res_model"]].browse(action["res_id"]).action_apply()
+        self.assertFalse(self.env["ir.attachment"].search_count([("res_model", "=", owner_invoice._name), ("res_id", "=", owner_invoice.id)]))

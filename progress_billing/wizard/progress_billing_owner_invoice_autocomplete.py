@@ -20,6 +20,10 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         "progress.billing.owner.invoice.autocomplete.unmatched", "wizard_id", string="Unmatched Sources"
     )
     ambiguity_warning = fields.Text(readonly=True)
+    attach_backup = fields.Boolean(
+        "Attach Compiled Backup",
+        help="Attach to the owner invoice one PDF of the copied subcontractor invoices' pay applications and attachments.",
+    )
     manual_line_count = fields.Integer(compute="_compute_totals")
     current_work_total = fields.Monetary("Work Completed This Period, Now", compute="_compute_totals")
     new_work_total = fields.Monetary("Work Completed This Period, After", compute="_compute_totals")
@@ -73,6 +77,8 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         self._check_still_current(proposal)
         ticked = self.line_ids.filtered("apply").owner_line_id
         invoice._autocomplete_apply([row for row in proposal if row["line"] in ticked])
+        if self.attach_backup:
+            invoice._attach_subcontractor_backup()
         return {"type": "ir.actions.act_window_close"}
 
     def _build_preview(self):
