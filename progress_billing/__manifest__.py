@@ -43,7 +43,6 @@
         "views/progress_billing_backup_views.xml",
         "wizard/progress_billing_backup_wizard_views.xml",
         "data/res_lang_data.xml",
-        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/progress_billing_contract_demo.xml",
