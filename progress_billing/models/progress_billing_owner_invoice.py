@@ -153,11 +153,12 @@ class ProgressBillingOwnerInvoice(models.Model):
     def _autocomplete_proposal(self, allocation):
         """What auto-completion would change, one dict per line whose amounts,
         sources or source snapshots change: the line, its new work and
-        materials, the source records, and the changes in words."""
+        materials, the CurrentSources, and the changes in words."""
         self.ensure_one()
         line_of_source = {
-            source.key: line_id for line_id, sources in allocation.sources_by_line.items() for source in sources
+            source.key.ref: line_id for line_id, sources in allocation.sources_by_line.items() for source in sources
         }
+        current = self._autocomplete_current_sources(allocation)
         currency = self.currency_id
         proposal = []
         for line in self.line_ids:
@@ -165,7 +166,7 @@ class ProgressBillingOwnerInvoice(models.Model):
             if not sources and not line.autocomplete_source_ids:
                 continue
             work, materials = (currency.round(amount) for amount in allocation.totals(line.id))
-            changes = line._autocomplete_changes(sources, line_of_source)
+            changes = line._autocomplete_changes(sources, line_of_source, current)
             unchanged = (
                 line.autocomplete_source_ids and not changes
                 and currency.is_zero(work - line.work_this_period) and currency.is_zero(materials - line.materials_stored)
@@ -181,19 +182,30 @@ class ProgressBillingOwnerInvoice(models.Model):
             })
         return proposal
 
+    def _autocomplete_current_sources(self, allocation):
+        """{source ref: CurrentSource} of the sources gathered for
+        ``allocation`` and of those copied onto this invoice before."""
+        gathered = [source.key for sources in allocation.sources_by_line.values() for source in sources]
+        current = {source.ref: source for source in gathered + [source.key for source, _reason in allocation.unmatched]}
+        links = self.line_ids.autocomplete_source_ids
+        not_gathered = links.filtered(lambda link: link._source_ref() not in current)
+        return current | not_gathered._current_sources_of_links()
+
     def _autocomplete_apply(self, proposal):
         """Write the proposed amounts, replace the lines' source links and
-        record the answer; one batch whatever the number of sources."""
+        record the answer, in a fixed number of queries whatever the number
+        of sources (spec: Speed)."""
         self._check_can_autocomplete()
-        Link = self.env["progress.billing.owner.invoice.source"]
         lines = self.env["progress.billing.owner.invoice.line"].concat(*(row["line"] for row in proposal))
-        lines.autocomplete_source_ids.unlink()
-        for row in proposal:
-            row["line"].write({"work_this_period": row["work_this_period"], "materials_stored": row["materials_stored"]})
-        Link.create([Link._link_values(row["line"], source) for row in proposal for source in row["sources"]])
+        lines._write_autocompleted_amounts({
+            row["line"]: (row["work_this_period"], row["materials_stored"]) for row in proposal
+        })
+        self.env["progress.billing.owner.invoice.source"]._replace_links(
+            lines, [(row["line"], source) for row in proposal for source in row["sources"]]
+        )
         self.autocomplete_prompt_pending = False
         if proposal:
-            self.message_post(body=self.env._(
+            self._message_log(body=self.env._(
                 "Auto-completed from the subcontractor invoices, direct costs and change orders of billing period %(period)s: %(count)s lines updated.",
                 count=len(proposal), period=self.period_id.display_name,
             ))

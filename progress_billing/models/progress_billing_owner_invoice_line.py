@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class ProgressBillingOwnerInvoiceLine(models.Model):
@@ -27,6 +28,29 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
         for line in self:
             line.autocomplete_stale = any(line.autocomplete_source_ids.mapped("is_stale"))
 
+    def _write_autocompleted_amounts(self, amounts):
+        """Set E and F of many lines at once ({line: (work, materials)}), in
+        one query: auto-completion writes hundreds of lines (spec: Speed).
+        Their source links are replaced in the same step, so none is stale."""
+        if not amounts:
+            return
+        fnames = ["work_this_period", "materials_stored", "autocomplete_stale"]
+        self.flush_recordset(fnames)
+        lines = list(amounts)
+        self.env.cr.execute(SQL(
+            """UPDATE %(table)s line
+                  SET work_this_period = new.work, materials_stored = new.materials, autocomplete_stale = FALSE,
+                      write_uid = %(uid)s, write_date = %(now)s
+                 FROM unnest(%(ids)s::int[], %(work)s::numeric[], %(materials)s::numeric[]) AS new(id, work, materials)
+                WHERE line.id = new.id""",
+            table=SQL.identifier(self._table), uid=self.env.uid, now=self.env.cr.now(),
+            ids=[line.id for line in lines],
+            work=[amounts[line][0] for line in lines], materials=[amounts[line][1] for line in lines],
+        ))
+        self.invalidate_recordset([*fnames, "write_uid", "write_date"])
+        self.modified(fnames)
+        self._validate_fields(fnames)
+
     def _autocompleted_amounts(self):
         """(work, materials) the last auto-completion copied onto this line."""
         self.ensure_one()
@@ -41,30 +65,34 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
         return not (self.currency_id.is_zero(self.work_this_period - work)
                     and self.currency_id.is_zero(self.materials_stored - materials))
 
-    def _autocomplete_changes(self, sources, line_of_source):
+    def _autocomplete_changes(self, sources, line_of_source, current):
         """Source by source, what changed since this line was last
         auto-completed (spec: re-running shows exactly what changed); nothing
-        for a line never auto-completed. ``line_of_source`` maps each source
-        record to the id of the line it lands on now."""
+        for a line never auto-completed. ``sources``: the CurrentSources that
+        land on this line now; ``line_of_source``: source ref -> id of the
+        line it lands on now; ``current``: source ref -> CurrentSource of
+        every source copied here before."""
         self.ensure_one()
         if not self.autocomplete_source_ids:
             return []
-        Link = self.env["progress.billing.owner.invoice.source"]
-        linked = {link._source(): link for link in self.autocomplete_source_ids if link._source()}
+        linked = {link._source_ref(): link for link in self.autocomplete_source_ids}
         changes = []
         for source in sources:
-            link = linked.get(source)
+            link = linked.get(source.ref)
             if not link:
-                changes.append(self.env._("%(document)s: newly copied", document=Link._source_name(source)))
+                changes.append(self.env._("%(document)s: newly copied", document=source.name))
             else:
-                changes += [f"{link.name}: {change}" for change in link._changes_since_copy()]
+                changes += [f"{link.name}: {change}" for change in link._changes_since_copy(source)]
         lines = self.invoice_id.line_ids.grouped("id")
-        for link in self.autocomplete_source_ids - Link.concat(*(linked[source] for source in sources if source in linked)):
-            moved_to = line_of_source.get(link._source())
+        landing_here = {source.ref for source in sources}
+        for link in self.autocomplete_source_ids.filtered(lambda link: link._source_ref() not in landing_here):
+            moved_to = line_of_source.get(link._source_ref())
             if moved_to:
                 changes.append(self.env._("%(document)s: now copied onto line “%(line)s”", document=link.name, line=lines[moved_to].name))
             else:
-                reasons = link._changes_since_copy() or [self.env._("no longer meets the auto-completion rules")]
+                reasons = link._changes_since_copy(current.get(link._source_ref())) or [
+                    self.env._("no longer meets the auto-completion rules")
+                ]
                 changes.append(self.env._("%(document)s: no longer copied (%(reasons)s)", document=link.name, reasons="; ".join(reasons)))
         return changes
 

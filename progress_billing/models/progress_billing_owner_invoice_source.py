@@ -1,6 +1,9 @@
+from datetime import date
+from typing import NamedTuple
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 from ..tools.autocomplete_allocation import SourceLine
 
@@ -19,6 +22,73 @@ SNAPSHOT_FIELDS = (
 )
 
 
+class CurrentSource(NamedTuple):
+    """What a subcontractor invoice line or direct cost line says now: one
+    row of ``_current_sources``, with the SNAPSHOT_FIELDS a link copies and
+    what the matching rules need."""
+
+    link_field: str
+    id: int
+    name: str
+    work_this_period: float
+    materials_stored: float
+    source_state: str
+    source_period_id: int | None
+    source_date_received: date | None
+    source_cost_code_id: int | None
+    source_cost_type_id: int | None
+    division_id: int | None
+    is_change_order: bool
+    pcco_line_id: int | None
+    pcco_sale_line_id: int | None
+
+    @property
+    def ref(self):
+        return self.link_field, self.id
+
+
+# One query per kind of source reads what its lines say now, for copying
+# them and for telling whether a copy is stale. A line billing a commitment
+# change order (CCO) line on its own follows the prime contract change order
+# (PCCO) line of the same change event line; seed: only approved CCOs that
+# have amounts in an approved PCCO count (a change event line has at most one
+# PCCO line). A direct cost only has work completed.
+CURRENT_SOURCE_QUERIES = {
+    "sub_invoice_line_id": (
+        ("progress.billing.sub.invoice.line", "progress.billing.sub.invoice", "progress.billing.cost.code",
+         "progress.billing.change.order.line"),
+        """
+        SELECT 'sub_invoice_line_id', line.id, CONCAT(document.name, ' · ', line.name),
+               COALESCE(line.work_this_period, 0), COALESCE(line.materials_stored, 0),
+               document.state, document.period_id, NULL::date, line.cost_code_id, line.cost_type_id,
+               code.division_id, line.purchase_line_id IS NULL AND line.change_order_line_id IS NOT NULL,
+               pcco.id, pcco.sale_line_id
+          FROM progress_billing_sub_invoice_line line
+          JOIN progress_billing_sub_invoice document ON document.id = line.invoice_id
+     LEFT JOIN progress_billing_cost_code code ON code.id = line.cost_code_id
+     LEFT JOIN progress_billing_change_order_line cco
+            ON cco.id = line.change_order_line_id AND line.purchase_line_id IS NULL AND cco.state = 'approved'
+     LEFT JOIN progress_billing_change_order_line pcco
+            ON pcco.change_event_line_id = cco.change_event_line_id
+           AND pcco.order_type = 'prime' AND pcco.state = 'approved' AND pcco.amount != 0
+         WHERE %(condition)s
+        """,
+    ),
+    "direct_cost_line_id": (
+        ("progress.billing.direct.cost.line", "progress.billing.direct.cost", "progress.billing.cost.code"),
+        """
+        SELECT 'direct_cost_line_id', line.id, CONCAT(document.name, ' · ', line.name),
+               COALESCE(line.amount, 0), 0.0, document.state, NULL::int, document.date_received,
+               line.cost_code_id, line.cost_type_id, code.division_id, FALSE, NULL::int, NULL::int
+          FROM progress_billing_direct_cost_line line
+          JOIN progress_billing_direct_cost document ON document.id = line.direct_cost_id
+     LEFT JOIN progress_billing_cost_code code ON code.id = line.cost_code_id
+         WHERE %(condition)s
+        """,
+    ),
+}
+
+
 class ProgressBillingOwnerInvoiceSource(models.Model):
     """Where an auto-completed owner invoice amount came from: one
     subcontractor invoice line or direct cost line copied onto one owner
@@ -29,6 +99,9 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     _name = "progress.billing.owner.invoice.source"
     _description = "Auto-Completed Owner Invoice Amount"
     _order = "owner_line_id, id"
+    # an auto-completion writes thousands of links at once, each foreign key
+    # checked per row; who and when is in the owner invoice's chatter
+    _log_access = False
 
     owner_line_id = fields.Many2one(
         "progress.billing.owner.invoice.line", "Owner Invoice Line", required=True, index=True, ondelete="cascade"
@@ -36,9 +109,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     # not stored: thousands of links are created at once, each stored column costs
     invoice_id = fields.Many2one(related="owner_line_id.invoice_id", string="Owner Invoice")
     company_id = fields.Many2one(related="owner_line_id.company_id")
-    # computed, not related: creating links in bulk would otherwise build a throwaway
-    # record per amount to find its currency
-    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
+    currency_id = fields.Many2one(related="owner_line_id.currency_id")
     sub_invoice_line_id = fields.Many2one(
         "progress.billing.sub.invoice.line", "Subcontractor Invoice Line", index="btree_not_null", ondelete="set null"
     )
@@ -67,11 +138,6 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     )
     stale_reason = fields.Char("What Changed", compute="_compute_stale_reason")
 
-    @api.depends("owner_line_id.currency_id")
-    def _compute_currency_id(self):
-        for link in self:
-            link.currency_id = link.owner_line_id.currency_id
-
     @api.model
     def _selection_source_state(self):
         """The statuses of subcontractor invoices and of direct costs."""
@@ -89,57 +155,64 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         "owner_line_id.invoice_id.period_id", "period_id", *SNAPSHOT_FIELDS,
     )
     def _compute_is_stale(self):
+        current = self._current_sources_of_links()
         for link in self:
-            link.is_stale = bool(link._changes_since_copy())
+            link.is_stale = bool(link._changes_since_copy(current.get(link._source_ref())))
 
     def _compute_stale_reason(self):
+        current = self._current_sources_of_links()
         for link in self:
-            link.stale_reason = "; ".join(link._changes_since_copy())
+            link.stale_reason = "; ".join(link._changes_since_copy(current.get(link._source_ref())))
 
     def _source(self):
         self.ensure_one()
         return self.sub_invoice_line_id or self.direct_cost_line_id
 
-    def _changes_since_copy(self):
-        """What the source says now that it did not say when copied, as
-        readable phrases ("Work Completed This Period: 100.00 → 120.00")."""
+    def _source_ref(self):
+        """(link field, source line id) as in ``CurrentSource.ref``; None once the source is deleted."""
         self.ensure_one()
-        source = self._source()
-        if not source:
+        field = next((name for name in CURRENT_SOURCE_QUERIES if self[name]), None)
+        return field and (field, self[field].id)
+
+    def _changes_since_copy(self, current):
+        """What the source says now (``current``, a CurrentSource, None once
+        deleted) that it did not say when copied, as readable phrases
+        ("Work Completed This Period: 100.00 → 120.00")."""
+        self.ensure_one()
+        if current is None:
             return [self.env._("the source line was deleted")]
-        copied = {name: self[name] for name in SNAPSHOT_FIELDS}
-        current = self._snapshot(source)
         invoice_period = self.owner_line_id.invoice_id.period_id
         moved = [] if invoice_period == self.period_id else [self.env._(
             "Billing period of the owner invoice: %(before)s → %(after)s",
             before=self.period_id.display_name, after=invoice_period.display_name or self.env._("none"),
         )]
+        copied = {name: self._fields[name].convert_to_write(self[name], self) for name in SNAPSHOT_FIELDS}
         return moved + [
             self.env._(
                 "%(what)s: %(before)s → %(after)s",
                 what=self._fields[name]._description_string(self.env),
                 before=self._display_snapshot_value(name, copied[name]),
-                after=self._display_snapshot_value(name, current[name]),
+                after=self._display_snapshot_value(name, getattr(current, name)),
             )
             for name in SNAPSHOT_FIELDS
-            if not self._same_snapshot_value(name, copied[name], current[name])
+            if not self._same_snapshot_value(name, copied[name], getattr(current, name))
         ]
 
     def _same_snapshot_value(self, name, copied, current):
         if self._fields[name].type == "monetary":
-            return self.currency_id.is_zero(copied - current)
+            return self.currency_id.is_zero((copied or 0.0) - (current or 0.0))
         return (copied or False) == (current or False)
 
     def _display_snapshot_value(self, name, value):
-        field_type = self._fields[name].type
-        if field_type == "monetary":
+        field = self._fields[name]
+        if field.type == "monetary":
             return self.currency_id.format(value or 0.0)
         if not value:
             return self.env._("none")
-        if field_type == "selection":
-            return dict(self._fields[name]._description_selection(self.env))[value]
-        if field_type == "many2one":
-            return value.display_name
+        if field.type == "selection":
+            return dict(field._description_selection(self.env))[value]
+        if field.type == "many2one":
+            return self.env[field.comodel_name].browse(value).display_name
         return format_date(self.env, value)
 
     @api.model
@@ -147,119 +220,116 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         return "invoice_id" if source._name == "progress.billing.sub.invoice.line" else "direct_cost_id"
 
     @api.model
-    def _snapshot(self, source):
-        """The SNAPSHOT_FIELDS values of a subcontractor invoice line or direct cost line now."""
-        document = source[self._document_field(source)]
-        is_sub_invoice = source._name == "progress.billing.sub.invoice.line"
-        return {
-            "work_this_period": source.work_this_period if is_sub_invoice else source.amount,
-            "materials_stored": source.materials_stored if is_sub_invoice else 0.0,
-            "source_state": document.state,
-            "source_period_id": document.period_id if is_sub_invoice else self.env["progress.billing.period"],
-            "source_date_received": False if is_sub_invoice else document.date_received,
-            "source_cost_code_id": source.cost_code_id,
-            "source_cost_type_id": source.cost_type_id,
-        }
+    def _current_sources_query(self, link_field, condition):
+        """The query of what the source lines of one kind (``link_field``)
+        that meet ``condition`` (SQL on ``line`` and its ``document``) say
+        now, one row per line with the columns of CurrentSource."""
+        models_read, query = CURRENT_SOURCE_QUERIES[link_field]
+        for model in models_read:
+            self.env[model].flush_model()
+        return SQL(query, condition=condition)
 
     @api.model
-    def _link_values(self, owner_line, source):
-        """Values of the link recording that ``source`` was copied onto ``owner_line``."""
-        snapshot = {
-            name: value.id if isinstance(value, models.BaseModel) else value
-            for name, value in self._snapshot(source).items()
-        }
-        return {
-            **snapshot,
-            "owner_line_id": owner_line.id,
-            "period_id": owner_line.invoice_id.period_id.id,
-            "sub_invoice_line_id" if source._name == "progress.billing.sub.invoice.line" else "direct_cost_line_id": source.id,
-            "name": self._source_name(source),
-            # just copied: the snapshot is what the source says now (saves computing it)
-            "is_stale": False,
-        }
+    def _current_sources(self, link_field, condition):
+        """What the source lines of ``_current_sources_query`` say now: a CurrentSource per line."""
+        self.env.cr.execute(self._current_sources_query(link_field, condition))
+        return [CurrentSource(*row) for row in self.env.cr.fetchall()]
 
-    @api.model
-    def _source_name(self, source):
-        return f"{source[self._document_field(source)].display_name} · {source.name}"
+    def _current_sources_of_links(self):
+        """{source ref: CurrentSource} for the sources of these links, one query per kind."""
+        current = {}
+        for link_field in CURRENT_SOURCE_QUERIES:
+            line_ids = self[link_field].ids
+            if line_ids:
+                sources = self._current_sources(link_field, SQL("line.id = ANY(%s)", line_ids))
+                current.update((source.ref, source) for source in sources)
+        return current
 
     @api.model
     def _sources_to_copy(self, invoice):
         """The subcontractor invoice lines and direct cost lines the seed
-        copies onto ``invoice``, as allocation sources keyed by their record."""
-        return self._sub_invoice_sources(invoice) + self._direct_cost_sources(invoice)
+        copies onto ``invoice``, as allocation sources keyed by their
+        CurrentSource."""
+        self.env["progress.billing.sub.invoice.line"].check_access("read")
+        self.env["progress.billing.direct.cost.line"].check_access("read")
+        return [
+            SourceLine(
+                key=source, work=source.work_this_period, materials=source.materials_stored,
+                cost_code_id=source.source_cost_code_id, cost_type_id=source.source_cost_type_id,
+                division_id=source.division_id, is_change_order=source.is_change_order,
+                pcco_line_id=source.pcco_line_id, pcco_sale_line_id=source.pcco_sale_line_id,
+            )
+            for source in self._sub_invoice_sources(invoice) + self._direct_cost_sources(invoice)
+        ]
 
     @api.model
     def _sub_invoice_sources(self, invoice):
         """Seed: lines of subcontractor invoices of the project's commitments
         associated with the invoice's billing period, in status Approved,
         Approved as Noted or Pending Owner Approval (an invoice without lines
-        has nothing to copy). Work Completed This Period and Materials
-        Presently Stored are copied; for unit/quantity-based commitments the
-        value only (quantity × unit price), never the quantity."""
-        rows = self._matching_rows("progress.billing.sub.invoice.line", [
-            ("invoice_id.project_id", "=", invoice.project_id.id),
-            ("invoice_id.period_id", "=", invoice.period_id.id),
-            ("invoice_id.state", "in", COPIED_SUB_INVOICE_STATES),
-        ], ["purchase_line_id", "change_order_line_id"], ["work_this_period:sum", "materials_stored:sum"])
-        # a line billing a CCO line on its own follows the PCCO line funding it
-        change_of = {line: cco_line for line, *_keys, purchase_line, cco_line, _work, _stored in rows
-                     if cco_line and not purchase_line}
-        funding = self._funding_pcco_lines(self.env["progress.billing.change.order.line"].concat(*change_of.values()))
-        currency = invoice.currency_id
-        sources = []
-        for line, cost_code, cost_type, division, _purchase_line, _cco_line, work, stored in rows:
-            if currency.is_zero(work or 0.0) and currency.is_zero(stored or 0.0):
-                continue
-            funded_by = funding.get(change_of.get(line), {})
-            sources.append(SourceLine(
-                key=line, work=work or 0.0, materials=stored or 0.0,
-                cost_code_id=cost_code.id, cost_type_id=cost_type.id, division_id=division.id,
-                is_change_order=line in change_of,
-                pcco_line_id=funded_by.get("id"), pcco_sale_line_id=funded_by.get("sale_line_id"),
-            ))
-        return sources
-
-    @api.model
-    def _matching_rows(self, model, domain, groupby, aggregates):
-        """One query for the source lines of ``domain``: (line, cost code,
-        cost type, division of the cost code, *groupby, *aggregates) per line
-        (grouped by id, so one row per line)."""
-        return self.env[model]._read_group(
-            domain, ["id", "cost_code_id", "cost_type_id", "cost_code_id.division_id", *groupby], aggregates,
-        )
-
-    @api.model
-    def _funding_pcco_lines(self, cco_lines):
-        """Seed: CCO billed amounts follow the PCCO on the same change event
-        line; only approved CCOs that have amounts in an approved PCCO count.
-        Returns {CCO line: {"id": PCCO line id, "sale_line_id": SOV line it revises}}."""
-        funding = {}
-        for cco_line in cco_lines.filtered(lambda line: line.state == "approved" and line.change_event_line_id):
-            pcco_line = cco_line.change_event_line_id.change_order_line_ids.filtered(
-                lambda line: line.order_type == "prime" and line.state == "approved" and not line.currency_id.is_zero(line.amount)
-            )[:1]
-            if pcco_line:
-                funding[cco_line] = {"id": pcco_line.id, "sale_line_id": pcco_line.sale_line_id.id}
-        return funding
+        has nothing to copy, nor has a line of zero amounts). Work Completed
+        This Period and Materials Presently Stored are copied; for
+        unit/quantity-based commitments the value only (quantity × unit
+        price), never the quantity."""
+        return self._current_sources("sub_invoice_line_id", SQL(
+            """document.project_id = %s AND document.period_id = %s AND document.state IN %s
+               AND (line.work_this_period != 0 OR line.materials_stored != 0)""",
+            invoice.project_id.id, invoice.period_id.id, COPIED_SUB_INVOICE_STATES,
+        ))
 
     @api.model
     def _direct_cost_sources(self, invoice):
         """Seed: lines of direct costs of the project in status Approved whose
         Date Received falls within the billing period (start and end dates
         included), entered in the Direct Costs tool: direct costs synced from
-        an ERP are never copied. A direct cost only has work completed."""
-        rows = self._matching_rows("progress.billing.direct.cost.line", [
-            ("direct_cost_id.project_id", "=", invoice.project_id.id),
-            ("direct_cost_id.state", "=", "approved"),
-            ("direct_cost_id.origin", "=", "manual"),
-            ("direct_cost_id.date_received", ">=", invoice.period_id.date_start),
-            ("direct_cost_id.date_received", "<=", invoice.period_id.date_end),
-        ], [], ["amount:sum"])
-        return [
-            SourceLine(key=line, work=amount, cost_code_id=cost_code.id, cost_type_id=cost_type.id, division_id=division.id)
-            for line, cost_code, cost_type, division, amount in rows
-            if not invoice.currency_id.is_zero(amount)
-        ]
+        an ERP are never copied (nor is a line of zero amount)."""
+        return self._current_sources("direct_cost_line_id", SQL(
+            """document.project_id = %s AND document.state = 'approved' AND document.origin = 'manual'
+               AND document.date_received BETWEEN %s AND %s AND line.amount != 0""",
+            invoice.project_id.id, invoice.period_id.date_start, invoice.period_id.date_end,
+        ))
+
+    @api.model
+    def _replace_links(self, owner_lines, copies):
+        """Replace the links of ``owner_lines`` by one per (owner line,
+        CurrentSource) of ``copies``, in a query per kind of source however
+        many there are (spec: a bounded number of queries)."""
+        self.check_access("unlink")
+        self.check_access("create")
+        self.flush_model()
+        self.env.cr.execute(SQL(
+            "DELETE FROM %s WHERE owner_line_id = ANY(%s)", SQL.identifier(self._table), owner_lines.ids,
+        ))
+        for link_field in CURRENT_SOURCE_QUERIES:
+            pairs = [(owner_line.id, source.id) for owner_line, source in copies if source.link_field == link_field]
+            if pairs:
+                self._insert_links(link_field, pairs)
+        self.invalidate_model()
+        owner_lines.invalidate_recordset(["autocomplete_source_ids"])
+
+    @api.model
+    def _insert_links(self, link_field, pairs):
+        """Link each (owner line id, source line id) of ``pairs``: one INSERT
+        in which the database takes the snapshot of each source itself, with
+        the owner invoice's billing period. No new link is stale."""
+        self.env["progress.billing.owner.invoice"].flush_model(["period_id"])
+        source_ids = [source_id for _owner_line_id, source_id in pairs]
+        self.env.cr.execute(SQL(
+            """INSERT INTO %(table)s (owner_line_id, period_id, %(link_field)s, name, %(snapshot_columns)s, is_stale)
+               SELECT copied.owner_line_id, owner_invoice.period_id, source.id, source.name, %(snapshot)s, FALSE
+                 FROM unnest(%(owner_line_ids)s::int[], %(source_ids)s::int[]) AS copied(owner_line_id, source_id)
+                 JOIN progress_billing_owner_invoice_line owner_line ON owner_line.id = copied.owner_line_id
+                 JOIN progress_billing_owner_invoice owner_invoice ON owner_invoice.id = owner_line.invoice_id
+                 JOIN (%(current)s) AS source(%(current_columns)s) ON source.id = copied.source_id""",
+            table=SQL.identifier(self._table),
+            link_field=SQL.identifier(link_field),
+            snapshot_columns=SQL(", ").join(SQL.identifier(name) for name in SNAPSHOT_FIELDS),
+            snapshot=SQL(", ").join(SQL.identifier("source", name) for name in SNAPSHOT_FIELDS),
+            owner_line_ids=[owner_line_id for owner_line_id, _source_id in pairs],
+            source_ids=source_ids,
+            current=self._current_sources_query(link_field, SQL("line.id = ANY(%s)", source_ids)),
+            current_columns=SQL(", ").join(SQL.identifier(name) for name in CurrentSource._fields),
+        ))
 
     def action_open_source(self):
         """Drill down to the subcontractor invoice or direct cost copied here."""

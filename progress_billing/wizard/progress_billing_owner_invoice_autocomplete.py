@@ -85,7 +85,6 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         self.ensure_one()
         invoice = self.invoice_id
         allocation = invoice._autocomplete_allocation()
-        Link = self.env["progress.billing.owner.invoice.source"]
         self.write({
             "step": "preview",
             "line_ids": [Command.clear()] + [
@@ -96,14 +95,14 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
                     "current_materials": row["line"].materials_stored,
                     "new_materials": row["materials_stored"],
                     "is_manual": row["line"]._has_manual_amounts(),
-                    "source_names": "\n".join(Link._source_name(source) for source in row["sources"]),
+                    "source_names": "\n".join(source.name for source in row["sources"]),
                     "changes": "\n".join(row["changes"]),
                 })
                 for row in invoice._autocomplete_proposal(allocation)
             ],
             "unmatched_ids": [Command.clear()] + [
                 Command.create({
-                    "name": Link._source_name(source.key),
+                    "name": source.key.name,
                     "cost_code_id": source.cost_code_id,
                     "cost_type_id": source.cost_type_id,
                     "work_this_period": source.work,
