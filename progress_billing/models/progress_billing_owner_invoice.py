@@ -1,5 +1,8 @@
+import dataclasses
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..tools.autocomplete_allocation import (
     CHANGE_ORDER_NOT_BILLED,
@@ -136,19 +139,19 @@ class ProgressBillingOwnerInvoice(models.Model):
         self.ensure_one()
         self._check_can_autocomplete()
         sources = self.env["progress.billing.owner.invoice.source"]._sources_to_copy(self)
-        targets = [
-            TargetLine(
-                id=line.id,
-                sequence=line.sequence,
-                sale_line_id=line.sale_line_id.id,
-                change_order_line_id=line.change_order_line_id.id,
-                cost_code_id=line.cost_code_id.id,
-                cost_type_id=line.cost_type_id.id,
-                division_id=line.division_id.id,
-            )
-            for line in self.line_ids
-        ]
-        return allocate(targets, sources)
+        return allocate(self._autocomplete_targets(), sources)
+
+    def _autocomplete_targets(self):
+        """This invoice's lines as allocation targets, in one lean query
+        (hundreds of lines, of which matching needs a few columns)."""
+        Line = self.env["progress.billing.owner.invoice.line"]
+        columns = [field.name for field in dataclasses.fields(TargetLine)]
+        Line.flush_model(columns + ["invoice_id"])
+        self.env.cr.execute(SQL(
+            "SELECT %s FROM %s WHERE invoice_id = %s",
+            SQL(", ").join(SQL.identifier(name) for name in columns), SQL.identifier(Line._table), self.id,
+        ))
+        return [TargetLine(*row) for row in self.env.cr.fetchall()]
 
     def _autocomplete_proposal(self, allocation):
         """What auto-completion would change, one dict per line whose amounts,
