@@ -35,6 +35,7 @@ rounded to the quantity precision: labor 0.17, 0.50, 1.00; materials 0.33,
 0.35, 0.60; billed amounts are G to date exactly.
 """
 
+from lxml import etree
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
@@ -237,6 +238,16 @@ class TestBillingGuards(AccountingCase):
         self.assertTrue(wizard.can_cancel)
         wizard.action_confirm()
         self.assertEqual((bill.state, application.state), ("cancel", "void"))
+
+    def test_void_button_asks_once(self):
+        """A billed application's Void button has no confirmation of its
+        own: the dialog naming the bill is the one question asked."""
+        for model in ("progress.billing.sub.invoice", "progress.billing.owner.invoice"):
+            arch = etree.fromstring(self.env[model].with_user(self.manager).get_view(view_type="form")["arch"])
+            buttons = {button.get("invisible"): button for button in arch.iterfind(".//button[@name='action_void']")}
+            self.assertEqual(buttons.keys(), {"not id or state == 'void' or move_id", "state == 'void' or not move_id"}, model)
+            self.assertTrue(buttons["not id or state == 'void' or move_id"].get("confirm"), model)
+            self.assertIsNone(buttons["state == 'void' or not move_id"].get("confirm"), model)
 
     def test_posted_bill_blocks_voiding(self):
         application = self._create_application(self.example_commitment, self.periods[0], self.first_amounts)
