@@ -13,7 +13,11 @@ period is then timed:
   invoice lines and direct cost lines of the period;
 * auto-completion: ``_autocomplete()`` (gather, match, write amounts and
   source links), from a cold ORM cache, split into its steps;
-* preview: what the wizard computes before the user applies.
+* preview: what the wizard computes before the user applies;
+* link rows alone: inserting again the source links auto-completion just
+  wrote, one row per copied source line, nothing else: the floor the
+  database sets on keeping those links (each row's foreign keys are checked
+  one by one).
 
 Each is run 5 times (auto-completion rolled back to a savepoint between
 runs); the medians are printed, with the ratio auto-completion / SQL.
@@ -194,8 +198,27 @@ def time_autocompletion(invoice):
         env.flush_all()
         apply_time = time.perf_counter() - start
         totals = (sum(invoice.line_ids.mapped("work_this_period")), sum(invoice.line_ids.mapped("materials_stored")))
+        link_rows_time = time_link_rows(invoice)
     env.invalidate_all()
-    return allocation_time + proposal_time + apply_time, allocation_time, proposal_time, apply_time, allocation, totals
+    total = allocation_time + proposal_time + apply_time
+    return total, allocation_time, proposal_time, apply_time, link_rows_time, allocation, totals
+
+
+def time_link_rows(invoice):
+    """One INSERT of a copy of the invoice's source links, rolled back."""
+    Link = env["progress.billing.owner.invoice.source"]
+    columns = SQL(", ").join(
+        SQL.identifier(name) for name, field in Link._fields.items() if field.store and field.column_type and name != "id"
+    )
+    with closing(env.cr.savepoint()):
+        start = time.perf_counter()
+        env.cr.execute(SQL(
+            """INSERT INTO progress_billing_owner_invoice_source (%(columns)s)
+               SELECT %(columns)s FROM progress_billing_owner_invoice_source
+                WHERE owner_line_id = ANY(%(lines)s)""",
+            columns=columns, lines=invoice.line_ids.ids,
+        ))
+        return time.perf_counter() - start
 
 
 def time_preview(invoice):
@@ -232,7 +255,7 @@ def main():
         auto_runs.append(time_autocompletion(invoice))
         preview_times.append(time_preview(invoice))
 
-    _total, _allocation_time, _proposal_time, _apply_time, allocation, (work, materials) = auto_runs[0]
+    *_times, allocation, (work, materials) = auto_runs[0]
     copied = sum(len(sources) for sources in allocation.sources_by_line.values())
     unmatched = sum(source.work + source.materials for source, _reason in allocation.unmatched)
     grouped = sum(float(group[2]) + float(group[3]) for group in groups)
@@ -250,6 +273,7 @@ def main():
           f"proposal {median(2) * 1000:.1f} ms, write amounts and links {median(3) * 1000:.1f} ms)")
     print(f"ratio auto-completion / SQL:      {auto / sql:8.1f}")
     print(f"gather + match / SQL:             {median(1) / sql:8.1f}")
+    print(f"link rows alone ({copied} INSERTed): {median(4) * 1000:8.1f} ms  ({median(4) / sql:.1f} x SQL)")
     print(f"preview (wizard before Apply):    {statistics.median(preview_times) * 1000:8.1f} ms")
     print(f"medians of {RUNS} runs")
     env.cr.rollback()
