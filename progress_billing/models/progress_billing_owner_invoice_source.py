@@ -131,9 +131,8 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     source_date_received = fields.Date("Date Received When Copied")
     source_cost_code_id = fields.Many2one("progress.billing.cost.code", "Cost Code When Copied")
     source_cost_type_id = fields.Many2one("progress.billing.cost.type", "Cost Type When Copied")
-    # editable only so that a new link can say it is not stale without computing it
     is_stale = fields.Boolean(
-        "Source Changed", compute="_compute_is_stale", store=True, readonly=False,
+        "Source Changed", compute="_compute_is_stale", store=True,
         help="The source was revised or deleted after it was copied: auto-complete again to see what changed.",
     )
     stale_reason = fields.Char("What Changed", compute="_compute_stale_reason")
