@@ -29,23 +29,20 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
             line.autocomplete_stale = any(line.autocomplete_source_ids.mapped("is_stale"))
 
     def _write_autocompleted_amounts(self, amounts):
-        """Set E and F of many lines at once ({line: (work, materials)}), in
-        one query: auto-completion writes hundreds of lines (spec: Speed).
-        Their source links are replaced in the same step, so none is stale."""
-        if not amounts:
+        """Set E and F of these lines ({line: (work, materials)}) in one
+        query: auto-completion writes hundreds of lines (spec: Speed)."""
+        if not self:
             return
-        fnames = ["work_this_period", "materials_stored", "autocomplete_stale"]
+        fnames = ["work_this_period", "materials_stored"]
         self.flush_recordset(fnames)
-        lines = list(amounts)
         self.env.cr.execute(SQL(
             """UPDATE %(table)s line
-                  SET work_this_period = new.work, materials_stored = new.materials, autocomplete_stale = FALSE,
+                  SET work_this_period = new.work, materials_stored = new.materials,
                       write_uid = %(uid)s, write_date = %(now)s
                  FROM unnest(%(ids)s::int[], %(work)s::numeric[], %(materials)s::numeric[]) AS new(id, work, materials)
                 WHERE line.id = new.id""",
             table=SQL.identifier(self._table), uid=self.env.uid, now=self.env.cr.now(),
-            ids=[line.id for line in lines],
-            work=[amounts[line][0] for line in lines], materials=[amounts[line][1] for line in lines],
+            ids=self.ids, work=[amounts[line][0] for line in self], materials=[amounts[line][1] for line in self],
         ))
         self.invalidate_recordset([*fnames, "write_uid", "write_date"])
         self.modified(fnames)

@@ -305,6 +305,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
                 self._insert_links(link_field, pairs)
         self.invalidate_model()
         owner_lines.invalidate_recordset(["autocomplete_source_ids"])
+        owner_lines.modified(["autocomplete_source_ids"])
 
     @api.model
     def _insert_links(self, link_field, pairs):
