@@ -36,8 +36,10 @@ class ProgressBillingContractMixin(models.AbstractModel):
     _contract_flag_field = None
     _change_order_field = None
     _change_order_type = None
-    # set by each contract model: its field listing its pay applications and the state of a confirmed contract
+    # set by each contract model: its field listing its pay applications, their action,
+    # and the state of a confirmed contract
     _applications_field = None
+    _applications_action = None
     _confirmed_state = None
 
     def _is_progress_billing_contract(self):
@@ -47,6 +49,13 @@ class ProgressBillingContractMixin(models.AbstractModel):
         action = self.env["ir.actions.act_window"]._for_xml_id("progress_billing.action_progress_billing_change_order")
         action["domain"] = [(self._change_order_field, "in", self.ids)]
         action["context"] = {"default_order_type": self._change_order_type, f"default_{self._change_order_field}": self.id}
+        return action
+
+    def action_view_applications(self):
+        contract_field = self._fields[self._applications_field].inverse_name
+        action = self.env["ir.actions.act_window"]._for_xml_id(self._applications_action)
+        action["domain"] = [(contract_field, "in", self.ids)]
+        action["context"] = {f"default_{contract_field}": self.id}
         return action
 
     def _schedule_of_values(self):

@@ -25,18 +25,13 @@ class PurchaseOrder(models.Model):
     _change_order_field = "purchase_order_id"
     _change_order_type = "commitment"
     _applications_field = "sub_invoice_ids"
+    _applications_action = "progress_billing.action_progress_billing_sub_invoice"
     _confirmed_state = "purchase"
 
     @api.depends("sub_invoice_ids")
     def _compute_sub_invoice_count(self):
         for order in self:
             order.sub_invoice_count = len(order.sub_invoice_ids)
-
-    def action_view_sub_invoices(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id("progress_billing.action_progress_billing_sub_invoice")
-        action["domain"] = [("purchase_order_id", "in", self.ids)]
-        action["context"] = {"default_purchase_order_id": self.id}
-        return action
 
     def action_create_invoice(self, attachment_ids=False):
         self._check_billed_by_applications()

@@ -16,18 +16,13 @@ class SaleOrder(models.Model):
     _change_order_field = "sale_order_id"
     _change_order_type = "prime"
     _applications_field = "owner_invoice_ids"
+    _applications_action = "progress_billing.action_progress_billing_owner_invoice"
     _confirmed_state = "sale"
 
     @api.depends("owner_invoice_ids")
     def _compute_owner_invoice_count(self):
         for order in self:
             order.owner_invoice_count = len(order.owner_invoice_ids)
-
-    def action_view_owner_invoices(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id("progress_billing.action_progress_billing_owner_invoice")
-        action["domain"] = [("sale_order_id", "in", self.ids)]
-        action["context"] = {"default_sale_order_id": self.id}
-        return action
 
     def _create_invoices(self, grouped=False, final=False, date=None):
         self._check_billed_by_applications()

@@ -24,6 +24,17 @@ class TestOwnerInvoice(ProgressBillingCase):
             "sequence": 2, "division_id": self.division_finishes, "scheduled_value": 50_000, "retainage_rate": 10,
         })
 
+    def test_contracts_open_their_pay_applications(self):
+        owner_invoice, sub_invoice = self._create_owner_invoice(), self._create_sub_invoice()
+        for contract, field, application in (
+            (self.prime_contract, "sale_order_id", owner_invoice), (self.commitment, "purchase_order_id", sub_invoice),
+        ):
+            action = contract.action_view_applications()
+            self.assertEqual(action["res_model"], application._name)
+            self.assertEqual(action["domain"], [(field, "in", contract.ids)])
+            self.assertEqual(action["context"], {f"default_{field}": contract.id})
+            self.assertEqual(self.env[application._name].search(action["domain"]), application)
+
     def test_sections_and_notes_are_not_billed(self):
         self.prime_contract.order_line = [
             (0, 0, {"display_type": "line_section", "name": "Phase 2"}),
