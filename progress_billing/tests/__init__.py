@@ -20,3 +20,4 @@ from . import test_pay_application_report
 from . import test_backup_compile
 from . import test_backup_tour
 from . import test_dictionaries
+from . import test_trusted_write

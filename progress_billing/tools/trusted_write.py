@@ -1,0 +1,21 @@
+"""Writes that only the addon's own code may make (integrity issue #10).
+
+Guards on ``write``/``create`` (workflow statuses, frozen figures, source
+links) must still let the addon's workflow steps through. An Odoo context key
+alone cannot tell them apart: JSON-RPC callers choose the context they send.
+The marker here is a Python object that no JSON value can be, so only code
+running in the server can set it.
+"""
+
+_TRUSTED = object()
+_KEY = "progress_billing_trusted_write"
+
+
+def trusted(records):
+    """``records`` in an environment whose writes the addon's guards let through."""
+    return records.with_context(**{_KEY: _TRUSTED})
+
+
+def is_trusted(env):
+    """Whether ``env`` comes from :func:`trusted` (never from a client's context)."""
+    return env.context.get(_KEY) is _TRUSTED
