@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import tagged
 
@@ -44,6 +44,11 @@ class UnbilledCostsCase(AutocompleteCase):
 
     def _reopen(self, action):
         return self.env[action["res_model"]].browse(action["res_id"])
+
+    def _unbilled(self, user=None):
+        """(document, amount) of the project's unbilled costs, as ``user`` reads them."""
+        costs = self.env["progress.billing.unbilled.cost"].with_user(user or self.user).search([])
+        return {(cost.sub_invoice_id or cost.direct_cost_id, cost.amount) for cost in costs}
 
 
 @tagged("post_install", "-at_install", "progress_billing")
@@ -166,6 +171,73 @@ class TestCostsLeftBehindPreview(UnbilledCostsCase):
 
 
 @tagged("post_install", "-at_install", "progress_billing")
+class TestUnbilledCosts(UnbilledCostsCase):
+    """The project's Unbilled Costs: approved costs that no non-void owner
+    invoice of the project bills, at any time (issue #11)."""
+
+    def test_unbilled_until_billed(self):
+        everything = {
+            (self.earlier_sub_invoice, 1_200), (self.earlier_direct_cost, 500), (self.sub_invoice, 300),
+        }
+        self.assertEqual(self._unbilled(), everything)
+        self.assertEqual((self.project.unbilled_cost_count, self.project.unbilled_cost_amount), (3, 2_000))
+        self.owner_invoice._autocomplete()
+        self.assertEqual(self._unbilled(), {(self.earlier_sub_invoice, 1_200), (self.earlier_direct_cost, 500)})
+        self._reopen(self._preview().action_include_all()).action_apply()
+        self.assertEqual(self._unbilled(), set())
+        self.project.invalidate_recordset()
+        self.assertEqual((self.project.unbilled_cost_count, self.project.unbilled_cost_amount), (0, 0))
+        # a void owner invoice bills nothing
+        self.owner_invoice.with_user(self.manager).action_void()
+        self.assertEqual(self._unbilled(), everything)
+
+    def test_statuses_and_origins_as_auto_completion(self):
+        """Only what auto-completion would copy: never an ERP direct cost, a
+        draft subcontractor invoice or a line of zero amounts."""
+        documents = {document for document, _amount in self._unbilled()}
+        self.assertNotIn(self.erp_direct_cost, documents)
+        self.assertNotIn(self.draft_sub_invoice, documents)
+        # one row for the one line of the invoice with amounts
+        self.assertEqual(
+            len(self.env["progress.billing.unbilled.cost"].search([("sub_invoice_id", "=", self.earlier_sub_invoice.id)])), 1
+        )
+        self.earlier_direct_cost.state = "pending"
+        self.assertNotIn(self.earlier_direct_cost, {document for document, _amount in self._unbilled()})
+
+    def test_other_company_never_appears(self):
+        company_b = self._create_company("Other Builders")
+        project_b = self._create_project("Depot", company=company_b)
+        division_b = self._create_division("T09", "Finishes", company=company_b)
+        cost_code_b = self._create_cost_code("T09-900", "Painting", division_b, company=company_b)
+        cost_b = self._create_direct_cost([(cost_code_b, self.labor, 900)], project=project_b)
+        user_b = self._create_user("pb_user_b", "progress_billing.group_progress_billing_user", company_b)
+        self.assertEqual(self._unbilled(user_b), {(cost_b, 900)})
+        self.assertNotIn(cost_b, {document for document, _amount in self._unbilled()})
+        # a user of both companies working in company A only
+        self.user.company_ids = [Command.link(company_b.id)]
+        costs = self.env["progress.billing.unbilled.cost"].with_user(self.user).with_context(
+            allowed_company_ids=[self.company.id]
+        ).search([])
+        self.assertNotIn(cost_b, costs.direct_cost_id)
+        self.assertEqual(project_b.with_user(user_b).unbilled_cost_count, 1)
+
+    def test_read_only(self):
+        Cost = self.env["progress.billing.unbilled.cost"].with_user(self.manager)
+        cost = Cost.search([], limit=1)
+        with self.assertRaisesRegex(AccessError, "not allowed to modify"):
+            cost.write({"amount": 1})
+        with self.assertRaisesRegex(AccessError, "not allowed to create"):
+            Cost.create({"amount": 1})
+
+    def test_smart_button_opens_the_project_list(self):
+        action = self.project.with_user(self.user).action_view_unbilled_costs()
+        costs = self.env[action["res_model"]].with_user(self.user).search(action["domain"])
+        self.assertEqual(len(costs), 3)
+        self.assertEqual(costs.filtered("sub_invoice_id")[:1].action_open_document()["res_model"],
+                         "progress.billing.sub.invoice")
+
+
+@tagged("post_install", "-at_install", "progress_billing")
 class TestCostsLeftBehindQueries(AutocompleteCase):
     """Listing and including the costs left behind issues a bounded number
     of queries whatever their number."""
@@ -209,3 +281,4 @@ class TestCostsLeftBehindQueries(AutocompleteCase):
             self._include_all_and_apply(fifty)
         self.assertEqual(len(fifty.line_ids.autocomplete_source_ids), 100)
         self.assertEqual(fifty.work_this_period, sum(100 + index + 10 + index for index in range(50)))
+        self.assertFalse(fifty.project_id.unbilled_cost_count)
