@@ -1,6 +1,11 @@
 """Money you can trust (issue #10, Accounting): a pay application never has
 two active bills, whatever way in (two users at once, a cancelled or reversed
-bill reset to draft, a create over JSON-RPC).
+bill reset to draft, a create over JSON-RPC), and a retainage release never
+exceeds the retainage held.
+
+Retainage held after the first application of the worked example
+(tests/test_accounting.py): labor 1,000.00 (10% of 10,000.00), materials
+500.00 (10% of the 5,000.00 installed; stored materials hold 0%).
 """
 
 import json
@@ -8,9 +13,10 @@ import re
 from datetime import date
 
 from odoo import SUPERUSER_ID, Command, api
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
+from odoo.tools.misc import format_amount
 
 from .common import USER_GROUP
 from .test_accounting import ACCOUNTING_GROUP, WORKED_EXAMPLE, AccountingCase
@@ -19,8 +25,9 @@ SUB_INVOICE = "progress.billing.sub.invoice"
 
 
 class AccountingGuaranteesCase(AccountingCase):
-    """The worked example's commitment, its first application billed, and
-    ``billing_user``, a plain Progress Billing user with accounting rights."""
+    """The worked example's commitment, its first application billed (held:
+    labor 1,000.00, materials 500.00) and ``billing_user``, a plain Progress
+    Billing user with accounting rights."""
 
     @classmethod
     def setUpClass(cls):
@@ -37,6 +44,13 @@ class AccountingGuaranteesCase(AccountingCase):
         cls.first.action_approve()
         cls.first.with_user(cls.accountant).action_create_move()
         cls.first_bill = cls.first.move_id
+
+    def _second_application(self):
+        """The application of the second period, still a draft."""
+        return self._create_application(self.example_commitment, self.periods[1], WORKED_EXAMPLE[1], approve=False)
+
+    def _money(self, amount):
+        return format_amount(self.env, amount, self.currency)
 
 
 @tagged("post_install", "-at_install", "progress_billing")
@@ -72,6 +86,27 @@ class TestOneActiveBill(AccountingGuaranteesCase):
 
 
 @tagged("post_install", "-at_install", "progress_billing")
+class TestRetainageReleaseBound(AccountingGuaranteesCase):
+    def test_release_is_bounded_by_the_retainage_held(self):
+        second = self._second_application()
+        labor, materials = second.line_ids.with_user(self.billing_user)
+        for line, held, released in ((labor, 1_000.0, 1_000.01), (materials, 500.0, -0.01)):
+            with self.subTest(line=line.name), self.assertRaisesRegex(ValidationError, re.escape(
+                f"Line “{line.name}” of {second.name} cannot release {self._money(released)} of retainage: "
+                f"it held {self._money(held)} as of the previous application"
+            )):
+                line.retainage_released = released
+        labor.retainage_released = 1_000.0
+        materials.retainage_released = 500.0
+        self.assertAmount(second.retainage_released, 1_500.0)
+
+    def test_nothing_is_released_before_anything_is_held(self):
+        unbilled = self._create_application(self._create_contract("purchase.order"), self.periods[0], {}, approve=False)
+        with self.assertRaisesRegex(ValidationError, re.escape(f"it held {self._money(0.0)} as of the previous application")):
+            unbilled.line_ids[0].with_user(self.billing_user).retainage_released = 0.01
+
+
+@tagged("post_install", "-at_install", "progress_billing")
 class TestAccountingJsonRpc(AccountingGuaranteesCase, HttpCase):
     """The same guarantees through ``/web/dataset/call_kw``, as a client would."""
 
@@ -86,6 +121,19 @@ class TestAccountingJsonRpc(AccountingGuaranteesCase, HttpCase):
             "/web/dataset/call_kw", data=json.dumps(payload), headers={"Content-Type": "application/json"}
         )
         return response.json().get("error", {}).get("data", {})
+
+    def test_release_bound_over_json_rpc(self):
+        second = self._second_application()
+        labor = second.line_ids[0]
+        error = self._call_kw(
+            self.billing_user, labor._name, "write", [labor.ids, {"retainage_released": 1_000.01}]
+        )
+        self.assertEqual(error.get("name"), "odoo.exceptions.ValidationError")
+        self.assertIn(
+            f"Line “labor” of {second.name} cannot release {self._money(1_000.01)} of retainage: "
+            f"it held {self._money(1_000.0)} as of the previous application", error.get("message"),
+        )
+        self.assertEqual(labor.retainage_released, 0.0)
 
     def test_second_active_bill_over_json_rpc(self):
         """Linking another bill to a billed application is refused by the database, with a message naming it."""
