@@ -105,6 +105,31 @@ class TestRetainageReleaseBound(AccountingGuaranteesCase):
         with self.assertRaisesRegex(ValidationError, re.escape(f"it held {self._money(0.0)} as of the previous application")):
             unbilled.line_ids[0].with_user(self.billing_user).retainage_released = 0.01
 
+    def test_wizard_adds_to_the_release_of_the_period(self):
+        second = self._second_application()
+        second.line_ids[0].retainage_released = 400.0
+        action = self.example_commitment.with_user(self.accountant).action_release_retainage()
+        wizard = self.env[action["res_model"]].browse(action["res_id"]).with_user(self.accountant)
+        self.assertEqual(wizard.period_id, self.periods[1])
+        self.assertEqual(wizard.line_ids.mapped("already_released"), [400.0, 0.0])
+        self.assertEqual(wizard.line_ids.mapped("amount"), [600.0, 500.0], "what is still held is proposed")
+        self.assertEqual(wizard.already_released_note, (
+            f"{second.name} of this billing period already releases {self._money(400.0)} of retainage: "
+            "the amounts below are added to it."
+        ))
+        with self.assertRaisesRegex(ValidationError, "can release between 0 and the 600.0 of retainage it still holds"):
+            wizard.line_ids[0].amount = 600.01
+        wizard.line_ids[0].amount = 100.0
+        result = wizard.action_release()
+        self.assertEqual(second.line_ids.mapped("retainage_released"), [500.0, 500.0], "added, not overwritten")
+        self.assertEqual(result["params"]["next"]["res_id"], second.id)
+        message = (
+            f"Retainage released on {second.name}, added to the release already entered in this billing period: "
+            f"labor: {self._money(100.0)} added to {self._money(400.0)}, now {self._money(500.0)}."
+        )
+        self.assertEqual(result["params"]["message"], message)
+        self.assertIn(message.replace("\xa0", "&nbsp;"), second.message_ids[0].body, "the chatter says so too")
+
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestAccountingJsonRpc(AccountingGuaranteesCase, HttpCase):
