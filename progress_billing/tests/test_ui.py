@@ -43,3 +43,26 @@ class TestOwnerInvoiceAutocompleteTour(AutocompleteCase, HttpCase):
         invoice = self.env["progress.billing.owner.invoice"].search([("sale_order_id", "=", self.prime_contract.id)])
         self.assertLineAmounts(invoice, {self.sov_concrete: (1_000, 0)})
         self.assertFalse(invoice.autocomplete_prompt_pending)
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestPaymentDueListTour(ProgressBillingCase, HttpCase):
+    def test_payment_due_in_the_list(self):
+        """Issue 11: the Subcontractor Invoices list shows line 8 of an
+        application listed with its previous one, as its form does."""
+        earlier = self._create_sub_invoice(amounts={self.ssov_labor: (10_000, 0), self.ssov_materials: (5_000, 8_000)},
+                                           vendor_reference="PB-TOUR-EARLIER")
+        earlier.action_submit()
+        earlier.action_approve()
+        next_period = self._create_next_period()
+        next_period.action_open()
+        later = self._create_sub_invoice(
+            next_period, amounts={self.ssov_labor: (20_000, 0), self.ssov_materials: (6_000, 3_000)}, vendor_reference="PB-TOUR-LATER",
+        )
+        self.assertEqual(later.current_payment_due, 18_650)
+        self.start_tour(
+            "/odoo/action-progress_billing.action_progress_billing_sub_invoice",
+            "progress_billing_payment_due_list_tour",
+            login="admin",
+        )
+
