@@ -271,12 +271,14 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     def _fill_from_contract(self):
         """On the form, picking the contract shows its schedule of values at
         once (the lines create() would add) and proposes the project's Open
-        billing period (spec: a new invoice goes in the Open period)."""
+        billing period (spec: a new invoice goes in the Open period). The
+        period comes first: it tells which application is the previous one,
+        whose stored materials the lines start with."""
+        if self.period_id.project_id != self.project_id:
+            self.period_id = self.project_id.billing_period_ids.filtered(lambda period: period.state == "open")[:1]
         self.line_ids = [fields.Command.clear()] + [
             fields.Command.create(vals) for vals in self._prepare_line_values()
         ]
-        if self.period_id.project_id != self.project_id:
-            self.period_id = self.project_id.billing_period_ids.filtered(lambda period: period.state == "open")[:1]
 
     def action_sync_lines(self):
         self._check_editable()
@@ -293,7 +295,23 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         approved = contract.change_order_ids.filtered(lambda order: order.state == "approved")
         for sequence, change_line in enumerate(approved.line_ids.filtered(lambda l: not l[source_field]), start=len(values) + 1):
             values.append(self._line_values_from(change_line, sequence, {change_field: change_line.id}))
+        opening_stored = self._opening_stored_materials()
+        for vals in values:
+            vals["materials_stored"] = opening_stored.get((vals.get(source_field, False), vals.get(change_field, False)), 0.0)
         return values
+
+    def _opening_stored_materials(self):
+        """{billing source key: F} a new application of the contract starts
+        with. Materials Presently Stored (F) is a balance, not a period
+        amount (AIA G703, Procore; issue 11): under the carry forward method
+        a line starts with the F of the same line on the previous
+        application, the materials still on site, which the user reduces as
+        they are installed (moving them into E); under roll forward the
+        previous F is counted in D and F starts at zero."""
+        self.ensure_one()
+        if self._contract().stored_materials_method != "carry_forward":
+            return {}
+        return {line._billing_source_key(): line.materials_stored for line in self._previous_application().line_ids}
 
     def _line_values_from(self, source, sequence, link):
         contract = self._contract()

@@ -66,3 +66,26 @@ class TestPaymentDueListTour(ProgressBillingCase, HttpCase):
             login="admin",
         )
 
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestStoredMaterialsTour(ProgressBillingCase, HttpCase):
+    def test_new_invoice_carries_the_stored_materials(self):
+        """Issue 11: a new subcontractor invoice starts with the materials
+        presently stored (F) of the previous one, line by line."""
+        # the tour finds the commitment by this number
+        self.commitment.name = "PB-TOUR-SC-002"
+        earlier = self._create_sub_invoice(amounts={self.ssov_materials: (5_000, 8_000)})
+        earlier.action_submit()
+        earlier.action_approve()
+        next_period = self._create_next_period()
+        next_period.action_open()
+        self.start_tour(
+            "/odoo/action-progress_billing.action_progress_billing_sub_invoice",
+            "progress_billing_stored_materials_tour",
+            login="admin",
+        )
+        later = self.env["progress.billing.sub.invoice"].search([("period_id", "=", next_period.id)])
+        self.assertEqual(len(later), 1, "the tour saves one invoice in the open period")
+        self.assertEqual(self._line_of(later, self.ssov_materials).materials_stored, 8_000)
+        self.assertEqual(self._line_of(later, self.ssov_labor).materials_stored, 0)
+        self.assertEqual(later.current_payment_due, 0)
