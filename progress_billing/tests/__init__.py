@@ -23,3 +23,4 @@ from . import test_dictionaries
 from . import test_trusted_write
 from . import test_g702_reads
 from . import test_stored_materials
+from . import test_accounting_guarantees
