@@ -36,7 +36,11 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         help="D: work completed on earlier applications of this contract.",
     )
     work_this_period = fields.Monetary("Work Completed This Period", help="E: work completed this period.")
-    materials_stored = fields.Monetary("Materials Presently Stored", help="F: materials stored, not in D or E.")
+    materials_stored = fields.Monetary(
+        "Materials Presently Stored",
+        help="F: materials stored and not yet installed, not in D or E. A balance: under the contract's carry forward "
+        "method a new application starts with the previous one's F, reduced as the materials are installed (moved into E).",
+    )
     total_completed = fields.Monetary(
         "Completed and Stored to Date", compute="_compute_progress", help="G = D + E + F."
     )
@@ -73,7 +77,10 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     @api.depends(lambda self: ["frozen_values", "invoice_id.state", "invoice_id.period_id", "invoice_id.date", *self._source_fields])
     def _compute_previous_amounts(self):
         """D of G703: sum of E over the earlier non-void applications of the
-        same contract that bill the same line; likewise released retainage."""
+        same contract that bill the same line; likewise released retainage.
+        Under the contract's roll-forward stored materials method (Procore),
+        the F of each earlier application, which then starts at zero and
+        holds the materials stored that period, is counted in D too."""
         frozen = self.filtered("frozen_values")
         for line in frozen:
             line.previous_work = line.frozen_values["previous_work"]
@@ -93,7 +100,10 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
                 other for other in earlier_by_key[line._billing_source_key()]
                 if other.invoice_id._application_position() < position
             ]
-            line.previous_work = sum(other.work_this_period for other in earlier)
+            rolls_stored = line.invoice_id._contract().stored_materials_method == "roll_forward"
+            line.previous_work = sum(
+                other.work_this_period + (other.materials_stored if rolls_stored else 0.0) for other in earlier
+            )
             line.previous_retainage_released = sum(other.retainage_released for other in earlier)
 
     @api.depends("scheduled_value", "previous_work", "work_this_period", "materials_stored")
