@@ -21,3 +21,7 @@ from . import test_backup_compile
 from . import test_backup_tour
 from . import test_dictionaries
 from . import test_trusted_write
+from . import test_access_rights
+from . import test_workflow_locks
+from . import test_jsonrpc_guards
+from . import test_workflow_concurrency
