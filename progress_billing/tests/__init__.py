@@ -25,3 +25,4 @@ from . import test_access_rights
 from . import test_workflow_locks
 from . import test_jsonrpc_guards
 from . import test_workflow_concurrency
+from . import test_accounting_guarantees
