@@ -1,6 +1,7 @@
 from . import progress_billing_code_mixin
 from . import progress_billing_sequence_mixin
 from . import progress_billing_workflow_mixin
+from . import progress_billing_locked_line_mixin
 from . import progress_billing_division
 from . import progress_billing_cost_code
 from . import progress_billing_cost_type

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.trusted_write import trusted
+
 MANAGER_GROUP = "progress_billing.group_progress_billing_manager"
 # Continuation sheets of the pay application PDF (report/progress_billing_pay_application_templates.xml),
 # in CSS pixels of a landscape US Letter page at 96 dpi: room for rows under the
@@ -34,6 +36,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     _final_states = ("void",)
     # G702 figures taken from other documents (contract, earlier applications), frozen with the application
     _frozen_fields = ("original_contract_sum", "net_change_orders", "contract_sum_to_date", "previous_certificates")
+    # issue #10: only _freeze and _unfreeze write the frozen figures
+    _protected_fields = ("frozen_values",)
 
     project_id = fields.Many2one(
         "project.project", compute="_compute_from_contract", store=True, index=True, readonly=True, precompute=True
@@ -326,11 +330,14 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         }
 
     def _change_state(self, target, allowed_from, manager_only=False):
+        # frozen once the status has changed: the status step first locks the
+        # rows and checks the current status (the figures frozen do not
+        # depend on the application's own status)
+        super()._change_state(target, allowed_from, manager_only)
         if self._is_frozen_state(target):
             self.filtered(lambda invoice: not invoice.frozen_values)._freeze()
         else:
             self._unfreeze()
-        super()._change_state(target, allowed_from, manager_only)
 
     def _is_frozen_state(self, state):
         return state not in self._editable_states + self._manager_editable_states
@@ -342,12 +349,12 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         or voids."""
         for invoice in self:
             for line in invoice.line_ids:
-                line.frozen_values = {name: line[name] for name in line._frozen_fields}
-            invoice.frozen_values = {name: invoice[name] for name in self._frozen_fields}
+                trusted(line).frozen_values = {name: line[name] for name in line._frozen_fields}
+            trusted(invoice).frozen_values = {name: invoice[name] for name in self._frozen_fields}
 
     def _unfreeze(self):
-        self.line_ids.frozen_values = False
-        self.frozen_values = False
+        trusted(self.line_ids).frozen_values = False
+        trusted(self).frozen_values = False
 
 
     def action_submit(self):
