@@ -367,6 +367,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         sheets.append(sheet)
         return [self.line_ids.browse([line.id for line in sheet]) for sheet in sheets]
 
+    def _append_to_pay_application_pdf(self, writer):
+        """Add pages after the pay application's own in its PDF (the pypdf
+        ``writer`` holding them); nothing by default."""
+
     def _pay_application_page_count(self):
         """Pages of the pay application PDF: the G702 summary, then the sheets."""
         self.ensure_one()

@@ -22,4 +22,5 @@ from . import test_backup_tour
 from . import test_dictionaries
 from . import test_trusted_write
 from . import test_g703_export
+from . import test_owner_invoice_pdf
 from . import test_screens
