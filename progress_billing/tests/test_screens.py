@@ -80,9 +80,10 @@ class TestScreens(ProgressBillingCase):
         """The G703 lines of an invoice form read without scrolling at 1600 px
         beside the chatter: one compact Code column (cost code or division,
         and cost type, as printed) instead of three, amounts without the
-        currency symbol, Balance (H) and the codes' details optional."""
+        currency symbol, Balance (H), Retainage (I, also in the footer) and the
+        codes' details optional."""
         always_shown = ["name", "g703_code", "scheduled_value", "previous_work", "work_this_period", "total_completed",
-                        "percent_complete", "retainage"]
+                        "percent_complete"]
         for model in ("progress.billing.sub.invoice", "progress.billing.owner.invoice"):
             with self.subTest(model=model):
                 lines = self._arch(model, "form").xpath("//field[@name='line_ids']/list")[0]
