@@ -1,4 +1,5 @@
 from lxml import etree
+from odoo import Command
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -114,3 +115,17 @@ class TestScreens(ProgressBillingCase):
                 self.assertEqual(arch.xpath("//field[@name='name']")[0].get("width"), "105px")
                 for name in amounts:
                     self.assertEqual(arch.xpath(f"//field[@name='{name}']")[0].get("width"), "120px")
+
+    def test_direct_costs_of_a_shared_project_have_a_currency(self):
+        """A project of no company (shared) still gives its direct costs the
+        company currency, which the list shows with each amount."""
+        shared = self.env["project.project"].create({"name": "Shared yard", "company_id": False})
+        cost = self.env["progress.billing.direct.cost"].with_user(self.user).create({
+            "project_id": shared.id,
+            "line_ids": [Command.create({
+                "name": "Fence", "cost_code_id": self.cost_code.id, "cost_type_id": self.labor.id, "amount": 1_234_567,
+            })],
+        })
+        self.assertFalse(cost.company_id)
+        self.assertEqual(cost.currency_id, self.currency)
+        self.assertEqual(cost.line_ids.currency_id, self.currency)
