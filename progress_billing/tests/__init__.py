@@ -24,3 +24,4 @@ from . import test_trusted_write
 from . import test_g703_export
 from . import test_owner_invoice_pdf
 from . import test_screens
+from . import test_accounting_guarantees
