@@ -3,7 +3,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 
 from ..tools import g703_workbook
-
 from ..tools.trusted_write import trusted
 
 MANAGER_GROUP = "progress_billing.group_progress_billing_manager"
