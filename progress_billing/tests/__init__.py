@@ -22,4 +22,5 @@ from . import test_backup_tour
 from . import test_dictionaries
 from . import test_trusted_write
 from . import test_backup_security
+from . import test_unbilled_costs
 from . import test_accounting_guarantees
