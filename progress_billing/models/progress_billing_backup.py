@@ -1,18 +1,26 @@
+import hashlib
 import logging
 import mmap
 import os
 import tempfile
 from contextlib import contextmanager
+from datetime import timedelta
 
 from markupsafe import Markup
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import ConcurrencyError, UserError
+from odoo.fields import Domain
+from odoo.tools.image import IMAGE_MAX_RESOLUTION
+from psycopg2.errors import UniqueViolation
 
 from ..report import backup_pdf
 
 _logger = logging.getLogger(__name__)
 
 SUB_INVOICE_REPORT = "progress_billing.action_report_sub_invoice"
+# attempts at one batch before its backup fails; an attempt is committed before its work, so a killed worker counts
+MAX_BATCH_ATTEMPTS = 3
+RETRY_DELAY = timedelta(minutes=5)
 
 
 class ProgressBillingBackup(models.Model):
@@ -25,13 +33,26 @@ class ProgressBillingBackup(models.Model):
     action, batch by batch.
 
     Other features compile through ``_compile(invoices)``, which returns the
-    ``ir.attachment`` of the PDF."""
+    ``ir.attachment`` of the PDF.
+
+    Security (issue #10): users only read backups (read-only access rights);
+    the compile code creates and updates them, as superuser but only the
+    backups it created after checking that the requester reads every
+    selected invoice. A backup holds the invoices of one company; the record
+    rules let the requester, the company's Progress Billing administrators
+    and users who read every one of its invoices read it, and its PDF is an
+    attachment of the backup, so ir.attachment applies the same rules."""
 
     _name = "progress.billing.backup"
     _description = "Compiled Progress Billing Backup"
     _inherit = ["mail.thread"]
     _order = "id desc"
     _check_company_auto = True
+
+    _queued_selection_unique = models.UniqueIndex(
+        "(selection_key) WHERE state = 'queued'",
+        "This selection is already being compiled in the background.",
+    )
 
     name = fields.Char("File Name", required=True, readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, default=lambda self: self.env.company)
@@ -52,12 +73,26 @@ class ProgressBillingBackup(models.Model):
     )
     part_index = fields.Json(readonly=True, copy=False, help="Parts compiled so far in the background and their index.")
     attachment_id = fields.Many2one("ir.attachment", "Compiled PDF", readonly=True, ondelete="set null", copy=False)
-    file = fields.Binary(related="attachment_id.datas", string="PDF")
     page_count = fields.Integer("Pages", readonly=True)
     skipped_count = fields.Integer("Attachments Skipped", readonly=True)
     skipped_summary = fields.Text("Skipped Attachments", readonly=True)
     error = fields.Text(readonly=True)
     date_done = fields.Datetime("Compiled On", readonly=True)
+    selection_key = fields.Char(
+        readonly=True, copy=False, index=True,
+        help="The requester, company and invoices of the selection: one selection is queued once at a time.",
+    )
+    attempt_count = fields.Integer(
+        "Attempts", readonly=True, copy=False,
+        help="Attempts of the scheduled action at the current batch; each is recorded before the batch starts.",
+    )
+    retry_after = fields.Datetime(
+        readonly=True, copy=False, help="The current batch failed or is under way: not attempted again before then.",
+    )
+    all_invoices_readable = fields.Boolean(
+        compute="_compute_all_invoices_readable", search="_search_all_invoices_readable",
+        help="Whether you may read every invoice of this backup (who else than the requester may read it).",
+    )
 
     @api.depends("sub_invoice_ids")
     def _compute_invoice_count(self):
@@ -69,6 +104,27 @@ class ProgressBillingBackup(models.Model):
         for backup in self:
             backup.project_names = ", ".join(backup.sub_invoice_ids.project_id.sorted("name").mapped("name"))
 
+    def _compute_all_invoices_readable(self):
+        """Issue #10: evaluated for the real user even when the record rules
+        are (as superuser), never as superuser."""
+        as_user = self.env(su=False)
+        for backup in self:
+            invoices = backup.sudo().sub_invoice_ids.with_env(as_user)
+            backup.all_invoices_readable = invoices._filtered_access("read") == invoices
+
+    def _search_all_invoices_readable(self, operator, value):
+        """Backups none of whose invoices is outside what the real user reads:
+        the invoices' own access rights and record rules, applied in SQL."""
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        as_user = self.env(su=False)
+        Invoice = as_user["progress.billing.sub.invoice"]
+        if not Invoice.has_access("read"):
+            readable = Domain.FALSE
+        else:
+            readable = Domain("sub_invoice_ids", "not any", ~as_user["ir.rule"]._compute_domain(Invoice._name, "read"))
+        return readable if (True in value) == (operator == "in") else ~readable
+
     # selection
 
     @api.model
@@ -79,7 +135,14 @@ class ProgressBillingBackup(models.Model):
         selected must exist"): one message lists every such invoice."""
         if not invoices:
             raise UserError(_("Select at least one subcontractor invoice to compile a backup."))
+        invoices = invoices.with_env(self.env)
         invoices.check_access("read")
+        if len(invoices.company_id) > 1:
+            raise UserError(_(
+                "A backup holds the invoices of one company, and this selection mixes %(companies)s: "
+                "compile one backup for each company.",
+                companies=", ".join(invoices.company_id.sorted("name").mapped("name")),
+            ))
         existing_periods = invoices.sudo().period_id.exists()
         without_period = invoices.filtered(lambda invoice: invoice.sudo().period_id not in existing_periods)
         if without_period:
@@ -117,15 +180,28 @@ class ProgressBillingBackup(models.Model):
         return name.replace("/", "-") + ".pdf"
 
     @api.model
-    def _prepare(self, invoices):
-        """A new backup of ``invoices`` (checked), not compiled yet."""
+    def _selection_key(self, invoices):
+        ids = ",".join(str(invoice_id) for invoice_id in sorted(invoices.ids))
+        return hashlib.sha256(f"{self.env.uid}:{invoices.company_id.id}:{ids}".encode()).hexdigest()
+
+    @api.model
+    def _prepare(self, invoices, selection_key=False):
+        """A new backup of ``invoices``, not compiled yet, requested by the
+        current user. Users cannot create backups (issue #10): this code
+        does, as superuser, once the user was checked to read every invoice."""
         self._check_compilable(invoices)
-        company = self.env.company if self.env.company in invoices.company_id else invoices.company_id[:1]
-        return self.create({
+        backup = self.sudo().create({
             "name": self._file_name(invoices),
-            "company_id": company.id,
+            "company_id": invoices.company_id.id,
+            "user_id": self.env.uid,
             "sub_invoice_ids": [fields.Command.set(invoices.ids)],
+            "selection_key": selection_key,
         })
+        return backup.with_env(self.env)
+
+    def _record(self, values):
+        """Write ``values`` on backups this code created (users only read them)."""
+        self.sudo().write(values)
 
     # compiling
 
@@ -142,17 +218,34 @@ class ProgressBillingBackup(models.Model):
 
     @api.model
     def _queue(self, invoices):
-        """A backup compiled later by the scheduled action, batch by batch."""
-        backup = self._prepare(invoices)
+        """A backup compiled later by the scheduled action, batch by batch.
+        Issue #10: the same selection queued twice (a double-click) is
+        compiled once: the backup already queued for it by the same user is
+        returned. A unique index keeps two concurrent requests from both
+        queuing it; the one that loses is retried by Odoo (ConcurrencyError)
+        and then finds the other's backup."""
+        selection_key = self._selection_key(invoices)
+        queued = self.search([("selection_key", "=", selection_key), ("state", "=", "queued")], limit=1)
+        if queued:
+            return queued
+        try:
+            with self.env.cr.savepoint():
+                backup = self._prepare(invoices, selection_key)
+                backup.flush_recordset()
+        except UniqueViolation as error:
+            raise ConcurrencyError(_("This selection is already being queued by another request.")) from error
         self.env.ref("progress_billing.ir_cron_compile_backups")._trigger()
         return backup
 
     @contextmanager
-    def _pdf_file(self):
+    def _pdf_file(self, attachment_pages=0):
         """A temporary file and a builder writing the PDF into it: the PDF
-        never has to fit in memory before it is stored."""
+        never has to fit in memory before it is stored. Attachments are
+        copied within the budget (issue #10), Odoo's own pixel limit for
+        images."""
+        budget = backup_pdf.Budget(image_pixels=int(IMAGE_MAX_RESOLUTION))
         with tempfile.TemporaryFile() as out:
-            yield out, backup_pdf.BackupBuilder(out)
+            yield out, backup_pdf.BackupBuilder(out, budget, attachment_pages)
 
     def _add_invoices(self, builder, invoices):
         """Each invoice's pay application then its attachments."""
@@ -196,6 +289,10 @@ class ProgressBillingBackup(models.Model):
             "damaged": _("damaged or unreadable"),
             "encrypted": _("protected by a password"),
             "empty": _("has no pages"),
+            "image_too_large": _("an image of {width} × {height} pixels, above the limit of {limit} megapixels"),
+            "too_many_pages": _("more than {limit} pages"),
+            "bomb": _("a part of it decompresses to more than {limit} MB"),
+            "page_budget": _("the backup already holds its limit of {limit} pages of attachments"),
         }
 
     def _invoice_title(self, invoice):
@@ -230,7 +327,7 @@ class ProgressBillingBackup(models.Model):
         page_count = builder.close(self._cover_text())
         skipped = [entry for entry in builder.entries if not entry.included]
         attachment = self._attach_pdf(self.name, out)
-        self.write({
+        self._record({
             "state": "done",
             "attachment_id": attachment.id,
             "page_count": page_count,
@@ -239,22 +336,26 @@ class ProgressBillingBackup(models.Model):
             "date_done": fields.Datetime.now(),
             "part_index": False,
             "error": False,
+            "attempt_count": 0,
+            "retry_after": False,
         })
 
     def _attach_pdf(self, name, out):
         """Attach the PDF written in the file ``out`` to the backup. The file
         is mapped, not read, into memory: the filestore copies it from the
-        page cache (a database-stored attachment needs its bytes)."""
+        page cache (a database-stored attachment needs its bytes). Created as
+        superuser on the backup (which users cannot write), so that reading
+        it takes read access to the backup."""
         out.flush()
         with mmap.mmap(out.fileno(), 0, access=mmap.ACCESS_READ) as content:
-            Attachment = self.env["ir.attachment"]
+            Attachment = self.env["ir.attachment"].sudo()
             return Attachment.create({
                 "name": name,
                 "raw": content if Attachment._storage() != "db" else content[:],
                 "mimetype": "application/pdf",
                 "res_model": self._name,
                 "res_id": self.id,
-            })
+            }).with_env(self.env)
 
     def _download_url(self):
         return f"/web/content/{self.attachment_id.id}?download=true"
@@ -274,9 +375,20 @@ class ProgressBillingBackup(models.Model):
     def _cron_compile_queued(self):
         """Scheduled action: compile queued backups one batch of invoices at a
         time, committing after each batch, as their requesters (access rights
-        and language); the requester is notified when a backup is done or failed."""
+        and language); the requester is notified when a backup is done or failed.
+
+        Issue #10: each attempt at a batch is counted on the backup and
+        committed, with a retry of this action, before the batch starts, so
+        that a worker killed in the middle (memory, time limit) still counts
+        it. A batch that fails is retried at a later run, MAX_BATCH_ATTEMPTS
+        times in all, RETRY_DELAY apart, then its backup fails with the
+        reason; meanwhile the next backups are compiled (those with fewer
+        failed attempts first)."""
         cron = self.env["ir.cron"]
-        backups = self.search([("state", "=", "queued")], order="id")
+        backups = self.search(
+            [("state", "=", "queued"), "|", ("retry_after", "=", False), ("retry_after", "<=", fields.Datetime.now())],
+            order="attempt_count, id",
+        )
         cron._commit_progress(remaining=sum(backup.invoice_count - backup.processed_count + 1 for backup in backups))
         for backup in backups:
             user = backup.user_id
@@ -284,15 +396,37 @@ class ProgressBillingBackup(models.Model):
                 lang=user.lang, allowed_company_ids=((backup.company_id & user.company_ids) | user.company_ids).ids,
             )
             while backup.state == "queued":
-                processed = as_requester._compile_next_batch()
+                processed = 1
+                if as_requester._start_attempt():
+                    cron._commit_progress()
+                    processed = as_requester._compile_next_batch()
                 if not cron._commit_progress(processed):
                     return
+                if backup.attempt_count:  # the batch failed: its retry waits for retry_after
+                    break
+
+    def _start_attempt(self):
+        """Count an attempt at the next batch and schedule a run to retry it
+        should this one never end; or, past MAX_BATCH_ATTEMPTS, fail the
+        backup with the last error. Returns whether to attempt the batch."""
+        if self.attempt_count >= MAX_BATCH_ATTEMPTS:
+            self._fail(_(
+                "Compiling stopped %(count)s times at the same invoices (%(reason)s).",
+                count=self.attempt_count,
+                reason=self.error or _("the background worker was stopped, e.g. by its memory or time limit"),
+            ))
+            return False
+        retry_after = fields.Datetime.now() + RETRY_DELAY
+        self._record({"attempt_count": self.attempt_count + 1, "retry_after": retry_after})
+        self.env.ref("progress_billing.ir_cron_compile_backups").sudo()._trigger(retry_after)
+        return True
 
     def _compile_next_batch(self):
         """Compile the next batch of invoices into a part, or, when every
         invoice is in a part, assemble the parts into the backup. Returns the
-        work done (invoices, or 1 for the assembly). A failure marks the
-        backup failed and tells the requester why."""
+        work done (invoices, or 1 for the assembly). A refusal (UserError)
+        fails the backup at once and tells the requester why; another error
+        is kept as the reason and the batch is retried (_start_attempt)."""
         self.ensure_one()
         invoices = self._ordered(self.sub_invoice_ids)
         batch = invoices[self.processed_count:self.processed_count + self._batch_size()]
@@ -305,19 +439,28 @@ class ProgressBillingBackup(models.Model):
                 else:
                     self._assemble_parts()
                     self._notify_done()
-        except Exception as error:  # noqa: BLE001 - whatever went wrong, the requester must learn it
-            _logger.info("Compiling backup %s failed", self.id, exc_info=True)
+        except UserError as error:
+            _logger.info("Compiling backup %s refused", self.id, exc_info=True)
             self._fail(error)
+        except Exception as error:  # noqa: BLE001 - whatever went wrong, the requester must learn it
+            _logger.warning("Compiling backup %s failed, attempt %s", self.id, self.attempt_count, exc_info=True)
+            self._record({"error": str(error) or type(error).__name__})
         return len(batch) or 1
 
     def _compile_part(self, invoices):
-        with self._pdf_file() as (out, builder):
+        attachment_pages = sum(
+            entry["page_count"] for part in self.part_index or [] for entry in part["entries"] if entry["level"]
+        )
+        with self._pdf_file(attachment_pages) as (out, builder):
             self._add_invoices(builder, invoices)
             builder.close()
             part = self._attach_pdf(
                 _("%(name)s (part %(number)s)", name=self.name, number=len(self.part_index or []) + 1), out,
             )
-        self.write({
+        self._record({
+            "attempt_count": 0,
+            "retry_after": False,
+            "error": False,
             "processed_count": self.processed_count + len(invoices),
             "part_index": [
                 *(self.part_index or []),
@@ -325,8 +468,20 @@ class ProgressBillingBackup(models.Model):
             ],
         })
 
+    def _own_parts(self):
+        """The parts listed in ``part_index``, each checked to be an
+        attachment of this very backup (issue #10: the background job reads
+        and deletes nothing else, whatever the index says)."""
+        ids = [part["attachment_id"] for part in self.part_index or []]
+        parts = self.env["ir.attachment"].sudo().search(
+            [("id", "in", ids), ("res_model", "=", self._name), ("res_id", "=", self.id)],
+        )
+        if len(parts) != len(set(ids)) or len(ids) != len(set(ids)):
+            raise UserError(_("The parts compiled so far are missing; compile the backup again."))
+        return parts.browse(ids)
+
     def _assemble_parts(self):
-        parts = self.env["ir.attachment"].browse([part["attachment_id"] for part in self.part_index or []])
+        parts = self._own_parts()
         with self._pdf_file() as (out, builder):
             for part, index in zip(parts, self.part_index or [], strict=True):
                 builder.add_part(self._attachment_content(part), index["entries"])
@@ -334,7 +489,7 @@ class ProgressBillingBackup(models.Model):
         parts.unlink()
 
     def _notify_done(self):
-        self.message_post(
+        self.sudo().message_post(
             body=Markup("%s <a href='%s'>%s</a>") % (
                 _("The backup of %(count)s subcontractor invoices is compiled.", count=self.invoice_count),
                 self._download_url(), self.name,
@@ -351,11 +506,14 @@ class ProgressBillingBackup(models.Model):
         })
 
     def _fail(self, error):
+        """Fail the backup with ``error`` (an exception or the reason in
+        words), delete its parts and tell the requester."""
         reason = error.args[0] if isinstance(error, UserError) and error.args else str(error)
-        parts = self.env["ir.attachment"].browse([part["attachment_id"] for part in self.part_index or []])
-        parts.sudo().unlink()
-        self.write({"state": "failed", "error": reason, "part_index": False})
-        self.message_post(
+        self.env["ir.attachment"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "=", self.id), ("id", "!=", self.attachment_id.id)],
+        ).unlink()
+        self._record({"state": "failed", "error": reason, "part_index": False})
+        self.sudo().message_post(
             body=_("Compiling the backup of %(count)s subcontractor invoices failed: %(reason)s",
                    count=self.invoice_count, reason=reason),
             partner_ids=self.user_id.partner_id.ids,

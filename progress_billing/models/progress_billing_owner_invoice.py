@@ -1,5 +1,6 @@
 import dataclasses
 
+from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -241,12 +242,14 @@ class ProgressBillingOwnerInvoice(models.Model):
         if not sub_invoices:
             return
         compiled = self.env["progress.billing.backup"]._compile(sub_invoices)
-        attachment = compiled.copy({"res_model": self._name, "res_id": self.id})
-        self.message_post(
-            body=self.env._("Compiled backup of the %(count)s subcontractor invoices copied onto this invoice.",
-                            count=len(sub_invoices)),
-            attachment_ids=attachment.ids,
-        )
+        backup = self.env["progress.billing.backup"].browse(compiled.res_id)
+        # Issue #10: the PDF stays an attachment of its backup, read by who reads every copied invoice; a copy on
+        # this invoice would show them to every reader of the owner invoice. The chatter links to the backup.
+        self.message_post(body=Markup("%s <a href='%s'>%s</a>") % (
+            self.env._("Compiled backup of the %(count)s subcontractor invoices copied onto this invoice:",
+                       count=len(sub_invoices)),
+            f"/odoo/action-progress_billing.action_progress_billing_backup/{backup.id}", backup.name,
+        ))
 
     def _autocomplete(self):
         """Auto-complete without preview (the wizard previews first)."""

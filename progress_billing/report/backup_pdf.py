@@ -9,6 +9,12 @@ Memory stays bounded: pages are copied object by object straight into the
 output file (``PdfPageStream``), so only the source being copied is held in
 memory, never the whole result. Page order is decided by the page tree written
 last, which lets the cover (built once every page number is known) come first.
+
+Uploaded files are untrusted (issue #10, bad input budgets): an attachment is
+copied only within a ``Budget`` (pixels of an image, pages of a PDF counted
+without materialising its page tree, bytes its streams decompress to, pages of
+the whole backup); past it, the attachment is listed as skipped with the
+reason, and the compile goes on.
 """
 
 import functools
@@ -16,10 +22,11 @@ import io
 import logging
 import os
 import re
+import zlib
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, JpegImagePlugin, PngImagePlugin, UnidentifiedImageError
 from pypdf import PasswordType, PdfReader
 from pypdf.generic import (
     ArrayObject,
@@ -46,6 +53,10 @@ _logger = logging.getLogger(__name__)
 
 PDF_MAGIC = b"%PDF-"
 IMAGE_MAGICS = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
+# the plug-ins read the header only: unlike Image.open, they do not refuse a huge image before we can say how huge
+IMAGE_HEADER_READERS = {"PNG": PngImagePlugin.PngImageFile, "JPEG": JpegImagePlugin.JpegImageFile}
+FLATE_FILTERS = ("/FlateDecode", "/Fl")
+INFLATE_CHUNK = 1 << 20
 EXIF_ORIENTATION = 0x0112
 # where the cover looks for a Unicode font before falling back to Helvetica (Latin-1 only)
 UNICODE_FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts")
@@ -55,7 +66,37 @@ SIGNED_PREFIX = re.compile(r"^signed[\s_.\-:)\]]+(?P<base>.+)$", re.IGNORECASE)
 
 
 class SkippedDocument(Exception):
-    """A document that cannot be put in the backup; the message says why."""
+    """A document that cannot be put in the backup: ``kind`` says why (a key
+    of the caller's reasons), ``details`` fill the placeholders of its reason."""
+
+    def __init__(self, kind, **details):
+        super().__init__(kind)
+        self.kind = kind
+        self.details = details
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one untrusted attachment, and all of them in a backup, may cost
+    (issue #10: any uploaded file has a bounded cost in time and memory).
+
+    - ``image_pixels``: width × height of an image; the caller passes Odoo's
+      own limit (odoo.tools.image.IMAGE_MAX_RESOLUTION).
+    - ``pages_per_attachment``: pages of one PDF, counted on its page tree
+      before pypdf flattens it (a tree that references one page 50,000 times
+      costs 50,000 page copies once flattened).
+    - ``pages``: pages of attachments in the whole backup (pay applications
+      are always included).
+    - ``stream_bytes`` / ``inflated_bytes``: bytes one Flate stream, and all
+      the streams of one attachment, decompress to; pypdf's own zlib limit is
+      75 MB per stream.
+    """
+
+    image_pixels: int = 50_000_000
+    pages_per_attachment: int = 2_000
+    pages: int = 20_000
+    stream_bytes: int = 75_000_000
+    inflated_bytes: int = 300_000_000
 
 
 @dataclass
@@ -134,16 +175,21 @@ class PdfSource:
     which of its objects are already written, so that fonts and images shared
     by its pages are written once however many calls copy them."""
 
-    def __init__(self, data):
+    def __init__(self, data, budget=None):
         """``data``: bytes or a binary file object, read lazily (keep it open
-        while pages are copied). Raises SkippedDocument when the PDF is
-        unreadable or needs a password."""
+        while pages are copied). ``budget``: a Budget for an untrusted file
+        (None for the addon's own reports). Raises SkippedDocument when the
+        PDF is unreadable, needs a password or is over budget."""
         if isinstance(data, bytes | bytearray):
             data = io.BytesIO(data)
+        self.budget = budget
+        self.inflated = 0
         try:
             self.reader = PdfReader(data, strict=False)
             if self.reader.is_encrypted and self.reader.decrypt("") == PasswordType.NOT_DECRYPTED:
                 raise SkippedDocument("encrypted")
+            if budget:
+                count_pages(self.reader, budget.pages_per_attachment)
             self.page_count = len(self.reader.pages)
         except SkippedDocument:
             raise
@@ -154,6 +200,22 @@ class PdfSource:
             raise SkippedDocument("empty")
         self.written = {}
 
+    def check_stream(self, stream):
+        """Inflate a Flate stream of an untrusted PDF chunk by chunk, keeping
+        nothing, to refuse a decompression bomb before any reader of the
+        backup inflates it: the stream is copied still encoded."""
+        if not self.budget:
+            return
+        filters = stream.get("/Filter")
+        first = filters[0] if isinstance(filters, ArrayObject) and filters else filters
+        if first not in FLATE_FILTERS:
+            return
+        limit = min(self.budget.stream_bytes, self.budget.inflated_bytes - self.inflated)
+        size = inflated_size(stream._data, limit)
+        if size > limit:
+            raise SkippedDocument("bomb", limit=self.budget.stream_bytes // 1_000_000)
+        self.inflated += size
+
     def release(self):
         """Drop the parsed objects now: pypdf keeps them in reference cycles
         that only the cyclic garbage collector would free, which lets memory
@@ -163,14 +225,56 @@ class PdfSource:
         self.written.clear()
 
 
+def count_pages(reader, limit):
+    """The number of pages of the PDF, from its page tree walked the way pypdf
+    flattens it but keeping nothing, or SkippedDocument past ``limit`` pages:
+    a claimed /Count above it is refused unread, and the walk stops past
+    ``limit`` pages or twice as many tree nodes (a tree that fans out onto the
+    same pages, or loops)."""
+    root = reader.trailer["/Root"].get_object()["/Pages"].get_object()
+    claimed = root.get("/Count")
+    if isinstance(claimed, int) and claimed > limit:
+        raise SkippedDocument("too_many_pages", limit=limit)
+    pages = visited = 0
+    stack = [root]
+    while stack:
+        node = stack.pop().get_object()
+        visited += 1
+        if visited > 2 * limit + 16:
+            raise SkippedDocument("too_many_pages", limit=limit)
+        kind = node.get("/Type") or ("/Pages" if "/Kids" in node else "/Page")
+        if kind == "/Pages":
+            stack.extend(reversed(node.get("/Kids") or []))
+        else:
+            pages += 1
+            if pages > limit:
+                raise SkippedDocument("too_many_pages", limit=limit)
+    return pages
+
+
+def inflated_size(data, limit):
+    """How many bytes zlib ``data`` inflates to, up to just past ``limit``:
+    inflated in chunks that are dropped at once, so memory stays one chunk.
+    A damaged stream counts what inflated before the damage."""
+    inflater = zlib.decompressobj()
+    size = 0
+    try:
+        while data and size <= limit:
+            size += len(inflater.decompress(data, INFLATE_CHUNK))
+            data = inflater.unconsumed_tail
+    except zlib.error:
+        pass
+    return size
+
+
 @contextmanager
-def open_source(data):
+def open_source(data, budget=None):
     """A PdfSource of bytes, or of the file at a path, read as pages are
     copied rather than all at once; released on exit."""
     with ExitStack() as stack:
         if not isinstance(data, bytes | bytearray):
             data = stack.enter_context(open(data, "rb"))
-        source = PdfSource(data)
+        source = PdfSource(data, budget)
         stack.callback(source.release)
         yield source
 
@@ -247,6 +351,7 @@ class PdfPageStream:
     def _serialize_object(self, source, obj, new, queue):
         parts = []
         if isinstance(obj, StreamObject):
+            source.check_stream(obj)
             data = obj._data  # still encoded: copied as it is, never decoded
             self._serialize(
                 source, DictionaryObject({key: value for key, value in obj.items() if key != "/Length"}),
@@ -363,11 +468,27 @@ class PdfPageStream:
         return numbers[0], numbers[-1], len(numbers)
 
 
-def image_to_pdf(data, caption="", font=None):
+def image_size(data, kind):
+    """(width, height) of a PNG or JPEG image read from its header, no pixel
+    decoded; SkippedDocument when the header is unreadable."""
+    try:
+        with IMAGE_HEADER_READERS[kind](io.BytesIO(data)) as image:
+            return image.size
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
+        raise SkippedDocument("damaged") from error
+
+
+def image_to_pdf(data, caption="", font=None, max_pixels=None):
     """A one-page US Letter PDF showing a PNG or JPEG image, scaled down to fit
     (never up beyond 96 dpi), on a landscape page when the image is wide, with
     ``caption`` in the top margin. A JPEG keeps its own bytes unless it must
-    be turned upright. Raises SkippedDocument when the image cannot be read."""
+    be turned upright. Raises SkippedDocument when the image cannot be read
+    or has more than ``max_pixels`` pixels (checked on its header, before
+    its pixels are decoded)."""
+    if max_pixels:
+        width, height = image_size(data, sniff_kind(data[:1024]))
+        if width * height > max_pixels:
+            raise SkippedDocument("image_too_large", width=width, height=height, limit=round(max_pixels / 1e6))
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
@@ -430,10 +551,14 @@ class BackupBuilder:
     without a cover makes a part that a later builder takes with ``add_part``
     (compiling in several transactions)."""
 
-    def __init__(self, out):
+    def __init__(self, out, budget=None, attachment_pages=0):
+        """``attachment_pages``: pages of attachments already in earlier parts
+        of the same backup, counted against ``budget.pages``."""
         self.stream = PdfPageStream(out)
         self.entries = []
         self.page_count = 0
+        self.budget = budget or Budget()
+        self.attachment_pages = attachment_pages
 
     def _append(self, entry, source, indices):
         count = self.stream.copy_pages(source, indices)
@@ -454,20 +579,29 @@ class BackupBuilder:
 
     def add_attachment(self, title, data, reasons, level=1):
         """Add an attachment (bytes, or a path to read it from): a PDF as it is,
-        a PNG or JPEG image as a page; anything else, or a PDF that is damaged
-        or needs a password, is listed as skipped with ``reasons[kind]`` where
-        kind is 'unsupported', 'damaged', 'encrypted' or 'empty'."""
+        a PNG or JPEG image as a page, whatever its name or mimetype say (the
+        bytes are sniffed); anything else, or a PDF that is damaged, needs a
+        password or is over the budget, is listed as skipped with
+        ``reasons[kind]`` formatted with the details, where kind is
+        'unsupported', 'damaged', 'encrypted', 'empty', 'image_too_large',
+        'too_many_pages', 'bomb' or 'page_budget'."""
         try:
             head = _read_head(data)
             kind = sniff_kind(head)
             if kind is None:
                 raise SkippedDocument("unsupported")
             if kind != "PDF":
-                data = image_to_pdf(data if isinstance(data, bytes) else _read_all(data), caption=title)
-            with open_source(data) as source:
-                return self.add_pdf(title, source, level=level)
+                data = image_to_pdf(data if isinstance(data, bytes) else _read_all(data), caption=title,
+                                    max_pixels=self.budget.image_pixels)
+            with open_source(data, self.budget if kind == "PDF" else None) as source:
+                left = self.budget.pages - self.attachment_pages
+                if source.page_count > left:
+                    raise SkippedDocument("page_budget", limit=self.budget.pages)
+                entry = self.add_pdf(title, source, level=level)
+                self.attachment_pages += entry.page_count
+                return entry
         except SkippedDocument as skipped:
-            return self.add_skipped(title, reasons[str(skipped)], level)
+            return self.add_skipped(title, reasons[skipped.kind].format(**skipped.details), level)
         except Exception as error:  # noqa: BLE001 - a file pypdf opened but could not copy is damaged too
             _logger.info("Attachment %r skipped while copying: %s", title, error)
             return self.add_skipped(title, reasons["damaged"], level)

@@ -21,6 +21,7 @@ from . import test_backup_compile
 from . import test_backup_tour
 from . import test_dictionaries
 from . import test_trusted_write
+from . import test_backup_security
 from . import test_unbilled_costs
 from . import test_g702_reads
 from . import test_stored_materials

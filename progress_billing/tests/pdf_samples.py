@@ -2,7 +2,9 @@
 and damaged PDFs, images; and reading a PDF back (pypdf and pdftotext)."""
 
 import io
+import struct
 import subprocess
+import zlib
 
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
@@ -63,3 +65,65 @@ def pdf_outline(data):
 
     root = reader.trailer["/Root"]
     return walk(root["/Outlines"]["/First"]) if "/Outlines" in root else []
+
+
+def huge_png(width=20_000, height=20_000):
+    """A PNG whose header says ``width`` × ``height`` pixels (1-bit grey,
+    all black): its rows deflate to a few kilobytes each megapixel, so the
+    file stays small while decoding it would need gigabytes."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\0" * (1 + (width + 7) // 8)
+    deflater = zlib.compressobj(9)
+    pixels = b"".join(deflater.compress(row) for _row in range(height)) + deflater.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def raw_pdf(objects):
+    """A PDF made of ``objects`` (the bytes between "n 0 obj" and "endobj",
+    numbered from 1, the first being the catalog) with its xref table."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    out.write(b"trailer\n<</Size %d /Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def page_tree_bomb(fan_out=(200, 250), claimed_count=None):
+    """A PDF of a few hundred bytes whose page tree references one page
+    200 × 250 = 50,000 times: each level's /Kids repeats the same child.
+    ``claimed_count``: the /Count its root claims (default: the truth)."""
+    total = 1
+    for width in fan_out:
+        total *= width
+    objects = [b"<</Type /Catalog /Pages 2 0 R>>"]
+    below = total
+    for level, width in enumerate(fan_out):
+        below //= width
+        child = 3 + level
+        count = claimed_count if level == 0 and claimed_count is not None else below * width
+        objects.append(b"<</Type /Pages /Count %d /Kids [%s]>>" % (count, b" ".join([b"%d 0 R" % child] * width)))
+    objects.append(b"<</Type /Page /MediaBox [0 0 612 792]>>")
+    return raw_pdf(objects)
+
+
+def flate_bomb(inflated_mb=200):
+    """A one-page PDF whose content stream is ``inflated_mb`` MB of spaces
+    deflated to about a thousandth of that."""
+    deflater = zlib.compressobj(9)
+    block = b" " * (1 << 20)
+    data = b"".join(deflater.compress(block) for _block in range(inflated_mb)) + deflater.flush()
+    return raw_pdf([
+        b"<</Type /Catalog /Pages 2 0 R>>",
+        b"<</Type /Pages /Count 1 /Kids [3 0 R]>>",
+        b"<</Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R>>",
+        b"<</Length %d /Filter /FlateDecode>>\nstream\n%s\nendstream" % (len(data), data),
+    ])

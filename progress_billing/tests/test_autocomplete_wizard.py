@@ -1,10 +1,12 @@
 from datetime import timedelta
 
 from lxml import etree
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from .common import USER_GROUP
 from .common_autocomplete import AutocompleteCase
+from .test_backup_security import hide_invoices_from
 
 
 @tagged("post_install", "-at_install", "progress_billing")
@@ -279,13 +281,19 @@ class TestAutocompleteBackup(AutocompleteCase):
         wizard = self.env[action["res_model"]].with_user(self.user).browse(action["res_id"])
         wizard.attach_backup = True
         wizard.action_apply()
-        attachment = self.env["ir.attachment"].search([("res_model", "=", owner_invoice._name), ("res_id", "=", owner_invoice.id)])
-        self.assertEqual(len(attachment), 1)
-        self.assertTrue(attachment.name.startswith("Subcontractor invoice backup - Riverside Tower"))
-        self.assertEqual(attachment.mimetype, "application/pdf")
-        backup = self.env["progress.billing.backup"].search([("attachment_id.checksum", "=", attachment.checksum)])
+        backup = self.env["progress.billing.backup"].search([])
         self.assertEqual(backup.sub_invoice_ids, copied)
-        self.assertIn(attachment, owner_invoice.message_ids[0].attachment_ids)
+        attachment = backup.attachment_id
+        self.assertTrue(attachment.name.startswith("Subcontractor invoice backup - Riverside Tower"))
+        self.assertEqual((attachment.mimetype, attachment.res_model, attachment.res_id), ("application/pdf", backup._name, backup.id))
+        self.assertIn(f"action_progress_billing_backup/{backup.id}", owner_invoice.message_ids[0].body)
+        # issue #10: the PDF is not copied onto the owner invoice, whose readers may not read every copied invoice
+        self.assertFalse(self.env["ir.attachment"].search([("res_model", "=", owner_invoice._name), ("res_id", "=", owner_invoice.id)]))
+        reader = self._create_user("pb_owner_invoice_reader", USER_GROUP)
+        hide_invoices_from(reader, copied)
+        owner_invoice.with_user(reader).check_access("read")
+        with self.assertRaises(AccessError):
+            attachment.with_user(reader).read(["raw"])
 
     def test_no_backup_unless_asked(self):
         self._create_billed_sub_invoice(self.commitment, {self.ssov_labor: (1000, 0)})
