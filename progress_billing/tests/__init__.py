@@ -21,3 +21,5 @@ from . import test_backup_compile
 from . import test_backup_tour
 from . import test_dictionaries
 from . import test_trusted_write
+from . import test_autocomplete_integrity
+from . import test_autocomplete_concurrency

@@ -20,6 +20,9 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         "progress.billing.owner.invoice.autocomplete.unmatched", "wizard_id", string="Unmatched Sources"
     )
     ambiguity_warning = fields.Text(readonly=True)
+    line_fingerprints = fields.Json(
+        readonly=True, help="{owner line id: its fingerprint} when the preview was built (_autocomplete_fingerprints).",
+    )
     attach_backup = fields.Boolean(
         "Attach Compiled Backup",
         help="Attach to the owner invoice one PDF of the copied subcontractor invoices' pay applications and attachments.",
@@ -70,12 +73,15 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         return {"type": "ir.actions.act_window_close"}
 
     def action_apply(self):
-        """Write the ticked lines, provided the sources did not change since the preview."""
+        """Write the ticked lines, provided nothing changed since the preview:
+        checked and written under the invoice's lock, so that no other
+        auto-completion or edit slips in between."""
         self.ensure_one()
         invoice = self.invoice_id
+        invoice._lock_for_autocompletion()
         proposal = invoice._autocomplete_proposal(invoice._autocomplete_allocation())
-        self._check_still_current(proposal)
         ticked = self.line_ids.filtered("apply").owner_line_id
+        self._check_still_current(proposal, ticked)
         invoice._autocomplete_apply([row for row in proposal if row["line"] in ticked])
         if self.attach_backup:
             invoice._attach_subcontractor_backup()
@@ -85,8 +91,11 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         self.ensure_one()
         invoice = self.invoice_id
         allocation = invoice._autocomplete_allocation()
+        proposal = invoice._autocomplete_proposal(allocation)
+        owner_lines = invoice.line_ids.browse(row["line"].id for row in proposal)
         self.write({
             "step": "preview",
+            "line_fingerprints": {str(line_id): fingerprint for line_id, fingerprint in owner_lines._autocomplete_fingerprints().items()},
             "line_ids": [Command.clear()] + [
                 Command.create({
                     "owner_line_id": row["line"].id,
@@ -98,7 +107,7 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
                     "source_names": "\n".join(source.name for source in row["sources"]),
                     "changes": "\n".join(row["changes"]),
                 })
-                for row in invoice._autocomplete_proposal(allocation)
+                for row in proposal
             ],
             "unmatched_ids": [Command.clear()] + [
                 Command.create({
@@ -114,16 +123,25 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
             "ambiguity_warning": "\n".join(invoice._autocomplete_ambiguity_warnings(allocation)) or False,
         })
 
-    def _check_still_current(self, proposal):
+    def _check_still_current(self, proposal, ticked):
+        """Issue #10: Apply writes exactly what the preview showed, or
+        nothing. Refused, naming the lines, when auto-completion would now
+        change other lines or other amounts than previewed (a source
+        changed), or when a ticked line's amounts or source links changed
+        since the preview (typed by hand, another auto-completion)."""
         currency = self.currency_id
         previewed = {line.owner_line_id: (line.new_work, line.new_materials) for line in self.line_ids}
         current = {row["line"]: (row["work_this_period"], row["materials_stored"]) for row in proposal}
-        same = previewed.keys() == current.keys() and all(
-            currency.is_zero(previewed[line][0] - current[line][0]) and currency.is_zero(previewed[line][1] - current[line][1])
-            for line in current
-        )
-        if not same:
+        fingerprints = ticked._autocomplete_fingerprints()
+        changed = [
+            line for line in self.invoice_id.line_ids
+            if (line in previewed) != (line in current)
+            or (line in current and not all(currency.is_zero(new - old) for new, old in zip(current[line], previewed[line], strict=True)))
+            or (line in ticked and fingerprints.get(line.id) != (self.line_fingerprints or {}).get(str(line.id)))
+        ]
+        if changed:
             raise UserError(self.env._(
-                "The sources of %(invoice)s changed while you were reviewing them: auto-complete again to see the new amounts.",
-                invoice=self.invoice_id.display_name,
+                "The sources or amounts of %(invoice)s changed while you were reviewing them, on lines %(lines)s: "
+                "nothing was written. Auto-complete again to see the new amounts.",
+                invoice=self.invoice_id.display_name, lines=", ".join(f"“{line.name}”" for line in changed),
             ))
