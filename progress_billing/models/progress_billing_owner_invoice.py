@@ -199,9 +199,11 @@ class ProgressBillingOwnerInvoice(models.Model):
         """Row-lock the invoice until the transaction ends, so that two
         auto-completions of it never write at once (issue #10: the second
         would replace links it cannot see yet and copy every amount twice).
-        The lock is taken without waiting: the second is refused at once."""
+        The lock is taken without waiting: the second is refused at once. It
+        lets other transactions reference the invoice (an open preview
+        creates its wizard on it), as nothing here changes its id."""
         try:
-            self.lock_for_update()
+            self.lock_for_update(allow_referencing=True)
         except LockError:
             raise UserError(self.env._(
                 "%(invoice)s is being auto-completed by someone else right now: auto-complete it again in a moment to see their amounts.",
