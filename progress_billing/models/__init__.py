@@ -31,6 +31,7 @@ from . import res_config_settings
 from . import account_chart_template
 from . import account_move
 from . import progress_billing_owner_invoice_source
+from . import progress_billing_unbilled_cost
 from . import ir_actions_report
 from . import progress_billing_backup
 from . import base

@@ -23,3 +23,5 @@ from . import test_dictionaries
 from . import test_trusted_write
 from . import test_autocomplete_integrity
 from . import test_autocomplete_concurrency
+from . import test_unbilled_costs
+from . import test_accounting_guarantees

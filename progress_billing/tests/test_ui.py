@@ -2,6 +2,7 @@ from odoo.tests import HttpCase, tagged
 
 from .common import ProgressBillingCase
 from .common_autocomplete import AutocompleteCase
+from .test_unbilled_costs import UnbilledCostsCase
 
 
 @tagged("post_install", "-at_install", "progress_billing")
@@ -43,3 +44,19 @@ class TestOwnerInvoiceAutocompleteTour(AutocompleteCase, HttpCase):
         invoice = self.env["progress.billing.owner.invoice"].search([("sale_order_id", "=", self.prime_contract.id)])
         self.assertLineAmounts(invoice, {self.sov_concrete: (1_000, 0)})
         self.assertFalse(invoice.autocomplete_prompt_pending)
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestCostsLeftBehindTour(UnbilledCostsCase, HttpCase):
+    def test_include_costs_left_behind_in_browser(self):
+        """The auto-completion preview warns of the approved costs of an
+        earlier period that no owner invoice billed, lists them, and Include
+        All lands them on the invoice (issue #11)."""
+        self.owner_invoice.autocomplete_prompt_pending = False
+        self.start_tour(
+            f"/odoo/action-progress_billing.action_progress_billing_owner_invoice/{self.owner_invoice.id}",
+            "progress_billing_costs_left_behind_tour",
+            login="admin",
+        )
+        self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1_300, 200), self.sov_finishes: (500, 0)})
+        self.assertFalse(self.project.unbilled_cost_count)
