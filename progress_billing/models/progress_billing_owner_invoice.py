@@ -2,7 +2,7 @@ import dataclasses
 
 from markupsafe import Markup
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import LockError, UserError
 from odoo.tools import SQL
 from pypdf import PdfReader
 
@@ -150,10 +150,11 @@ class ProgressBillingOwnerInvoice(models.Model):
         (hundreds of lines, of which matching needs a few columns)."""
         Line = self.env["progress.billing.owner.invoice.line"]
         columns = [field.name for field in dataclasses.fields(TargetLine)]
-        Line.flush_model(columns + ["invoice_id"])
+        Line.flush_model(columns + ["invoice_id", "company_id"])
         self.env.cr.execute(SQL(
-            "SELECT %s FROM %s WHERE invoice_id = %s",
-            SQL(", ").join(SQL.identifier(name) for name in columns), SQL.identifier(Line._table), self.id,
+            "SELECT %s FROM %s line WHERE invoice_id = %s AND %s",
+            SQL(", ").join(SQL.identifier("line", name) for name in columns), SQL.identifier(Line._table), self.id,
+            Line._company_condition(),
         ))
         return [TargetLine(*row) for row in self.env.cr.fetchall()]
 
@@ -198,10 +199,26 @@ class ProgressBillingOwnerInvoice(models.Model):
         not_gathered = links.filtered(lambda link: link._source_ref() not in current)
         return current | not_gathered._current_sources_of_links()
 
+    def _lock_for_autocompletion(self):
+        """Row-lock the invoice until the transaction ends, so that two
+        auto-completions of it never write at once (issue #10: the second
+        would replace links it cannot see yet and copy every amount twice).
+        The lock is taken without waiting: the second is refused at once. It
+        lets other transactions reference the invoice (an open preview
+        creates its wizard on it), as nothing here changes its id."""
+        try:
+            self.lock_for_update(allow_referencing=True)
+        except LockError:
+            raise UserError(self.env._(
+                "%(invoice)s is being auto-completed by someone else right now: auto-complete it again in a moment to see their amounts.",
+                invoice=self.display_name,
+            )) from None
+
     def _autocomplete_apply(self, proposal):
         """Write the proposed amounts, replace the lines' source links and
         record the answer, in a fixed number of queries whatever the number
-        of sources (spec: Speed)."""
+        of sources (spec: Speed). The caller holds the invoice's lock
+        (``_lock_for_autocompletion``) since it read what ``proposal`` says."""
         self._check_can_autocomplete()
         lines = self.env["progress.billing.owner.invoice.line"].concat(*(row["line"] for row in proposal))
         lines._write_autocompleted_amounts({
@@ -253,6 +270,7 @@ class ProgressBillingOwnerInvoice(models.Model):
 
     def _autocomplete(self):
         """Auto-complete without preview (the wizard previews first)."""
+        self._lock_for_autocompletion()
         allocation = self._autocomplete_allocation()
         self._autocomplete_apply(self._autocomplete_proposal(allocation))
         return allocation

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .progress_billing_owner_invoice_source import SNAPSHOT_FIELDS
+
 
 class ProgressBillingOwnerInvoiceLine(models.Model):
     """An owner invoice line: one Schedule of Values line (division or cost
@@ -34,19 +36,52 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
         if not self:
             return
         fnames = ["work_this_period", "materials_stored"]
+        self.check_access("write")
         self.flush_recordset(fnames)
         self.env.cr.execute(SQL(
             """UPDATE %(table)s line
                   SET work_this_period = new.work, materials_stored = new.materials,
                       write_uid = %(uid)s, write_date = %(now)s
                  FROM unnest(%(ids)s::int[], %(work)s::numeric[], %(materials)s::numeric[]) AS new(id, work, materials)
-                WHERE line.id = new.id""",
+                WHERE line.id = new.id AND %(companies)s""",
             table=SQL.identifier(self._table), uid=self.env.uid, now=self.env.cr.now(),
+            companies=self._company_condition(),
             ids=self.ids, work=[amounts[line][0] for line in self], materials=[amounts[line][1] for line in self],
         ))
         self.invalidate_recordset([*fnames, "write_uid", "write_date"])
         self.modified(fnames)
         self._validate_fields(fnames)
+
+    @api.model
+    def _company_condition(self):
+        """SQL: the ``line`` belongs to a company the user has active, as the
+        record rule on owner invoice lines says (issue #10: raw SQL filters
+        as the rules would); for the superuser, as for the ORM, no filter."""
+        return SQL("TRUE") if self.env.su else SQL("line.company_id = ANY(%s)", self.env.companies.ids)
+
+    def _autocomplete_fingerprints(self):
+        """{line id: fingerprint} of what auto-completion reads and writes on
+        these lines: their amounts E and F and, for each of their source
+        links, its source and snapshot. Taken when the preview is built and
+        again at Apply, in one query: any change in between, by hand or by
+        another auto-completion (which replaces the links), changes it. The
+        line's write_date would not do: two writes in one transaction share
+        it (issue #10)."""
+        Link = self.env["progress.billing.owner.invoice.source"]
+        self.flush_recordset(["work_this_period", "materials_stored"])
+        Link.flush_model()
+        link_columns = ["id", "period_id", "sub_invoice_line_id", "direct_cost_line_id", *SNAPSHOT_FIELDS]
+        self.env.cr.execute(SQL(
+            """SELECT line.id, md5(concat_ws('|', line.work_this_period, line.materials_stored, (
+                   SELECT string_agg(concat_ws(',', %(link_columns)s), ';' ORDER BY link.id)
+                     FROM %(link_table)s link WHERE link.owner_line_id = line.id)))
+                 FROM %(table)s line
+                WHERE line.id = ANY(%(ids)s) AND %(companies)s""",
+            link_columns=SQL(", ").join(SQL.identifier("link", name) for name in link_columns),
+            link_table=SQL.identifier(Link._table), table=SQL.identifier(self._table),
+            ids=self.ids, companies=self._company_condition(),
+        ))
+        return dict(self.env.cr.fetchall())
 
     def _autocompleted_amounts(self):
         """(work, materials) the last auto-completion copied onto this line."""
@@ -79,18 +114,18 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
             if not link:
                 changes.append(self.env._("%(document)s: newly copied", document=source.name))
             else:
-                changes += [f"{link.name}: {change}" for change in link._changes_since_copy(source)]
+                changes += [f"{link.display_name}: {change}" for change in link._changes_since_copy(source)]
         lines = self.invoice_id.line_ids.grouped("id")
         landing_here = {source.ref for source in sources}
         for link in self.autocomplete_source_ids.filtered(lambda link: link._source_ref() not in landing_here):
             moved_to = line_of_source.get(link._source_ref())
             if moved_to:
-                changes.append(self.env._("%(document)s: now copied onto line “%(line)s”", document=link.name, line=lines[moved_to].name))
+                changes.append(self.env._("%(document)s: now copied onto line “%(line)s”", document=link.display_name, line=lines[moved_to].name))
             else:
                 reasons = link._changes_since_copy(current.get(link._source_ref())) or [
                     self.env._("no longer meets the auto-completion rules")
                 ]
-                changes.append(self.env._("%(document)s: no longer copied (%(reasons)s)", document=link.name, reasons="; ".join(reasons)))
+                changes.append(self.env._("%(document)s: no longer copied (%(reasons)s)", document=link.display_name, reasons="; ".join(reasons)))
         return changes
 
     def action_view_autocomplete_sources(self):

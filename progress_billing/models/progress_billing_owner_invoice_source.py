@@ -2,10 +2,11 @@ from datetime import date
 from typing import NamedTuple
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
 from ..tools.autocomplete_allocation import SourceLine
+from ..tools.trusted_write import is_trusted
 
 # seed: the subcontractor invoice must have a status of Approved, Approved as Noted, or Pending Owner Approval
 COPIED_SUB_INVOICE_STATES = ("approved", "approved_as_noted", "pending_owner_approval")
@@ -52,7 +53,9 @@ class CurrentSource(NamedTuple):
 # change order (CCO) line on its own follows the prime contract change order
 # (PCCO) line of the same change event line; seed: only approved CCOs that
 # have amounts in an approved PCCO count (a change event line has at most one
-# PCCO line). A direct cost only has work completed.
+# PCCO line). A direct cost only has work completed. Each query keeps only
+# documents of the user's companies (``companies``, see
+# ``_current_sources_query``) and PCCO lines of the source's own company.
 CURRENT_SOURCE_QUERIES = {
     "sub_invoice_line_id": (
         ("progress.billing.sub.invoice.line", "progress.billing.sub.invoice", "progress.billing.cost.code",
@@ -71,7 +74,8 @@ CURRENT_SOURCE_QUERIES = {
      LEFT JOIN progress_billing_change_order_line pcco
             ON pcco.change_event_line_id = cco.change_event_line_id
            AND pcco.order_type = 'prime' AND pcco.state = 'approved' AND pcco.amount != 0
-         WHERE %(condition)s
+           AND pcco.company_id = document.company_id
+         WHERE %(condition)s AND %(companies)s
         """,
     ),
     "direct_cost_line_id": (
@@ -83,7 +87,7 @@ CURRENT_SOURCE_QUERIES = {
           FROM progress_billing_direct_cost_line line
           JOIN progress_billing_direct_cost document ON document.id = line.direct_cost_id
      LEFT JOIN progress_billing_cost_code code ON code.id = line.cost_code_id
-         WHERE %(condition)s
+         WHERE %(condition)s AND %(companies)s
         """,
     ),
 }
@@ -110,15 +114,26 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     invoice_id = fields.Many2one(related="owner_line_id.invoice_id", string="Owner Invoice")
     company_id = fields.Many2one(related="owner_line_id.company_id")
     currency_id = fields.Many2one(related="owner_line_id.currency_id")
+    # The source line and the label copied with it are read by the addon's
+    # code only: users see them through display_name, sub_invoice_id and
+    # direct_cost_id, which show what the user may read of the source and a
+    # placeholder otherwise (issue #10).
     sub_invoice_line_id = fields.Many2one(
-        "progress.billing.sub.invoice.line", "Subcontractor Invoice Line", index="btree_not_null", ondelete="set null"
+        "progress.billing.sub.invoice.line", "Subcontractor Invoice Line", index="btree_not_null", ondelete="set null",
+        groups="base.group_system",
     )
-    sub_invoice_id = fields.Many2one(related="sub_invoice_line_id.invoice_id", string="Subcontractor Invoice")
     direct_cost_line_id = fields.Many2one(
-        "progress.billing.direct.cost.line", "Direct Cost Line", index="btree_not_null", ondelete="set null"
+        "progress.billing.direct.cost.line", "Direct Cost Line", index="btree_not_null", ondelete="set null",
+        groups="base.group_system",
     )
-    direct_cost_id = fields.Many2one(related="direct_cost_line_id.direct_cost_id", string="Direct Cost")
-    name = fields.Char("Source", required=True, help="The source document and line, kept when the source is deleted.")
+    name = fields.Char(
+        "Source", required=True, groups="base.group_system",
+        help="The source document and line, kept when the source is deleted.",
+    )
+    sub_invoice_id = fields.Many2one(
+        "progress.billing.sub.invoice", "Subcontractor Invoice", compute="_compute_source_document"
+    )
+    direct_cost_id = fields.Many2one("progress.billing.direct.cost", "Direct Cost", compute="_compute_source_document")
     period_id = fields.Many2one(
         "progress.billing.period", "Copied for Billing Period", required=True,
         help="The owner invoice's billing period when the amount was copied.",
@@ -145,6 +160,33 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
             states.update(self.env[model]._fields["state"].selection)
         return list(states.items())
 
+    # Issue #10: only auto-completion writes links, in SQL (``_replace_links``);
+    # the ACL is read-only for every group, and these guards also refuse the
+    # superuser's ORM calls (server actions, imports) unless the addon marked
+    # them with ``trusted()``, which no JSON-RPC context can forge.
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.browse()._check_written_by_autocompletion("create")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_written_by_autocompletion("write")
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_written_by_autocompletion("unlink")
+        return super().unlink()
+
+    def _check_written_by_autocompletion(self, operation):
+        # the ACL's refusal first, as for any read-only model
+        self.check_access(operation)
+        if not is_trusted(self.env):
+            raise AccessError(self.env._(
+                "Auto-completed amounts keep the link to their source as auto-completion wrote it: "
+                "auto-complete the owner invoice again instead of changing the links."
+            ))
+
     @api.depends(
         "sub_invoice_line_id.work_this_period", "sub_invoice_line_id.materials_stored",
         "sub_invoice_line_id.cost_code_id", "sub_invoice_line_id.cost_type_id",
@@ -158,26 +200,66 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         for link in self:
             link.is_stale = bool(link._changes_since_copy(current.get(link._source_ref())))
 
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_stale_reason(self):
+        """What changed, as far as the user may read the source (issue #10)."""
         current = self._current_sources_of_links()
         for link in self:
             link.stale_reason = "; ".join(link._changes_since_copy(current.get(link._source_ref())))
 
+    def _source_lines(self, link_field):
+        """The source lines of these links held in ``link_field``, in the
+        user's environment. The field is the addon's own (group
+        base.group_system): read past that group, since these ids are the
+        links' own; what of them is shown goes through ``_readable_sources``."""
+        return self.sudo()[link_field].with_env(self.env)
+
+    def _readable_sources(self):
+        """{link field: the source lines of these links the user may read}."""
+        return {
+            link_field: self._source_lines(link_field)._filtered_access("read") for link_field in CURRENT_SOURCE_QUERIES
+        }
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_display_name(self):
+        """The source document and line as copied (kept once the source is
+        deleted), or a placeholder when the user may not read the source."""
+        readable = self._readable_sources()
+        for link in self:
+            source = link._source()
+            restricted = source and source not in readable[link._link_field()]
+            link.display_name = self.env._("Source you may not read") if restricted else link.sudo().name
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_source_document(self):
+        """The subcontractor invoice or direct cost copied, if the user may read it."""
+        readable = self._readable_sources()
+        for link in self:
+            link.sub_invoice_id = (link._source_lines("sub_invoice_line_id") & readable["sub_invoice_line_id"]).invoice_id
+            link.direct_cost_id = (link._source_lines("direct_cost_line_id") & readable["direct_cost_line_id"]).direct_cost_id
+
     def _source(self):
         self.ensure_one()
-        return self.sub_invoice_line_id or self.direct_cost_line_id
+        return self._source_lines("sub_invoice_line_id") or self._source_lines("direct_cost_line_id")
+
+    def _link_field(self):
+        """The field holding the source line; None once the source is deleted."""
+        self.ensure_one()
+        return next((name for name in CURRENT_SOURCE_QUERIES if self._source_lines(name)), None)
 
     def _source_ref(self):
         """(link field, source line id) as in ``CurrentSource.ref``; None once the source is deleted."""
-        self.ensure_one()
-        field = next((name for name in CURRENT_SOURCE_QUERIES if self[name]), None)
-        return field and (field, self[field].id)
+        field = self._link_field()
+        return field and (field, self._source_lines(field).id)
 
     def _changes_since_copy(self, current):
         """What the source says now (``current``, a CurrentSource, None once
-        deleted) that it did not say when copied, as readable phrases
-        ("Work Completed This Period: 100.00 → 120.00")."""
+        deleted or when the user may not read it) that it did not say when
+        copied, as readable phrases ("Work Completed This Period: 100.00 →
+        120.00"). Nothing is told of a source the user may not read."""
         self.ensure_one()
+        if current is None and self._source_ref():
+            return [self.env._("you may not read the source")]
         if current is None:
             return [self.env._("the source line was deleted")]
         invoice_period = self.owner_line_id.invoice_id.period_id
@@ -222,11 +304,26 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     def _current_sources_query(self, link_field, condition):
         """The query of what the source lines of one kind (``link_field``)
         that meet ``condition`` (SQL on ``line`` and its ``document``) say
-        now, one row per line with the columns of CurrentSource."""
+        now, one row per line with the columns of CurrentSource.
+
+        Issue #10: only documents of the companies the user has active
+        (``env.companies``, the ``company_ids`` of the record rules), as the
+        record rules on subcontractor invoices and direct costs would filter
+        them; for the superuser, as for the ORM, no company filter."""
         models_read, query = CURRENT_SOURCE_QUERIES[link_field]
         for model in models_read:
             self.env[model].flush_model()
-        return SQL(query, condition=condition)
+        companies = SQL("TRUE") if self.env.su else self._company_condition(link_field, self.env.companies)
+        return SQL(query, condition=condition, companies=companies)
+
+    @api.model
+    def _company_condition(self, link_field, companies):
+        """SQL: the source ``document`` belongs to one of ``companies``; a
+        direct cost of a project without company is shared by all companies
+        (rules in security/progress_billing_security.xml)."""
+        if link_field == "direct_cost_line_id":
+            return SQL("(document.company_id IS NULL OR document.company_id = ANY(%s))", companies.ids)
+        return SQL("document.company_id = ANY(%s)", companies.ids)
 
     @api.model
     def _current_sources(self, link_field, condition):
@@ -238,7 +335,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         """{source ref: CurrentSource} for the sources of these links, one query per kind."""
         current = {}
         for link_field in CURRENT_SOURCE_QUERIES:
-            line_ids = self[link_field].ids
+            line_ids = self._source_lines(link_field).ids
             if line_ids:
                 sources = self._current_sources(link_field, SQL("line.id = ANY(%s)", line_ids))
                 current.update((source.ref, source) for source in sources)
@@ -249,7 +346,13 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         """The subcontractor invoice lines and direct cost lines the seed
         copies onto ``invoice``, and the approved costs of earlier periods it
         bills (``_earlier_sources_to_copy``, ``included``: their refs), as
-        allocation sources keyed by their CurrentSource."""
+        allocation sources keyed by their CurrentSource.
+
+        Issue #10: a company bills its owner from its own costs. Besides the
+        user's companies (``_current_sources_query``), the owner invoice's
+        company bounds the sources (``_company_condition``): its subcontractor
+        invoices and its (or shared) direct costs only, even on a project
+        without company whose contracts belong to several companies."""
         self.env["progress.billing.sub.invoice.line"].check_access("read")
         self.env["progress.billing.direct.cost.line"].check_access("read")
         return [
@@ -275,8 +378,9 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         unit/quantity-based commitments the value only (quantity × unit
         price), never the quantity."""
         return self._current_sources("sub_invoice_line_id", SQL(
-            "document.project_id = %s AND document.period_id = %s AND %s",
+            "document.project_id = %s AND document.period_id = %s AND %s AND %s",
             invoice.project_id.id, invoice.period_id.id, self._copied_condition("sub_invoice_line_id"),
+            self._company_condition("sub_invoice_line_id", invoice.company_id),
         ))
 
     @api.model
@@ -286,9 +390,10 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         included), entered in the Direct Costs tool: direct costs synced from
         an ERP are never copied (nor is a line of zero amount)."""
         return self._current_sources("direct_cost_line_id", SQL(
-            "document.project_id = %s AND document.date_received BETWEEN %s AND %s AND %s",
+            "document.project_id = %s AND document.date_received BETWEEN %s AND %s AND %s AND %s",
             invoice.project_id.id, invoice.period_id.date_start, invoice.period_id.date_end,
             self._copied_condition("direct_cost_line_id"),
+            self._company_condition("direct_cost_line_id", invoice.company_id),
         ))
 
     @api.model
@@ -355,8 +460,9 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         direct costs received before the period starts."""
         date_column = "period_date_start" if link_field == "sub_invoice_line_id" else "date_received"
         return SQL(
-            "document.project_id = %s AND %s < %s",
+            "document.project_id = %s AND %s < %s AND %s",
             invoice.project_id.id, SQL.identifier("document", date_column), invoice.period_id.date_start,
+            self._company_condition(link_field, invoice.company_id),
         )
 
     @api.model
@@ -397,9 +503,10 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     def _replace_links(self, owner_lines, copies):
         """Replace the links of ``owner_lines`` by one per (owner line,
         CurrentSource) of ``copies``, in a query per kind of source however
-        many there are (spec: a bounded number of queries)."""
-        self.check_access("unlink")
-        self.check_access("create")
+        many there are (spec: a bounded number of queries). Links are written
+        here only, in SQL: whoever may write the owner lines may have them
+        auto-completed, nobody writes links through the ORM (issue #10)."""
+        owner_lines.check_access("write")
         self.flush_model()
         self.env.cr.execute(SQL(
             "DELETE FROM %s WHERE owner_line_id = ANY(%s)", SQL.identifier(self._table), owner_lines.ids,
@@ -441,7 +548,9 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         self.ensure_one()
         source = self._source()
         if not source:
-            raise UserError(self.env._("The source of “%(link)s” was deleted.", link=self.name))
+            raise UserError(self.env._("The source of “%(link)s” was deleted.", link=self.display_name))
+        if not source._filtered_access("read"):
+            raise UserError(self.env._("You may not read the source of this auto-completed amount."))
         document = source[self._document_field(source)]
         return {
             "type": "ir.actions.act_window",

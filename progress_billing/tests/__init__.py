@@ -22,6 +22,8 @@ from . import test_backup_tour
 from . import test_dictionaries
 from . import test_trusted_write
 from . import test_backup_security
+from . import test_autocomplete_integrity
+from . import test_autocomplete_concurrency
 from . import test_unbilled_costs
 from . import test_g702_reads
 from . import test_stored_materials

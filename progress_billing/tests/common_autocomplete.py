@@ -11,6 +11,12 @@
   ``ssov_paint`` T09-900 Labor 30,000;
 * ``unit_commitment`` (unit/quantity based): ``ssov_precast`` T03-310 Labor,
   100 units at 50.
+
+``AutocompleteInvoiceCase`` adds ``owner_invoice`` in ``period`` with nothing
+entered yet, to be auto-completed from ``sub_invoice`` (approved, 1,000 work
+and 200 materials on ``ssov_labor``, landing on ``concrete_line``) and
+``direct_cost`` (approved, 500 on T09-900 Labor, landing on ``finishes_line``
+by its division).
 """
 
 from contextlib import contextmanager
@@ -110,3 +116,20 @@ class AutocompleteCase(ProgressBillingCase):
         direct_cost.action_reset_to_draft()
         yield direct_cost
         direct_cost.action_approve()
+
+
+class AutocompleteInvoiceCase(AutocompleteCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sub_invoice = cls._create_billed_sub_invoice(cls.commitment, {cls.ssov_labor: (1000, 200)})
+        cls.direct_cost = cls._create_direct_cost([(cls.cost_code_paint, cls.labor, 500)])
+        cls.owner_invoice = cls._create_owner_invoice()
+        cls.concrete_line = cls._line_of(cls.owner_invoice, cls.sov_concrete)
+        cls.finishes_line = cls._line_of(cls.owner_invoice, cls.sov_finishes)
+
+    def _preview(self, invoice=None, user=None):
+        """The preview of auto-completing ``invoice`` (default: ``owner_invoice``) as ``user``."""
+        invoice = (invoice or self.owner_invoice).with_user(user or self.env.user)
+        action = invoice.action_autocomplete()
+        return invoice.env[action["res_model"]].browse(action["res_id"])

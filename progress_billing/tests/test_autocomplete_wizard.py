@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import USER_GROUP
-from .common_autocomplete import AutocompleteCase
+from .common_autocomplete import AutocompleteCase, AutocompleteInvoiceCase
 from .test_backup_security import hide_invoices_from
 
 
@@ -95,21 +95,8 @@ class TestAutocompletePrompt(AutocompleteCase):
 
 
 @tagged("post_install", "-at_install", "progress_billing")
-class TestAutocompleteRevisions(AutocompleteCase):
+class TestAutocompleteRevisions(AutocompleteInvoiceCase):
     """Manual amounts, re-runs, stale flags and drill-down (spec: where Procore stops)."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.sub_invoice = cls._create_billed_sub_invoice(cls.commitment, {cls.ssov_labor: (1000, 200)})
-        cls.direct_cost = cls._create_direct_cost([(cls.cost_code_paint, cls.labor, 500)])
-        cls.owner_invoice = cls._create_owner_invoice()
-        cls.concrete_line = cls._line_of(cls.owner_invoice, cls.sov_concrete)
-        cls.finishes_line = cls._line_of(cls.owner_invoice, cls.sov_finishes)
-
-    def _preview(self):
-        action = self.owner_invoice.action_autocomplete()
-        return self.env[action["res_model"]].browse(action["res_id"])
 
     def _preview_line(self, wizard, owner_line):
         return wizard.line_ids.filtered(lambda line: line.owner_line_id == owner_line)

@@ -20,6 +20,9 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         "progress.billing.owner.invoice.autocomplete.unmatched", "wizard_id", string="Unmatched Sources"
     )
     ambiguity_warning = fields.Text(readonly=True)
+    line_fingerprints = fields.Json(
+        readonly=True, help="{owner line id: its fingerprint} when the preview was built (_autocomplete_fingerprints).",
+    )
     earlier_ids = fields.One2many(
         "progress.billing.owner.invoice.autocomplete.earlier", "wizard_id",
         string="Approved Costs of Earlier Periods Not Yet Billed",
@@ -94,13 +97,16 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         return [cost._source_ref() for cost in self.earlier_ids if cost.include]
 
     def action_apply(self):
-        """Write the ticked lines, provided the sources did not change since the preview."""
+        """Write the ticked lines, provided nothing changed since the preview:
+        checked and written under the invoice's lock, so that no other
+        auto-completion or edit slips in between."""
         self.ensure_one()
         invoice = self.invoice_id
+        invoice._lock_for_autocompletion()
         included = self._included()
         proposal = invoice._autocomplete_proposal(invoice._autocomplete_allocation(included))
-        self._check_still_current(proposal)
         ticked = self.line_ids.filtered("apply").owner_line_id
+        self._check_still_current(proposal, ticked)
         applied = [row for row in proposal if row["line"] in ticked]
         invoice._autocomplete_apply(applied)
         self._log_included(applied, included)
@@ -127,8 +133,11 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         unticked = self.line_ids.filtered(lambda line: not line.apply).owner_line_id
         allocation = invoice._autocomplete_allocation(included)
         left_behind = self.env["progress.billing.owner.invoice.source"]._left_behind_sources(invoice)
+        proposal = invoice._autocomplete_proposal(allocation)
+        owner_lines = invoice.line_ids.browse(row["line"].id for row in proposal)
         self.write({
             "step": "preview",
+            "line_fingerprints": {str(line_id): fingerprint for line_id, fingerprint in owner_lines._autocomplete_fingerprints().items()},
             "line_ids": [Command.clear()] + [
                 Command.create({
                     "owner_line_id": row["line"].id,
@@ -141,7 +150,7 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
                     "changes": "\n".join(row["changes"]),
                     "apply": row["line"] not in unticked,
                 })
-                for row in invoice._autocomplete_proposal(allocation)
+                for row in proposal
             ],
             "unmatched_ids": [Command.clear()] + [
                 Command.create({
@@ -173,16 +182,25 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
             ],
         })
 
-    def _check_still_current(self, proposal):
+    def _check_still_current(self, proposal, ticked):
+        """Issue #10: Apply writes exactly what the preview showed, or
+        nothing. Refused, naming the lines, when auto-completion would now
+        change other lines or other amounts than previewed (a source
+        changed), or when a ticked line's amounts or source links changed
+        since the preview (typed by hand, another auto-completion)."""
         currency = self.currency_id
         previewed = {line.owner_line_id: (line.new_work, line.new_materials) for line in self.line_ids}
         current = {row["line"]: (row["work_this_period"], row["materials_stored"]) for row in proposal}
-        same = previewed.keys() == current.keys() and all(
-            currency.is_zero(previewed[line][0] - current[line][0]) and currency.is_zero(previewed[line][1] - current[line][1])
-            for line in current
-        )
-        if not same:
+        fingerprints = ticked._autocomplete_fingerprints()
+        changed = [
+            line for line in self.invoice_id.line_ids
+            if (line in previewed) != (line in current)
+            or (line in current and not all(currency.is_zero(new - old) for new, old in zip(current[line], previewed[line], strict=True)))
+            or (line in ticked and fingerprints.get(line.id) != (self.line_fingerprints or {}).get(str(line.id)))
+        ]
+        if changed:
             raise UserError(self.env._(
-                "The sources of %(invoice)s changed while you were reviewing them: auto-complete again to see the new amounts.",
-                invoice=self.invoice_id.display_name,
+                "The sources or amounts of %(invoice)s changed while you were reviewing them, on lines %(lines)s: "
+                "nothing was written. Auto-complete again to see the new amounts.",
+                invoice=self.invoice_id.display_name, lines=", ".join(f"“{line.name}”" for line in changed),
             ))
