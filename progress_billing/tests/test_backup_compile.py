@@ -93,22 +93,6 @@ class TestBackupCompile(PayApplicationCase):
         self.assertNotEqual(first.res_id, second.res_id, "each compile is kept as its own backup")
         self.assertEqual(first.raw, second.raw)
 
-    def test_nothing_is_compiled_when_an_invoice_has_no_billing_period(self):
-        no_period = self.env["progress.billing.sub.invoice"].create({
-            "purchase_order_id": self._create_described_commitment(self.alpha, ["Paving"]).id,
-        })
-        also_none = self.env["progress.billing.sub.invoice"].create({
-            "purchase_order_id": self._create_described_commitment(self.alpha, ["Fencing"]).id,
-        })
-        with self.assertRaises(UserError) as error:
-            self.Backup._compile(self.alpha_invoice | no_period | also_none)
-        message = str(error.exception)
-        self.assertIn("billing period", message)
-        self.assertIn(no_period.name, message)
-        self.assertIn(also_none.name, message)
-        self.assertNotIn(self.alpha_invoice.name, message)
-        self.assertFalse(self.Backup.search([]), "nothing is compiled")
-
     def test_empty_selection_is_refused(self):
         with self.assertRaisesRegex(UserError, "at least one"):
             self.Backup._compile(self.env["progress.billing.sub.invoice"])

@@ -85,7 +85,7 @@ class TestInvoiceConstraints(ProgressBillingCase):
     def test_invoice_moves_only_to_an_open_period(self):
         invoice = self._create_owner_invoice()
         closed = self._create_next_period(state="closed")
-        with self.assertRaisesRegex(UserError, f"Billing period {closed.name} of project Riverside Tower is not open"):
+        with self.assertRaisesRegex(UserError, f"Cannot add an owner invoice to billing period {closed.name} of project Riverside Tower: the period is not open"):
             invoice.period_id = closed
 
     def test_only_the_latest_draft_is_deleted(self):
