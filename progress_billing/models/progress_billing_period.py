@@ -105,15 +105,22 @@ class ProgressBillingPeriod(models.Model):
     def action_open(self):
         """Only one period of a project is Open: opening one closes the others."""
         for period in self:
-            others = period.project_id.billing_period_ids.filtered(lambda p: p.state == "open" and p != period)
-            others.state = "closed"
+            period._open_period_to_close().state = "closed"
             period.state = "open"
 
     def action_close(self):
         self.state = "closed"
 
-    def action_reopen(self):
-        self.action_open()
+    def _open_period_to_close(self):
+        """The project's open period that opening this one would close."""
+        self.ensure_one()
+        return self.project_id.billing_period_ids.filtered(lambda period: period.state == "open" and period != self)
+
+    def action_confirm_open(self):
+        """The form's Open and Reopen buttons: first ask, naming the open
+        period that opening this one closes (issue #11, "Workflow traps")."""
+        self.ensure_one()
+        return self.env["progress.billing.period.open.wizard"]._action_open(self)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_invoiced(self):

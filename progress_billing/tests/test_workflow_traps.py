@@ -1,6 +1,8 @@
 """Workflow traps of a month-end (issue #11): an application without a billing
-period, numbers consumed by refused creations."""
+period, numbers consumed by refused creations, opening a period that silently
+closes another."""
 
+from lxml import etree
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tests.common import JsonRpcException
@@ -146,3 +148,39 @@ class TestRefusedCreationConsumesNoNumber(ProgressBillingCase):
             self.env["progress.billing.sub.invoice"].with_user(self.user).create({
                 "purchase_order_id": self.commitment.id, "period_id": self.period.id,
             })
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestPeriodOpenConfirmation(ProgressBillingCase):
+    """Opening a period from its form first says which open period it closes."""
+
+    def _confirmation(self, period):
+        action = period.with_user(self.manager).action_confirm_open()
+        self.assertEqual(action["target"], "new")
+        return self.env[action["res_model"]].with_user(self.manager).browse(action["res_id"])
+
+    def test_reopening_names_the_period_it_closes(self):
+        closed = self._create_next_period(state="closed")
+        wizard = self._confirmation(closed)
+        self.assertEqual(wizard.closed_period_id, self.period)
+        self.assertEqual(wizard.message, (
+            f"Opening billing period {closed.name} closes billing period {self.period.name}, the open period of project "
+            f"Riverside Tower: new invoices of the project then go in {closed.name}, and none can be added to "
+            f"{self.period.name} until it is reopened."
+        ))
+        self.assertEqual((closed.state, self.period.state), ("closed", "open"), "nothing changes before confirmation")
+        wizard.action_confirm()
+        self.assertEqual((closed.state, self.period.state), ("open", "closed"))
+
+    def test_opening_with_no_other_open_period(self):
+        self.period.action_close()
+        wizard = self._confirmation(self.period)
+        self.assertFalse(wizard.closed_period_id)
+        self.assertIn("No other period of the project is open", wizard.message)
+        wizard.action_confirm()
+        self.assertEqual(self.period.state, "open")
+
+    def test_form_buttons_ask_first(self):
+        arch = etree.fromstring(self.env["progress.billing.period"].get_views([(False, "form")])["views"]["form"]["arch"])
+        buttons = {button.get("string"): button.get("name") for button in arch.iterfind(".//header/button")}
+        self.assertEqual((buttons["Open"], buttons["Reopen"]), ("action_confirm_open", "action_confirm_open"))

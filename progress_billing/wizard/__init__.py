@@ -6,3 +6,4 @@ from . import progress_billing_owner_invoice_autocomplete
 from . import progress_billing_owner_invoice_autocomplete_line
 from . import progress_billing_owner_invoice_autocomplete_unmatched
 from . import progress_billing_backup_wizard
+from . import progress_billing_period_open_wizard
