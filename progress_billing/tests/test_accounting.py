@@ -312,10 +312,10 @@ class TestBillingGuards(AccountingCase):
             bill.action_post()
 
     def test_contracts_are_not_billed_as_a_whole(self):
-        with self.assertRaisesRegex(UserError, "billed from their approved pay applications"):
+        with self.assertRaisesRegex(UserError, "is billed through its pay applications"):
             self.example_commitment.action_create_invoice()
         prime_contract = self._create_contract("sale.order")
-        with self.assertRaisesRegex(UserError, "billed from their approved pay applications"):
+        with self.assertRaisesRegex(UserError, "is billed through its pay applications"):
             prime_contract._create_invoices()
 
     def test_contracts_in_another_currency_are_refused(self):

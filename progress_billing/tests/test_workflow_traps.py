@@ -1,11 +1,12 @@
 """Workflow traps of a month-end (issue #11): an application without a billing
 period, numbers consumed by refused creations, opening a period that silently
-closes another."""
+closes another, and buttons that cannot succeed."""
 
 from lxml import etree
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tests.common import JsonRpcException
+from odoo.tools.safe_eval import safe_eval
 
 from .common import ProgressBillingCase
 
@@ -184,3 +185,62 @@ class TestPeriodOpenConfirmation(ProgressBillingCase):
         arch = etree.fromstring(self.env["progress.billing.period"].get_views([(False, "form")])["views"]["form"]["arch"])
         buttons = {button.get("string"): button.get("name") for button in arch.iterfind(".//header/button")}
         self.assertEqual((buttons["Open"], buttons["Reopen"]), ("action_confirm_open", "action_confirm_open"))
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestContractBillingButtons(ProgressBillingCase):
+    """Odoo's own invoicing buttons are not shown on contracts, and the
+    server refuses them all the same."""
+
+    def _invisible(self, model, xpath, values):
+        """Whether the form's button (or widget) at ``xpath`` is invisible for the field ``values``."""
+        view = self.env[model].get_views([(False, "form")])["views"]["form"]
+        node = etree.fromstring(view["arch"]).find(xpath)
+        self.assertIsNotNone(node, xpath)
+        return bool(safe_eval(node.get("invisible", "False"), values))
+
+    def test_sale_create_invoice_hidden_on_prime_contracts(self):
+        """Both of sale's Create Invoice buttons: invoicing what is to
+        invoice, and the down payment of a confirmed order with nothing to invoice."""
+        for button, status in (("create_invoice", "to invoice"), ("create_invoice_percentage", "no")):
+            xpath = f".//header/button[@id='{button}']"
+            values = {"invoice_status": status, "state": "sale"}
+            with self.subTest(button=button):
+                self.assertFalse(self._invisible("sale.order", xpath, {**values, "is_prime_contract": False}))
+                self.assertTrue(self._invisible("sale.order", xpath, {**values, "is_prime_contract": True}))
+
+    def test_purchase_upload_bill_hidden_on_commitments(self):
+        xpath = ".//header/widget[@name='purchase_file_uploader']"
+        self.assertFalse(self._invisible("purchase.order", xpath, {"state": "purchase", "is_commitment": False}))
+        self.assertTrue(self._invisible("purchase.order", xpath, {"state": "purchase", "is_commitment": True}))
+
+    def test_buttons_read_the_order_itself(self):
+        """The values the tests above give are the orders' own."""
+        ordinary = self._create_prime_contract(self.project, [{"name": "Fit-out", "price_unit": 1_000}], is_prime_contract=False)
+        (ordinary | self.prime_contract).action_confirm()
+        self.assertEqual((self.prime_contract.invoice_status, ordinary.invoice_status), ("to invoice", "to invoice"))
+        self.assertEqual((self.prime_contract.is_prime_contract, ordinary.is_prime_contract), (True, False))
+        self.commitment.button_confirm()
+        self.assertEqual((self.commitment.state, self.commitment.is_commitment), ("purchase", True))
+
+    def test_down_payment_on_a_prime_contract_is_refused(self):
+        self.prime_contract.action_confirm()
+        wizard = self.env["sale.advance.payment.inv"].with_context(
+            active_model="sale.order", active_ids=self.prime_contract.ids,
+        ).create({"advance_payment_method": "percentage", "amount": 10})
+        with self.assertRaises(UserError) as refusal:
+            wizard.create_invoices()
+        self.assertEqual(str(refusal.exception), (
+            f"Cannot bill {self.prime_contract.name} from the order: it is billed through its pay applications "
+            "(Owner Invoices). Create the bill or invoice from an approved pay application instead."
+        ))
+        self.assertFalse(self.prime_contract.invoice_ids)
+
+    def test_several_contracts_are_refused_in_the_plural(self):
+        other = self._create_commitment(self.project, [{"name": "Rebar", "price_unit": 1_000}])
+        (self.commitment | other).button_confirm()
+        with self.assertRaisesRegex(UserError, (
+            rf"^Cannot bill {self.commitment.name} and {other.name} from the orders: they are billed through their "
+            r"pay applications \(Subcontractor Invoices\)\."
+        )):
+            (self.commitment | other).action_create_invoice()
