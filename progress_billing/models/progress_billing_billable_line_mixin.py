@@ -1,8 +1,9 @@
 from math import copysign
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
+from odoo.tools.misc import format_amount
 
 # how far the billed quantity of an amount-based line may move (in steps of the
 # quantity precision) to find a unit price whose product is exactly the amount
@@ -60,6 +61,33 @@ class ProgressBillingBillableLineMixin(models.AbstractModel):
                 line.retainage_work + line.retainage_on_materials
                 - previous.retainage_work - previous.retainage_on_materials
             )
+
+    def _retainage_held_before(self):
+        """Each line -> the retainage held on it as of the previous application
+        of its contract (column I of the line billing the same source there;
+        nothing without one): what this line can release at most."""
+        return {line: previous.retainage for line, previous in self._previous_lines().items()}
+
+    @api.constrains("retainage_released")
+    def _check_retainage_released(self):
+        """Retainage released is bounded (issue #10): never negative, never
+        more than the retainage held on the line as of the previous
+        application, whatever way it is written (form, import, JSON-RPC, the
+        release wizard)."""
+        held_before = self._retainage_held_before()
+        for line in self:
+            currency = line.currency_id
+            held = max(held_before[line], 0.0)
+            if currency.compare_amounts(line.retainage_released, 0) < 0 or currency.compare_amounts(
+                line.retainage_released, held
+            ) > 0:
+                raise ValidationError(_(
+                    "Line “%(line)s” of %(invoice)s cannot release %(released)s of retainage: it held %(held)s as of "
+                    "the previous application, and a release is between 0 and that amount.",
+                    line=line.name, invoice=line.invoice_id.display_name,
+                    released=format_amount(self.env, line.retainage_released, currency),
+                    held=format_amount(self.env, held, currency),
+                ))
 
     def _has_amount_to_bill(self):
         currency = self.company_id.currency_id

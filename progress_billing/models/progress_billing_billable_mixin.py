@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_list
+from odoo.tools import SQL, format_list
+from psycopg2.errors import SerializationFailure
 
 ACCOUNTING_GROUP = "account.group_account_invoice"
 
@@ -58,6 +59,43 @@ class ProgressBillingBillableMixin(models.AbstractModel):
             raise AccessError(_(
                 "%(user)s has no accounting rights: only billing users create bills and invoices.", user=self.env.user.name
             ))
+
+    def _lock_for_billing(self):
+        """Lock the application row before checking and writing its bill, so
+        that two users billing it at once never bill it twice (issue #10). The
+        loser does not wait: the row is locked by a bill still being created,
+        or was changed by a bill committed since its transaction
+        began (a serialization failure under Odoo's repeatable read). Either
+        way it gets a clear error and the transaction stays usable; the unique
+        index on the bill's application field stays the last guard. SKIP
+        LOCKED as in Odoo's own ``lock_for_update``, which would log the lost
+        race as a bad query."""
+        self.ensure_one()
+        query = SQL("SELECT id FROM %s WHERE id = %s FOR UPDATE SKIP LOCKED", SQL.identifier(self._table), self.id)
+        try:
+            with self.env.cr.savepoint(flush=False):
+                # a lost race is a user error, not a database error to log
+                self.env.cr.execute(query, log_exceptions=False)
+                locked = self.env.cr.fetchall()
+        except SerializationFailure as error:
+            raise UserError(self._billed_meanwhile_message()) from error
+        if not locked:
+            raise UserError(self._billed_meanwhile_message())
+
+    def _billed_meanwhile_message(self):
+        """The loser's message, naming the bill the other user committed: this
+        transaction's snapshot predates it, so a fresh cursor reads it."""
+        with self.env.registry.cursor() as cr:
+            move = self.with_env(self.env(cr=cr)).move_id
+            if move:
+                return _(
+                    "%(invoice)s was billed on %(move)s by another user in the meantime: reload it to see its bill.",
+                    invoice=self.display_name, move=move.display_name,
+                )
+        return _(
+            "%(invoice)s is being billed by another user right now: reload it in a moment to see its bill.",
+            invoice=self.display_name,
+        )
 
     def _check_billable(self):
         """Refuse to bill an application for the reason ``_billing_blocked_reason`` gives."""
@@ -178,7 +216,11 @@ class ProgressBillingBillableMixin(models.AbstractModel):
         due becomes a credit note, as purchase and sale do."""
         moves = self.env["account.move"]
         for application in self.sorted(lambda application: application._application_position()):
+            application._lock_for_billing()
             application._check_billable()
+            # the unique index of active bills reads the database: a bill cancelled earlier in this transaction
+            # must be cancelled there before the new one is inserted
+            moves.flush_model(["state", "payment_state"])
             move = moves.with_company(application.company_id).create(application._prepare_move_values())
             if move.currency_id.compare_amounts(move.amount_total, 0) < 0:
                 move.action_switch_move_type()

@@ -22,3 +22,4 @@ from . import test_backup_tour
 from . import test_dictionaries
 from . import test_trusted_write
 from . import test_workflow_traps
+from . import test_accounting_guarantees

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_amount
 
 
 class ProgressBillingRetainageReleaseWizard(models.TransientModel):
@@ -9,7 +10,8 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
     chosen billing period, so that the G702 of later applications stays right:
     without an application in that period, a Retainage Release Only
     application is created, approved and billed at once; an application of the
-    period still being edited takes the release and bills it on approval."""
+    period still being edited takes the release and bills it on approval,
+    added to any release already entered on it (issue #10)."""
 
     _name = "progress.billing.retainage.release.wizard"
     _description = "Release Retainage"
@@ -26,16 +28,41 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
     )
     line_ids = fields.One2many("progress.billing.retainage.release.wizard.line", "wizard_id", string="Lines")
     amount_total = fields.Monetary("Total Released", compute="_compute_amount_total")
+    already_released_note = fields.Char(compute="_compute_already_released_note")
 
     @api.depends("line_ids.amount")
     def _compute_amount_total(self):
         for wizard in self:
             wizard.amount_total = sum(wizard.line_ids.mapped("amount"))
 
+    def _period_application(self):
+        """The contract's application of the chosen billing period, if any."""
+        self.ensure_one()
+        contract = self.contract_ref
+        if not contract:
+            return self.env["progress.billing.application.mixin"]
+        return contract[contract._applications_field].filtered(
+            lambda application: application.period_id == self.period_id and application.state != "void"
+        )
+
+    @api.depends("period_id", "line_ids.already_released")
+    def _compute_already_released_note(self):
+        for wizard in self:
+            already = sum(wizard.line_ids.mapped("already_released"))
+            wizard.already_released_note = False
+            if wizard.currency_id and not wizard.currency_id.is_zero(already):
+                wizard.already_released_note = _(
+                    "%(invoice)s of this billing period already releases %(amount)s of retainage: "
+                    "the amounts below are added to it.",
+                    invoice=wizard._period_application().display_name,
+                    amount=format_amount(self.env, already, wizard.currency_id),
+                )
+
     @api.model
     def _action_open(self, contract):
         """The wizard of ``contract``, releasing by default all the retainage
-        each line holds as of the latest approved pay application."""
+        each line holds as of the latest approved pay application and that the
+        chosen period does not release yet."""
         held_lines = contract._latest_approved_application().line_ids.filtered(
             lambda line: line.currency_id.compare_amounts(line.retainage, 0) > 0
         )
@@ -52,7 +79,6 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
                     "application_line_ref": f"{line._name},{line.id}",
                     "name": line.name,
                     "retainage_remaining": line.retainage,
-                    "amount": line.retainage,
                 })
                 for line in held_lines
             ],
@@ -70,10 +96,23 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
             raise UserError(_("Enter the retainage to release on at least one line."))
         contract = self.contract_ref
         applications = contract[contract._applications_field]
-        application = applications.filtered(lambda other: other.period_id == self.period_id and other.state != "void")
+        application = self._period_application()
         if application:
-            self._record_releases(application, releases)
-            return application._get_records_action()
+            added_to = self._record_releases(application, releases)
+            action = application._get_records_action()
+            if not added_to:
+                return action
+            message = _(
+                "Retainage released on %(invoice)s, added to the release already entered in this billing period: "
+                "%(lines)s.",
+                invoice=application.display_name, lines="; ".join(added_to),
+            )
+            application.message_post(body=message)
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {"message": message, "type": "info", "sticky": False, "next": action},
+            }
         applications._check_accounting_rights()
         application = applications.create({
             applications._contract_field: contract.id,
@@ -91,7 +130,22 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
         return application.move_id._get_records_action()
 
     def _record_releases(self, application, releases):
+        """Add each release to what the application line already releases
+        (issue #10: a second release in the same period never overwrites the
+        first); return, for the lines that already released some, what
+        happened to them, for the message that says so."""
+        added_to = []
         for line in application.line_ids:
             amount = releases.get(line._billing_source_key())
-            if amount:
-                line.retainage_released = amount
+            if not amount:
+                continue
+            already = line.retainage_released
+            line.retainage_released = already + amount
+            if not self.currency_id.is_zero(already):
+                added_to.append(_(
+                    "%(line)s: %(amount)s added to %(already)s, now %(total)s",
+                    line=line.name, amount=format_amount(self.env, amount, self.currency_id),
+                    already=format_amount(self.env, already, self.currency_id),
+                    total=format_amount(self.env, line.retainage_released, self.currency_id),
+                ))
+        return added_to

@@ -17,15 +17,43 @@ class ProgressBillingRetainageReleaseWizardLine(models.TransientModel):
     )
     name = fields.Char("Description", readonly=True)
     retainage_remaining = fields.Monetary("Retainage Held", readonly=True)
-    amount = fields.Monetary("To Release")
+    already_released = fields.Monetary(
+        "Already Released This Period", compute="_compute_already_released",
+        help="Retainage the application of the chosen billing period already releases on this line: "
+        "what you release here is added to it.",
+    )
+    amount = fields.Monetary("To Release", compute="_compute_amount", store=True, readonly=False)
+
+    @api.depends("wizard_id.period_id", "application_line_ref")
+    def _compute_already_released(self):
+        """The release already entered on the line of the period's
+        application, unless that application is the latest approved one,
+        whose release the retainage held already counts."""
+        for line in self:
+            application = line.wizard_id._period_application()
+            latest_approved = line.application_line_ref.invoice_id
+            period_line = application.line_ids.filtered(
+                lambda other: other._billing_source_key() == line.application_line_ref._billing_source_key()
+            )
+            line.already_released = period_line.retainage_released if application != latest_approved else 0.0
+
+    @api.depends("retainage_remaining", "already_released")
+    def _compute_amount(self):
+        """By default, release all the retainage still held."""
+        for line in self:
+            line.amount = max(line._releasable(), 0.0)
+
+    def _releasable(self):
+        return self.retainage_remaining - self.already_released
 
     @api.constrains("amount", "retainage_remaining")
     def _check_amount(self):
         for line in self:
+            releasable = line._releasable()
             if line.currency_id.compare_amounts(line.amount, 0) < 0 or line.currency_id.compare_amounts(
-                line.amount, line.retainage_remaining
+                line.amount, releasable
             ) > 0:
                 raise ValidationError(_(
-                    "Line “%(line)s” can release between 0 and the %(held)s of retainage it holds, not %(amount)s.",
-                    line=line.name, held=line.retainage_remaining, amount=line.amount,
+                    "Line “%(line)s” can release between 0 and the %(held)s of retainage it still holds, not %(amount)s.",
+                    line=line.name, held=releasable, amount=line.amount,
                 ))
