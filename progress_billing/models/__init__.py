@@ -1,6 +1,7 @@
 from . import progress_billing_code_mixin
 from . import progress_billing_sequence_mixin
 from . import progress_billing_workflow_mixin
+from . import progress_billing_locked_line_mixin
 from . import progress_billing_division
 from . import progress_billing_cost_code
 from . import progress_billing_cost_type
@@ -31,6 +32,7 @@ from . import res_config_settings
 from . import account_chart_template
 from . import account_move
 from . import progress_billing_owner_invoice_source
+from . import progress_billing_unbilled_cost
 from . import ir_actions_report
 from . import progress_billing_backup
 from . import base

@@ -1,8 +1,10 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import format_amount
+
+from ..tools.trusted_write import check_trusted_write
 
 
 class ProgressBillingApplicationLineMixin(models.AbstractModel):
@@ -36,7 +38,11 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         help="D: work completed on earlier applications of this contract.",
     )
     work_this_period = fields.Monetary("Work Completed This Period", help="E: work completed this period.")
-    materials_stored = fields.Monetary("Materials Presently Stored", help="F: materials stored, not in D or E.")
+    materials_stored = fields.Monetary(
+        "Materials Presently Stored",
+        help="F: materials stored and not yet installed, not in D or E. A balance: under the contract's carry forward "
+        "method a new application starts with the previous one's F, reduced as the materials are installed (moved into E).",
+    )
     total_completed = fields.Monetary(
         "Completed and Stored to Date", compute="_compute_progress", help="G = D + E + F."
     )
@@ -73,7 +79,10 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     @api.depends(lambda self: ["frozen_values", "invoice_id.state", "invoice_id.period_id", "invoice_id.date", *self._source_fields])
     def _compute_previous_amounts(self):
         """D of G703: sum of E over the earlier non-void applications of the
-        same contract that bill the same line; likewise released retainage."""
+        same contract that bill the same line; likewise released retainage.
+        Under the contract's roll-forward stored materials method (Procore),
+        the F of each earlier application, which then starts at zero and
+        holds the materials stored that period, is counted in D too."""
         frozen = self.filtered("frozen_values")
         for line in frozen:
             line.previous_work = line.frozen_values["previous_work"]
@@ -93,7 +102,10 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
                 other for other in earlier_by_key[line._billing_source_key()]
                 if other.invoice_id._application_position() < position
             ]
-            line.previous_work = sum(other.work_this_period for other in earlier)
+            rolls_stored = line.invoice_id._contract().stored_materials_method == "roll_forward"
+            line.previous_work = sum(
+                other.work_this_period + (other.materials_stored if rolls_stored else 0.0) for other in earlier
+            )
             line.previous_retainage_released = sum(other.retainage_released for other in earlier)
 
     @api.depends("scheduled_value", "previous_work", "work_this_period", "materials_stored")
@@ -166,8 +178,41 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
                       line=line.name, invoice=line.invoice_id.display_name)
                 )
 
+    @api.constrains(lambda self: ("invoice_id", *self._source_fields))
+    def _check_source_contract(self):
+        """Issue #10: a line bills a line of its own application's contract
+        (a contract line, or a change order line of one of its change orders)."""
+        contract_line_field, change_line_field = self._source_fields
+        for line in self:
+            contract = line.invoice_id._contract()
+            contract_line, change_line = line[contract_line_field], line[change_line_field]
+            if not (contract_line or change_line):
+                continue
+            source_contract = contract_line.order_id if contract_line else change_line.change_order_id._contract()
+            if source_contract != contract:
+                raise ValidationError(_(
+                    "Line “%(line)s” of %(invoice)s bills “%(source)s” of %(other)s: a line can only bill a line of %(contract)s, the contract of its application.",
+                    line=line.name, invoice=line.invoice_id.display_name, source=(contract_line or change_line).display_name,
+                    other=source_contract.display_name, contract=contract.display_name,
+                ))
+
+    def _check_review_write(self, vals):
+        """Issue #10: the review of a line (approved, rejected, why) is set
+        by the review steps and their group checks, or directly by a Progress
+        Billing administrator, never by a plain user's write."""
+        reviewed = sorted(set(vals) & self._workflow_fields)
+        if reviewed and not self.env[self._fields["invoice_id"].comodel_name]._may_set_state_directly():
+            raise AccessError(_(
+                "%(fields)s of the lines of %(invoice)s are set by the review steps: use the review buttons of the invoice.",
+                fields=", ".join(self._fields[name].string for name in reviewed),
+                invoice=", ".join(self.invoice_id.mapped("display_name")) or self._description,
+            ))
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_trusted_write(self, vals, ("frozen_values",))
+            self._check_review_write(vals)
         lines = super().create(vals_list)
         lines.invoice_id._check_editable()
         return lines
@@ -176,7 +221,18 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         """Only the lines of an editable application change, except for their
         review (reviewers approve or reject lines of a locked application).
         D of later applications is computed from these lines' E, but only the
-        latest application is editable: no D depends on an editable line."""
+        latest application is editable: no D depends on an editable line.
+        A line never moves to another application (issue #10): the
+        application it is on before the write is the one it is on after."""
+        check_trusted_write(self, vals, ("frozen_values",))
+        self._check_review_write(vals)
+        if "invoice_id" in vals:
+            moved = self.filtered(lambda line: line.invoice_id.id != vals["invoice_id"])
+            if moved:
+                raise UserError(_(
+                    "Line “%(line)s” of %(invoice)s cannot be moved to another application: add a line there instead.",
+                    line=moved[0].name, invoice=moved[0].invoice_id.display_name,
+                ))
         if not set(vals) <= self._workflow_fields | {"frozen_values"}:
             self.invoice_id._check_editable()
         return super().write(vals)

@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_list
 
+from ..tools.trusted_write import trusted
+
 MANAGER_GROUP = "progress_billing.group_progress_billing_manager"
 # Continuation sheets of the pay application PDF (report/progress_billing_pay_application_templates.xml),
 # in CSS pixels of a landscape US Letter page at 96 dpi: room for rows under the
@@ -35,6 +37,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     _final_states = ("void",)
     # G702 figures taken from other documents (contract, earlier applications), frozen with the application
     _frozen_fields = ("original_contract_sum", "net_change_orders", "contract_sum_to_date", "previous_certificates")
+    # issue #10: only _freeze and _unfreeze write the frozen figures
+    _protected_fields = ("frozen_values",)
 
     project_id = fields.Many2one(
         "project.project", compute="_compute_from_contract", store=True, index=True, readonly=True, precompute=True
@@ -74,8 +78,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     retainage_released = fields.Monetary("Retainage Released to Date", compute="_compute_g702")
     total_retainage = fields.Monetary("5. Total Retainage", compute="_compute_g702")
     total_earned = fields.Monetary("6. Total Earned Less Retainage", compute="_compute_g702")
-    previous_certificates = fields.Monetary("7. Less Previous Certificates for Payment", compute="_compute_g702")
-    current_payment_due = fields.Monetary("8. Current Payment Due", compute="_compute_g702")
+    previous_certificates = fields.Monetary("7. Less Previous Certificates for Payment", compute="_compute_payment_due")
+    current_payment_due = fields.Monetary("8. Current Payment Due", compute="_compute_payment_due")
     balance_to_finish = fields.Monetary("9. Balance to Finish, Including Retainage", compute="_compute_g702")
     work_this_period = fields.Monetary("Work Completed This Period", compute="_compute_g702")
     materials_stored = fields.Monetary("Materials Presently Stored", compute="_compute_g702")
@@ -136,12 +140,25 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             invoice.retainage_released = sum(lines.mapped("previous_retainage_released")) + sum(lines.mapped("retainage_released"))
             invoice.total_retainage = sum(lines.mapped("retainage"))
             invoice.total_earned = invoice.total_completed - invoice.total_retainage
+            invoice.balance_to_finish = invoice.contract_sum_to_date - invoice.total_earned
+
+    @api.depends("total_earned", "frozen_values", "period_id", "date", "state")
+    def _compute_payment_due(self):
+        """G702 lines 7 and 8: 7 = line 6 of the previous application, 8 = 6 - 7.
+
+        A compute of its own (issue 11, "Line 8 in lists and multi-record
+        prints"): line 6 of the previous application is read while lines 7-8
+        are computed, and a field is computed as 0 when read on a record
+        whose own compute is under way. Line 6 being another compute, reading
+        it computes it first, so the figures do not depend on which
+        applications are read together nor in which order."""
+        for invoice in self:
+            frozen = invoice.frozen_values or {}
             if "previous_certificates" in frozen:
                 invoice.previous_certificates = frozen["previous_certificates"]
             else:
-                invoice.previous_certificates = invoice._previous_application().total_earned if contract else 0.0
+                invoice.previous_certificates = invoice._previous_application().total_earned if invoice._contract() else 0.0
             invoice.current_payment_due = invoice.total_earned - invoice.previous_certificates
-            invoice.balance_to_finish = invoice.contract_sum_to_date - invoice.total_earned
 
     @api.depends("state", "period_id")
     @api.depends_context("uid")
@@ -312,12 +329,14 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     def _fill_from_contract(self):
         """On the form, picking the contract shows its schedule of values at
         once (the lines create() would add) and proposes the project's Open
-        billing period (spec: a new invoice goes in the Open period)."""
+        billing period (spec: a new invoice goes in the Open period). The
+        period comes first: it tells which application is the previous one,
+        whose stored materials the lines start with."""
+        if self.period_id.project_id != self.project_id:
+            self.period_id = self.project_id.billing_period_ids.filtered(lambda period: period.state == "open")[:1]
         self.line_ids = [fields.Command.clear()] + [
             fields.Command.create(vals) for vals in self._prepare_line_values()
         ]
-        if self.period_id.project_id != self.project_id:
-            self.period_id = self.project_id.billing_period_ids.filtered(lambda period: period.state == "open")[:1]
 
     def action_sync_lines(self):
         self._check_editable()
@@ -334,7 +353,23 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         approved = contract.change_order_ids.filtered(lambda order: order.state == "approved")
         for sequence, change_line in enumerate(approved.line_ids.filtered(lambda l: not l[source_field]), start=len(values) + 1):
             values.append(self._line_values_from(change_line, sequence, {change_field: change_line.id}))
+        opening_stored = self._opening_stored_materials()
+        for vals in values:
+            vals["materials_stored"] = opening_stored.get((vals.get(source_field, False), vals.get(change_field, False)), 0.0)
         return values
+
+    def _opening_stored_materials(self):
+        """{billing source key: F} a new application of the contract starts
+        with. Materials Presently Stored (F) is a balance, not a period
+        amount (AIA G703, Procore; issue 11): under the carry forward method
+        a line starts with the F of the same line on the previous
+        application, the materials still on site, which the user reduces as
+        they are installed (moving them into E); under roll forward the
+        previous F is counted in D and F starts at zero."""
+        self.ensure_one()
+        if self._contract().stored_materials_method != "carry_forward":
+            return {}
+        return {line._billing_source_key(): line.materials_stored for line in self._previous_application().line_ids}
 
     def _line_values_from(self, source, sequence, link):
         contract = self._contract()
@@ -349,11 +384,14 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         }
 
     def _change_state(self, target, allowed_from, manager_only=False):
+        # frozen once the status has changed: the status step first locks the
+        # rows and checks the current status (the figures frozen do not
+        # depend on the application's own status)
+        super()._change_state(target, allowed_from, manager_only)
         if self._is_frozen_state(target):
             self.filtered(lambda invoice: not invoice.frozen_values)._freeze()
         else:
             self._unfreeze()
-        super()._change_state(target, allowed_from, manager_only)
 
     def _is_frozen_state(self, state):
         return state not in self._editable_states + self._manager_editable_states
@@ -365,12 +403,12 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         or voids."""
         for invoice in self:
             for line in invoice.line_ids:
-                line.frozen_values = {name: line[name] for name in line._frozen_fields}
-            invoice.frozen_values = {name: invoice[name] for name in self._frozen_fields}
+                trusted(line).frozen_values = {name: line[name] for name in line._frozen_fields}
+            trusted(invoice).frozen_values = {name: invoice[name] for name in self._frozen_fields}
 
     def _unfreeze(self):
-        self.line_ids.frozen_values = False
-        self.frozen_values = False
+        trusted(self.line_ids).frozen_values = False
+        trusted(self).frozen_values = False
 
 
     def action_submit(self):

@@ -20,6 +20,12 @@ class ProgressBillingChangeEventLine(models.Model):
         "progress.billing.change.order.line", string="CCO Lines", compute="_compute_change_order_lines"
     )
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_approved_change_order(self):
+        """Issue #10: deleting a change event line would unlink it from the
+        lines of approved change orders (locked) behind their back."""
+        self.change_order_line_ids.change_order_id._check_unlocked()
+
     @api.depends("change_order_line_ids.order_type")
     def _compute_change_order_lines(self):
         for line in self:

@@ -8,8 +8,12 @@ class ProgressBillingChangeOrderLine(models.Model):
     the CCO lines that fund it."""
 
     _name = "progress.billing.change.order.line"
+    _inherit = ["progress.billing.locked.line.mixin"]
     _description = "Change Order Line"
     _order = "change_order_id, sequence, id"
+    _document_field = "change_order_id"
+    # the status of its change order decides whether the line counts (C of G703, contract sums)
+    _protected_fields = ("state",)
 
     change_order_id = fields.Many2one("progress.billing.change.order", required=True, index=True, ondelete="cascade")
     order_type = fields.Selection(related="change_order_id.order_type", store=True)

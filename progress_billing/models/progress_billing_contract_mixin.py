@@ -18,6 +18,16 @@ class ProgressBillingContractMixin(models.AbstractModel):
     retainage_rate_materials = fields.Float(
         "Retainage on Stored Materials (%)", digits=(5, 2), help="Retainage withheld on materials presently stored."
     )
+    stored_materials_method = fields.Selection(
+        [
+            ("carry_forward", "Carry forward stored materials balance"),
+            ("roll_forward", "Roll previous stored materials into work completed (D)"),
+        ],
+        "Stored Materials", default="carry_forward", required=True,
+        help="Carry forward: each pay application starts with the materials presently stored (F) of the previous one, "
+        "reduced as they are installed (moved into E). Roll forward: the previous F counts as work completed from "
+        "previous applications (D) and each application's F starts at zero.",
+    )
     original_contract_sum = fields.Monetary(compute="_compute_contract_sums")
     approved_change_orders_amount = fields.Monetary("Approved Change Orders", compute="_compute_contract_sums")
     revised_contract_sum = fields.Monetary(compute="_compute_contract_sums")
@@ -98,6 +108,20 @@ class ProgressBillingContractMixin(models.AbstractModel):
                 raise ValidationError(
                     _("Retainage rates of %(contract)s must be between 0 and 100%%.", contract=contract.display_name)
                 )
+
+    @api.constrains("stored_materials_method")
+    def _check_stored_materials_method_unused(self):
+        """D and F of every pay application follow the stored materials
+        method (issue 11): it is chosen before the contract's first
+        application, changing it later would change certified figures."""
+        for contract in self:
+            applications = contract[contract._applications_field].filtered(lambda application: application.state != "void")
+            if applications:
+                raise ValidationError(_(
+                    "%(contract)s already has pay applications (%(applications)s): its stored materials method can no "
+                    "longer change.",
+                    contract=contract.display_name, applications=", ".join(applications.mapped("display_name")),
+                ))
 
     def _latest_approved_application(self):
         self.ensure_one()

@@ -11,6 +11,14 @@ class ProgressBillingDirectCost(models.Model):
     _order = "date_received desc, id desc"
     _check_company_auto = True
     _sequence_code = "progress.billing.direct.cost"
+    # issue #10: an approved direct cost is copied onto owner invoices. The
+    # paid date stays editable: it is recorded after approval and feeds no figure.
+    _locked_states = ("approved",)
+    _locked_fields = (
+        "project_id", "partner_id", "cost_type", "origin", "erp_reference", "invoice_number", "date",
+        "date_received", "line_ids",
+    )
+    _protected_fields = ("amount_total", "company_id")
 
     project_id = fields.Many2one("project.project", required=True, index=True, check_company=True, tracking=True)
     company_id = fields.Many2one(related="project_id.company_id", store=True, index=True)

@@ -5,8 +5,10 @@ class ProgressBillingDirectCostLine(models.Model):
     """A direct cost line: amount by cost code + cost type ('Work Completed This Period')."""
 
     _name = "progress.billing.direct.cost.line"
+    _inherit = ["progress.billing.locked.line.mixin"]
     _description = "Direct Cost Line"
     _order = "direct_cost_id, sequence, id"
+    _document_field = "direct_cost_id"
 
     direct_cost_id = fields.Many2one("progress.billing.direct.cost", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="direct_cost_id.company_id", store=True)

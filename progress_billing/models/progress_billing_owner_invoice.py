@@ -131,12 +131,14 @@ class ProgressBillingOwnerInvoice(models.Model):
                 ))
         self._check_editable()
 
-    def _autocomplete_allocation(self):
-        """Where each source amount of the billing period lands on this
-        invoice's lines (rules in tools/autocomplete_allocation.py)."""
+    def _autocomplete_allocation(self, included=()):
+        """Where each source amount of the billing period, and of the
+        approved costs of earlier periods billed here (``included``: refs of
+        those the user adds now), lands on this invoice's lines (rules in
+        tools/autocomplete_allocation.py)."""
         self.ensure_one()
         self._check_can_autocomplete()
-        sources = self.env["progress.billing.owner.invoice.source"]._sources_to_copy(self)
+        sources = self.env["progress.billing.owner.invoice.source"]._sources_to_copy(self, included)
         return allocate(self._autocomplete_targets(), sources)
 
     def _autocomplete_targets(self):

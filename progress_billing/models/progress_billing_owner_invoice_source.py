@@ -245,10 +245,11 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         return current
 
     @api.model
-    def _sources_to_copy(self, invoice):
+    def _sources_to_copy(self, invoice, included=()):
         """The subcontractor invoice lines and direct cost lines the seed
-        copies onto ``invoice``, as allocation sources keyed by their
-        CurrentSource."""
+        copies onto ``invoice``, and the approved costs of earlier periods it
+        bills (``_earlier_sources_to_copy``, ``included``: their refs), as
+        allocation sources keyed by their CurrentSource."""
         self.env["progress.billing.sub.invoice.line"].check_access("read")
         self.env["progress.billing.direct.cost.line"].check_access("read")
         return [
@@ -258,7 +259,10 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
                 division_id=source.division_id, is_change_order=source.is_change_order,
                 pcco_line_id=source.pcco_line_id, pcco_sale_line_id=source.pcco_sale_line_id,
             )
-            for source in self._sub_invoice_sources(invoice) + self._direct_cost_sources(invoice)
+            for source in (
+                self._sub_invoice_sources(invoice) + self._direct_cost_sources(invoice)
+                + self._earlier_sources_to_copy(invoice, included)
+            )
         ]
 
     @api.model
@@ -271,9 +275,8 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         unit/quantity-based commitments the value only (quantity × unit
         price), never the quantity."""
         return self._current_sources("sub_invoice_line_id", SQL(
-            """document.project_id = %s AND document.period_id = %s AND document.state IN %s
-               AND (line.work_this_period != 0 OR line.materials_stored != 0)""",
-            invoice.project_id.id, invoice.period_id.id, COPIED_SUB_INVOICE_STATES,
+            "document.project_id = %s AND document.period_id = %s AND %s",
+            invoice.project_id.id, invoice.period_id.id, self._copied_condition("sub_invoice_line_id"),
         ))
 
     @api.model
@@ -283,10 +286,112 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         included), entered in the Direct Costs tool: direct costs synced from
         an ERP are never copied (nor is a line of zero amount)."""
         return self._current_sources("direct_cost_line_id", SQL(
-            """document.project_id = %s AND document.state = 'approved' AND document.origin = 'manual'
-               AND document.date_received BETWEEN %s AND %s AND line.amount != 0""",
+            "document.project_id = %s AND document.date_received BETWEEN %s AND %s AND %s",
             invoice.project_id.id, invoice.period_id.date_start, invoice.period_id.date_end,
+            self._copied_condition("direct_cost_line_id"),
         ))
+
+    @api.model
+    def _copied_condition(self, link_field):
+        """Seed: which source lines of one kind auto-completion copies,
+        whatever their period (SQL on ``line`` and its ``document``):
+        subcontractor invoices Approved, Approved as Noted or Pending Owner
+        Approval; Approved direct costs entered in the Direct Costs tool,
+        never those synced from an ERP; no line of zero amounts."""
+        if link_field == "sub_invoice_line_id":
+            return SQL(
+                "document.state IN %s AND (line.work_this_period != 0 OR line.materials_stored != 0)",
+                COPIED_SUB_INVOICE_STATES,
+            )
+        return SQL("document.state = 'approved' AND document.origin = 'manual' AND line.amount != 0")
+
+    @api.model
+    def _linked_condition(self, link_field, owner_invoice_condition):
+        """SQL: a link of an owner invoice meeting ``owner_invoice_condition``
+        (SQL on ``owner_invoice``) points at the source ``line``."""
+        self.flush_model()
+        self.env["progress.billing.owner.invoice.line"].flush_model(["invoice_id"])
+        self.env["progress.billing.owner.invoice"].flush_model(["state", "project_id"])
+        return SQL(
+            """EXISTS (SELECT 1
+                         FROM progress_billing_owner_invoice_source link
+                         JOIN progress_billing_owner_invoice_line owner_line ON owner_line.id = link.owner_line_id
+                         JOIN progress_billing_owner_invoice owner_invoice ON owner_invoice.id = owner_line.invoice_id
+                        WHERE link.%s = line.id AND %s)""",
+            SQL.identifier(link_field), owner_invoice_condition,
+        )
+
+    @api.model
+    def _unbilled_condition(self, link_field, invoice=None):
+        """Issue #11 (costs left behind): an approved cost not yet billed to
+        the owner is a source line auto-completion copies
+        (``_copied_condition``) that no link of a non-void owner invoice of
+        its project points at, the links of ``invoice`` aside (the one being
+        auto-completed, whose links are about to be replaced). The one
+        definition, read by the auto-completion preview and by the project's
+        Unbilled Costs."""
+        return SQL(
+            "%s AND NOT %s", self._copied_condition(link_field), self._linked_condition(link_field, SQL(
+                "owner_invoice.state != 'void' AND owner_invoice.project_id = document.project_id AND owner_invoice.id != %s",
+                invoice.id if invoice else 0,
+            )),
+        )
+
+    @api.model
+    def _carried_condition(self, link_field, invoice):
+        """Issue #11: the source line is a cost of an earlier period that
+        ``invoice`` was auto-completed with in its current billing period
+        (included then): auto-completing it again keeps it. Once the invoice
+        moves to another period, it is offered again like any cost left behind."""
+        return self._linked_condition(
+            link_field, SQL("owner_invoice.id = %s AND link.period_id = owner_invoice.period_id", invoice.id)
+        )
+
+    @api.model
+    def _earlier_condition(self, link_field, invoice):
+        """Issue #11: the source lines of ``invoice``'s project from before
+        its billing period, which auto-completion of that period alone
+        leaves behind: subcontractor invoices of an earlier billing period,
+        direct costs received before the period starts."""
+        date_column = "period_date_start" if link_field == "sub_invoice_line_id" else "date_received"
+        return SQL(
+            "document.project_id = %s AND %s < %s",
+            invoice.project_id.id, SQL.identifier("document", date_column), invoice.period_id.date_start,
+        )
+
+    @api.model
+    def _left_behind_sources(self, invoice):
+        """Issue #11: the approved costs of earlier periods not yet billed to
+        the owner that the preview of ``invoice`` offers to include (those it
+        carries aside), as CurrentSources."""
+        self.env["progress.billing.sub.invoice.line"].check_access("read")
+        self.env["progress.billing.direct.cost.line"].check_access("read")
+        return [
+            source
+            for link_field in CURRENT_SOURCE_QUERIES
+            for source in self._current_sources(link_field, SQL(
+                "%s AND %s AND NOT %s", self._earlier_condition(link_field, invoice),
+                self._unbilled_condition(link_field, invoice), self._carried_condition(link_field, invoice),
+            ))
+        ]
+
+    @api.model
+    def _earlier_sources_to_copy(self, invoice, included):
+        """Issue #11: the source lines of earlier periods ``invoice`` bills:
+        those it carries (``_carried_condition``), and those of ``included``
+        (refs of ``_left_behind_sources``) still not billed to the owner;
+        either only while auto-completion would copy it (``_copied_condition``)."""
+        return [
+            source
+            for link_field in CURRENT_SOURCE_QUERIES
+            for source in self._current_sources(link_field, SQL(
+                "%s AND ((%s AND %s) OR (line.id = ANY(%s) AND %s))",
+                self._earlier_condition(link_field, invoice), self._copied_condition(link_field),
+                self._carried_condition(link_field, invoice),
+                [line_id for field, line_id in included if field == link_field],
+                self._unbilled_condition(link_field, invoice),
+            ))
+        ]
 
     @api.model
     def _replace_links(self, owner_lines, copies):

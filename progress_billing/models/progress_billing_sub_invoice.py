@@ -2,6 +2,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.trusted_write import trusted
 from .progress_billing_application_mixin import ProgressBillingApplicationMixin
 
 # between the Draft and Void of every application
@@ -81,7 +82,7 @@ class ProgressBillingSubInvoice(models.Model):
 
     def action_submit(self):
         """A resubmitted invoice has its rejected lines reviewed again."""
-        self.line_ids.filtered(lambda line: line.review_state == "rejected").write(
+        trusted(self.line_ids.filtered(lambda line: line.review_state == "rejected")).write(
             {"review_state": "to_review", "rejection_reason": False}
         )
         return super().action_submit()

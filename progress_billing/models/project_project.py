@@ -35,6 +35,8 @@ class ProjectProject(models.Model):
     owner_invoice_count = fields.Integer(compute="_compute_progress_billing_counts")
     direct_cost_count = fields.Integer(compute="_compute_progress_billing_counts")
     change_order_count = fields.Integer(compute="_compute_progress_billing_counts")
+    unbilled_cost_count = fields.Integer("Unbilled Costs", compute="_compute_unbilled_costs")
+    unbilled_cost_amount = fields.Monetary("Unbilled Costs Amount", compute="_compute_unbilled_costs")
 
     @api.constrains("billing_day")
     def _check_billing_day(self):
@@ -61,6 +63,12 @@ class ProjectProject(models.Model):
             )
             for project in self:
                 project[field_name] = counts.get(project, 0)
+
+    def _compute_unbilled_costs(self):
+        """Issue #11: how many approved costs no owner invoice bills yet, and for how much."""
+        totals = self.env["progress.billing.unbilled.cost"]._totals_by_project(self)
+        for project in self:
+            project.unbilled_cost_count, project.unbilled_cost_amount = totals.get(project, (0, 0.0))
 
     def _create_current_automatic_period(self):
         """Create and open the monthly period holding today (seed: Create
@@ -121,3 +129,6 @@ class ProjectProject(models.Model):
 
     def action_view_change_orders(self):
         return self._action_open_progress_billing("progress_billing.action_progress_billing_change_order")
+
+    def action_view_unbilled_costs(self):
+        return self._action_open_progress_billing("progress_billing.action_progress_billing_unbilled_cost")

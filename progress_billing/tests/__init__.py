@@ -22,4 +22,11 @@ from . import test_backup_tour
 from . import test_dictionaries
 from . import test_trusted_write
 from . import test_workflow_traps
+from . import test_unbilled_costs
+from . import test_g702_reads
+from . import test_stored_materials
+from . import test_access_rights
+from . import test_workflow_locks
+from . import test_jsonrpc_guards
+from . import test_workflow_concurrency
 from . import test_accounting_guarantees

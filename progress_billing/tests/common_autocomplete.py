@@ -13,6 +13,8 @@
   100 units at 50.
 """
 
+from contextlib import contextmanager
+
 from odoo import Command
 
 from .common import ProgressBillingCase
@@ -99,3 +101,12 @@ class AutocompleteCase(ProgressBillingCase):
                 (line.work_this_period, line.materials_stored), expected.get(line._billing_source(), (0, 0)),
                 f"amounts of line “{line.name}”",
             )
+
+    @contextmanager
+    def _revising(self, direct_cost):
+        """Revise an approved direct cost as an administrator does: reset it
+        to draft, edit it in the ``with`` block, approve it again (an approved
+        direct cost is locked, issue #10)."""
+        direct_cost.action_reset_to_draft()
+        yield direct_cost
+        direct_cost.action_approve()

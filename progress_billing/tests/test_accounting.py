@@ -489,3 +489,119 @@ class TestRetainageAccounts(TransactionCase):
                 accounts.with_company(company).mapped("code"), ["211200", "121200"], f"accounts of {company.name}"
             )
             self.assertEqual(accounts.mapped("account_type"), ["liability_current", "asset_current"])
+
+
+# Stored materials carried and installed over three periods (issue 11), on
+# the worked example's contract with 5% retainage on stored materials, under
+# each stored materials method. Per period: line 8 and the F of each line as
+# the application is created, the (E, F) entered, then per line (D, G, H, I),
+# the G702 lines 4, 5b, 6, 7 and 8, and the bill (ΔG per line, retainage
+# withheld ΔI, tax). Period 1 is the same under both methods. Carry forward:
+# 5,000 of the 8,000 stored in period 1 are installed in period 2 (E 6,000 =
+# 5,000 installed + 1,000), the other 3,000 in period 3. Roll forward: the
+# 8,000 are in D from period 2 on, 2,000 more are stored in period 2 and rolled
+# into D in period 3; installing rolled materials is no new work.
+STORED_MATERIALS_FIRST_PERIOD = {
+    "opening_due": 0.0,
+    "opening_f": {"labor": 0.0, "materials": 0.0},
+    "entered": {"labor": (10_000.00, 0.0), "materials": (5_000.00, 8_000.00)},
+    "lines": {"labor": (0.0, 10_000.00, 50_000.00, 1_000.00), "materials": (0.0, 13_000.00, 27_000.00, 900.00)},
+    "g702": (23_000.00, 400.00, 21_100.00, 0.0, 21_100.00),
+    "bill": ({"labor": 10_000.00, "materials": 13_000.00}, 1_900.00, 1_300.00),
+}
+STORED_MATERIALS_EXAMPLE = {
+    "carry_forward": [
+        STORED_MATERIALS_FIRST_PERIOD,
+        {
+            "opening_due": 0.0,
+            "opening_f": {"labor": 0.0, "materials": 8_000.00},
+            "entered": {"labor": (20_000.55, 0.0), "materials": (6_000.00, 3_000.00)},
+            "lines": {"labor": (10_000.00, 30_000.55, 29_999.45, 3_000.06), "materials": (5_000.00, 14_000.00, 26_000.00, 1_250.00)},
+            "g702": (44_000.55, 150.00, 39_750.49, 21_100.00, 18_650.49),
+            "bill": ({"labor": 20_000.55, "materials": 1_000.00}, 2_350.06, 100.00),
+        },
+        {
+            "opening_due": 0.0,
+            "opening_f": {"labor": 0.0, "materials": 3_000.00},
+            "entered": {"labor": (29_999.45, 0.0), "materials": (13_000.00, 0.0)},
+            "lines": {"labor": (30_000.55, 60_000.00, 0.0, 6_000.00), "materials": (11_000.00, 24_000.00, 16_000.00, 2_400.00)},
+            "g702": (84_000.00, 0.0, 75_600.00, 39_750.49, 35_849.51),
+            "bill": ({"labor": 29_999.45, "materials": 10_000.00}, 4_149.94, 1_000.00),
+        },
+    ],
+    "roll_forward": [
+        STORED_MATERIALS_FIRST_PERIOD,
+        {
+            "opening_due": -400.00,
+            "opening_f": {"labor": 0.0, "materials": 0.0},
+            "entered": {"labor": (20_000.55, 0.0), "materials": (1_000.00, 2_000.00)},
+            "lines": {"labor": (10_000.00, 30_000.55, 29_999.45, 3_000.06), "materials": (13_000.00, 16_000.00, 24_000.00, 1_500.00)},
+            "g702": (46_000.55, 100.00, 41_500.49, 21_100.00, 20_400.49),
+            "bill": ({"labor": 20_000.55, "materials": 3_000.00}, 2_600.06, 300.00),
+        },
+        {
+            "opening_due": -100.00,
+            "opening_f": {"labor": 0.0, "materials": 0.0},
+            "entered": {"labor": (29_999.45, 0.0), "materials": (8_000.00, 0.0)},
+            "lines": {"labor": (30_000.55, 60_000.00, 0.0, 6_000.00), "materials": (16_000.00, 24_000.00, 16_000.00, 2_400.00)},
+            "g702": (84_000.00, 0.0, 75_600.00, 41_500.49, 34_099.51),
+            "bill": ({"labor": 29_999.45, "materials": 8_000.00}, 3_899.94, 800.00),
+        },
+    ],
+}
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestStoredMaterialsWorkedExample(AccountingCase):
+    def _run_stored_materials_example(self, model, method):
+        """Bill the three periods of STORED_MATERIALS_EXAMPLE[method] on a new contract of ``model``."""
+        contract = self._create_contract(model, stored_materials_method=method)
+        contract.retainage_rate_materials = 5.0
+        contract_lines = self._lines_by_name(contract)
+        retainage_account = self._retainage_account(contract)
+        for period, expected in zip(self.periods[:3], STORED_MATERIALS_EXAMPLE[method], strict=True):
+            label = f"{method}, {period.name}"
+            period.action_open()
+            application = self._create_invoice(contract, period)
+            lines = {name: self._line_of(application, contract_line) for name, contract_line in contract_lines.items()}
+            self.assertEqual({name: line.materials_stored for name, line in lines.items()}, expected["opening_f"], label)
+            self.assertAmount(application.current_payment_due, expected["opening_due"], f"line 8 as created, {label}")
+            self._bill(application, {contract_lines[name]: value for name, value in expected["entered"].items()})
+            for name, (previous_work, completed, balance, retainage) in expected["lines"].items():
+                self.assertEqual(
+                    [self.currency.round(lines[name][field]) for field in
+                     ("previous_work", "total_completed", "balance_to_finish", "retainage")],
+                    [previous_work, completed, balance, retainage], f"D, G, H, I of {name}, {label}",
+                )
+            self.assertEqual(
+                [self.currency.round(application[field]) for field in
+                 ("total_completed", "retainage_materials", "total_earned", "previous_certificates", "current_payment_due")],
+                list(expected["g702"]), f"G702 lines 4, 5b, 6, 7, 8, {label}",
+            )
+            application.action_submit()
+            application.action_approve()
+            move = self._create_bill(application)
+            billed, retainage, tax = expected["bill"]
+            for name, amount in billed.items():
+                bill_line = move.invoice_line_ids & contract_lines[name].invoice_lines
+                self.assertAmount(bill_line.price_subtotal, amount, f"{name} billed, {label}")
+            retainage_line = move.invoice_line_ids.filtered(lambda line: line.account_id == retainage_account)
+            self.assertAmount(retainage_line.price_subtotal, -retainage, f"retainage withheld, {label}")
+            self.assertAmount(move.amount_untaxed, expected["g702"][-1], f"bill = line 8, {label}")
+            self.assertAmount(move.amount_tax, tax, f"tax, {label}")
+            move.with_user(self.accountant).action_post()
+            for name, contract_line in contract_lines.items():
+                billed_amount = contract_line[ACCOUNTING_KINDS[model]["billed_amount"]]
+                self.assertAmount(billed_amount, expected["lines"][name][1], f"{name} billed to date = G, {label}")
+
+    def test_carry_forward_on_commitments(self):
+        self._run_stored_materials_example("purchase.order", "carry_forward")
+
+    def test_carry_forward_on_prime_contracts(self):
+        self._run_stored_materials_example("sale.order", "carry_forward")
+
+    def test_roll_forward_on_commitments(self):
+        self._run_stored_materials_example("purchase.order", "roll_forward")
+
+    def test_roll_forward_on_prime_contracts(self):
+        self._run_stored_materials_example("sale.order", "roll_forward")

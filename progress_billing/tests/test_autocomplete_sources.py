@@ -102,7 +102,9 @@ class TestAutocompleteDirectCosts(AutocompleteCase):
                 owner_invoice = self._autocompleted_with(date_received=date_received)
                 self.assertLineAmounts(owner_invoice, {self.sov_concrete: (500, 0)} if copied else {})
                 owner_invoice.unlink()
-                self.env["progress.billing.direct.cost"].search([("project_id", "=", self.project.id)]).unlink()
+                direct_costs = self.env["progress.billing.direct.cost"].search([("project_id", "=", self.project.id)])
+                direct_costs.action_reset_to_draft()
+                direct_costs.unlink()
 
     def test_only_approved_direct_costs(self):
         for state in ("draft", "pending", "revise_resubmit"):

@@ -142,6 +142,7 @@ class TestAutocompleteRevisions(AutocompleteCase):
         finishes_link = self.finishes_line.autocomplete_source_ids
         self.assertEqual(finishes_link.direct_cost_line_id, self.direct_cost.line_ids)
         self.assertEqual(finishes_link.action_open_source()["res_model"], "progress.billing.direct.cost")
+        self.direct_cost.action_reset_to_draft()
         self.direct_cost.unlink()
         with self.assertRaisesRegex(UserError, "was deleted"):
             finishes_link.action_open_source()
@@ -154,7 +155,8 @@ class TestAutocompleteRevisions(AutocompleteCase):
 
     def test_direct_cost_amount_revised(self):
         self.owner_invoice._autocomplete()
-        self.direct_cost.line_ids.amount = 650
+        with self._revising(self.direct_cost):
+            self.direct_cost.line_ids.amount = 650
         self.assertTrue(self.finishes_line.autocomplete_stale)
         self.assertFalse(self.concrete_line.autocomplete_stale)
         self.assertEqual(self.owner_invoice.autocomplete_stale_count, 1)
@@ -173,7 +175,8 @@ class TestAutocompleteRevisions(AutocompleteCase):
 
     def test_direct_cost_moved_out_of_the_period(self):
         self.owner_invoice._autocomplete()
-        self.direct_cost.date_received = self.period.date_end + timedelta(days=1)
+        with self._revising(self.direct_cost):
+            self.direct_cost.date_received = self.period.date_end + timedelta(days=1)
         self.assertTrue(self.finishes_line.autocomplete_stale)
         wizard = self._preview()
         preview_line = self._preview_line(wizard, self.finishes_line)
@@ -191,6 +194,7 @@ class TestAutocompleteRevisions(AutocompleteCase):
 
     def test_direct_cost_deleted(self):
         self.owner_invoice._autocomplete()
+        self.direct_cost.action_reset_to_draft()
         self.direct_cost.unlink()
         self.assertTrue(self.finishes_line.autocomplete_stale)
         self.assertEqual(self.finishes_line.autocomplete_source_ids.stale_reason, "the source line was deleted")
@@ -239,7 +243,8 @@ class TestAutocompleteRevisions(AutocompleteCase):
 
     def test_source_recoded_onto_another_line(self):
         self.owner_invoice._autocomplete()
-        self.direct_cost.line_ids.cost_code_id = self.cost_code
+        with self._revising(self.direct_cost):
+            self.direct_cost.line_ids.cost_code_id = self.cost_code
         wizard = self._preview()
         self.assertIn("now copied onto line “Concrete”", self._preview_line(wizard, self.finishes_line).changes)
         self.assertIn("newly copied", self._preview_line(wizard, self.concrete_line).changes)
@@ -248,7 +253,8 @@ class TestAutocompleteRevisions(AutocompleteCase):
 
     def test_sources_changed_while_previewing(self):
         wizard = self._preview()
-        self.direct_cost.line_ids.amount = 10
+        with self._revising(self.direct_cost):
+            self.direct_cost.line_ids.amount = 10
         with self.assertRaisesRegex(UserError, "changed while you were reviewing them"):
             wizard.action_apply()
         self.assertLineAmounts(self.owner_invoice, {})

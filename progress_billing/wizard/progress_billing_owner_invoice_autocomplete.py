@@ -20,6 +20,12 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         "progress.billing.owner.invoice.autocomplete.unmatched", "wizard_id", string="Unmatched Sources"
     )
     ambiguity_warning = fields.Text(readonly=True)
+    earlier_ids = fields.One2many(
+        "progress.billing.owner.invoice.autocomplete.earlier", "wizard_id",
+        string="Approved Costs of Earlier Periods Not Yet Billed",
+    )
+    left_behind_count = fields.Integer(compute="_compute_left_behind")
+    left_behind_amount = fields.Monetary("Left Behind", compute="_compute_left_behind")
     attach_backup = fields.Boolean(
         "Attach Compiled Backup",
         help="Attach to the owner invoice one PDF of the copied subcontractor invoices' pay applications and attachments.",
@@ -46,6 +52,14 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
                 applied[line].new_materials if line in applied else line.materials_stored for line in invoice_lines
             )
 
+    @api.depends("earlier_ids.include", "earlier_ids.amount")
+    def _compute_left_behind(self):
+        """The approved costs of earlier periods the preview lists that this invoice would still leave unbilled."""
+        for wizard in self:
+            left_behind = wizard.earlier_ids.filtered(lambda cost: not cost.include)
+            wizard.left_behind_count = len(left_behind)
+            wizard.left_behind_amount = sum(left_behind.mapped("amount"))
+
     def _action_open(self):
         self.ensure_one()
         return {
@@ -69,22 +83,50 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         self.invoice_id.action_autocomplete_decline()
         return {"type": "ir.actions.act_window_close"}
 
+    def action_include_all(self):
+        """Include every approved cost of an earlier period not yet billed, and show the preview that follows."""
+        self.earlier_ids.include = True
+        self._build_preview()
+        return self._action_open()
+
+    def _included(self):
+        """Refs of the approved costs of earlier periods the user included."""
+        return [cost._source_ref() for cost in self.earlier_ids if cost.include]
+
     def action_apply(self):
         """Write the ticked lines, provided the sources did not change since the preview."""
         self.ensure_one()
         invoice = self.invoice_id
-        proposal = invoice._autocomplete_proposal(invoice._autocomplete_allocation())
+        included = self._included()
+        proposal = invoice._autocomplete_proposal(invoice._autocomplete_allocation(included))
         self._check_still_current(proposal)
         ticked = self.line_ids.filtered("apply").owner_line_id
-        invoice._autocomplete_apply([row for row in proposal if row["line"] in ticked])
+        applied = [row for row in proposal if row["line"] in ticked]
+        invoice._autocomplete_apply(applied)
+        self._log_included(applied, included)
         if self.attach_backup:
             invoice._attach_subcontractor_backup()
         return {"type": "ir.actions.act_window_close"}
 
+    def _log_included(self, applied, included):
+        """Say in the chatter which approved costs of earlier periods this invoice now bills."""
+        included = set(included)
+        names = [source.name for row in applied for source in row["sources"] if source.ref in included]
+        if names:
+            self.invoice_id._message_log(body=self.env._(
+                "Approved costs of earlier periods not yet billed to the owner, included in this invoice: %(costs)s.",
+                costs=", ".join(names),
+            ))
+
     def _build_preview(self):
+        """Compute what would change, with the approved costs of earlier
+        periods the user included, keeping the lines the user unticked."""
         self.ensure_one()
         invoice = self.invoice_id
-        allocation = invoice._autocomplete_allocation()
+        included = set(self._included())
+        unticked = self.line_ids.filtered(lambda line: not line.apply).owner_line_id
+        allocation = invoice._autocomplete_allocation(included)
+        left_behind = self.env["progress.billing.owner.invoice.source"]._left_behind_sources(invoice)
         self.write({
             "step": "preview",
             "line_ids": [Command.clear()] + [
@@ -97,6 +139,7 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
                     "is_manual": row["line"]._has_manual_amounts(),
                     "source_names": "\n".join(source.name for source in row["sources"]),
                     "changes": "\n".join(row["changes"]),
+                    "apply": row["line"] not in unticked,
                 })
                 for row in invoice._autocomplete_proposal(allocation)
             ],
@@ -112,6 +155,22 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
                 for source, reason in invoice._autocomplete_unmatched(allocation)
             ],
             "ambiguity_warning": "\n".join(invoice._autocomplete_ambiguity_warnings(allocation)) or False,
+            "earlier_ids": [Command.clear()] + [
+                Command.create({
+                    "source_kind": source.link_field,
+                    "source_line_id": source.id,
+                    "name": source.name,
+                    "period_id": source.source_period_id,
+                    "date_received": source.source_date_received,
+                    "cost_code_id": source.source_cost_code_id,
+                    "cost_type_id": source.source_cost_type_id,
+                    "work_this_period": source.work_this_period,
+                    "materials_stored": source.materials_stored,
+                    "amount": source.work_this_period + source.materials_stored,
+                    "include": source.ref in included,
+                })
+                for source in sorted(left_behind, key=lambda source: source.name)
+            ],
         })
 
     def _check_still_current(self, proposal):

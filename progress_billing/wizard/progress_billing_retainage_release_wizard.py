@@ -119,9 +119,6 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
             "period_id": self.period_id.id,
             "payment_application_type": "retainage_release",
         })
-        # nothing is installed or removed by a release: the stored materials stay as they were
-        for line, previous in application.line_ids._previous_lines().items():
-            line.materials_stored = previous.materials_stored
         self._record_releases(application, releases)
         application.action_submit()
         application.action_approve()

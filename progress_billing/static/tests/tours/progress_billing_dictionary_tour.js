@@ -48,7 +48,9 @@ function dictionarySteps({ app, primeContracts, absent, approvedChanges }) {
             run: "click",
         },
         {
-            trigger: ".o_list_view .o_data_row",
+            // the contracts' rows stay on screen until the direct costs' list replaces them
+            content: "The direct costs' list is loaded",
+            trigger: ".o_list_view:has(th[data-name=date_received]) .o_data_row",
         },
         {
             content: "Group them by month received",

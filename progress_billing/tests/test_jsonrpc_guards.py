@@ -1,0 +1,90 @@
+from odoo.tests import HttpCase, tagged
+
+from ..tools.trusted_write import _KEY
+from .common import ProgressBillingCase
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestJsonRpcGuards(ProgressBillingCase, HttpCase):
+    """Issue #10: what the buttons refuse, JSON-RPC refuses too. A plain
+    Progress Billing user, logged in, calls ``/web/dataset/call_kw`` as the
+    web client would; each forbidden call answers the expected error and
+    leaves the database unchanged."""
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate(self.user.login, self.user.login + "x" * (8 - len(self.user.login)))
+        self.invoice = self._create_sub_invoice(amounts={self.ssov_labor: (1_000, 0)})
+        self.line = self._line_of(self.invoice, self.ssov_labor)
+
+    def _call_kw(self, model, method, args, kwargs=None):
+        """The JSON-RPC error of the call (a dict with ``name`` and ``message``), or None on success."""
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            json={"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                "model": model, "method": method, "args": args, "kwargs": kwargs or {},
+            }},
+        )
+        response.raise_for_status()
+        error = response.json().get("error")
+        return error and error["data"]
+
+    def assertRefused(self, error, exception, fragment):
+        self.assertTrue(error, "the call should have been refused")
+        self.assertEqual(error["name"], f"odoo.exceptions.{exception}")
+        self.assertRegex(error["message"], fragment)
+
+    def test_write_state(self):
+        error = self._call_kw(self.invoice._name, "write", [self.invoice.ids, {"state": "approved"}])
+        self.assertRefused(error, "AccessError", "cannot be set to Approved by editing its status. Use the workflow buttons")
+        self.invoice.invalidate_recordset()
+        self.assertEqual(self.invoice.state, "draft")
+
+    def test_write_frozen_values(self):
+        for record in (self.invoice, self.line):
+            with self.subTest(model=record._name):
+                error = self._call_kw(record._name, "write", [record.ids, {"frozen_values": {"scheduled_value": 1}}])
+                self.assertRefused(error, "AccessError", "are set by Progress Billing itself and cannot be written")
+                record.invalidate_recordset()
+                self.assertFalse(record.frozen_values)
+
+    def test_create_approved_application(self):
+        period = self._create_next_period()
+        error = self._call_kw("progress.billing.owner.invoice", "create", [{
+            "sale_order_id": self.prime_contract.id, "period_id": period.id, "state": "approved",
+        }])
+        self.assertRefused(error, "AccessError", "starts as Draft and cannot be created as Approved")
+        self.assertFalse(self.env["progress.billing.owner.invoice"].search([("period_id", "=", period.id)]))
+
+    def test_move_line(self):
+        other = self._create_sub_invoice(period=self._create_next_period())
+        error = self._call_kw(self.line._name, "write", [self.line.ids, {"invoice_id": other.id}])
+        self.assertRefused(error, "UserError", "cannot be moved to another application")
+        self.line.invalidate_recordset()
+        self.assertEqual(self.line.invoice_id, self.invoice)
+
+    def test_bill_another_contracts_line(self):
+        other_commitment = self._create_commitment(self.project, [{"name": "Steel", "price_unit": 10_000}])
+        error = self._call_kw(self.line._name, "write", [self.line.ids, {"purchase_line_id": other_commitment.order_line.id}])
+        self.assertRefused(error, "ValidationError", "a line can only bill a line of")
+        self.line.invalidate_recordset()
+        self.assertEqual(self.line.purchase_line_id, self.ssov_labor)
+
+    def test_review_a_line(self):
+        self.invoice.action_submit()
+        error = self._call_kw(self.line._name, "write", [self.line.ids, {"review_state": "approved"}])
+        self.assertRefused(error, "AccessError", "are set by the review steps")
+        self.line.invalidate_recordset()
+        self.assertEqual(self.line.review_state, "to_review")
+
+    def test_forged_trusted_context(self):
+        """The marker of the addon's own writes is a Python object: no JSON value passes for it."""
+        for forged in (True, 1, "trusted", {}):
+            with self.subTest(forged=forged):
+                context = {_KEY: forged}
+                error = self._call_kw(self.invoice._name, "write", [self.invoice.ids, {"state": "approved"}], {"context": context})
+                self.assertRefused(error, "AccessError", "Use the workflow buttons")
+                error = self._call_kw(self.line._name, "write", [self.line.ids, {"frozen_values": {}}], {"context": context})
+                self.assertRefused(error, "AccessError", "are set by Progress Billing itself")
+        self.invoice.invalidate_recordset()
+        self.assertEqual(self.invoice.state, "draft")
