@@ -1,2 +1,2 @@
-from . import models, report, wizard
+from . import controllers, models, report, wizard
 from .hooks import post_init_hook, uninstall_hook

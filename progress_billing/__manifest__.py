@@ -8,7 +8,7 @@
     "author": "progress_billing developers",
     "website": "https://example.com/progress_billing",
     "depends": ["mail", "project", "sale_project", "project_purchase"],
-    "external_dependencies": {"python": ["pypdf"]},
+    "external_dependencies": {"python": ["pypdf", "xlsxwriter"]},
     "data": [
         "security/progress_billing_security.xml",
         "security/ir.model.access.csv",

@@ -82,6 +82,7 @@ class IrActionsReport(models.Model):
                 writer = PdfWriter()
                 for index in range(first_page, first_page + page_count):
                     writer.add_page(reader.pages[index])
+                record._append_to_pay_application_pdf(writer)
                 stream = io.BytesIO()
                 writer.write(stream)
                 streams[record.id] = {"stream": stream, "attachment": None}

@@ -32,6 +32,10 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     currency_id = fields.Many2one(related="invoice_id.currency_id")
     cost_code_id = fields.Many2one("progress.billing.cost.code", index=True, ondelete="restrict")
     cost_type_id = fields.Many2one("progress.billing.cost.type", index=True, ondelete="restrict")
+    g703_code = fields.Char(
+        "Code", compute="_compute_g703_code",
+        help="Cost code (or division) and cost type codes of the line, as on the printed G703.",
+    )
     scheduled_value = fields.Monetary(compute="_compute_scheduled_value", help="C: scheduled value, revised by approved change orders.")
     previous_work = fields.Monetary(
         "From Previous Application", compute="_compute_previous_amounts",
@@ -66,6 +70,16 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
 
     def _billing_source_key(self):
         return tuple(self[name]._origin.id for name in self._source_fields)
+
+    @api.depends(lambda self: [
+        "cost_code_id.code", "cost_type_id.code", *(["division_id.code"] if "division_id" in self._fields else []),
+    ])
+    def _compute_g703_code(self):
+        """The cost code column of the G703 (form, PDF and Excel export): the
+        cost code, or the division of a line billing one, then the cost type."""
+        for line in self:
+            code = line.cost_code_id.code or ("division_id" in line._fields and line.division_id.code)
+            line.g703_code = ".".join(filter(None, [code, line.cost_type_id.code]))
 
     @api.depends(lambda self: ["frozen_values", *(f"{name}.revised_scheduled_value" for name in self._source_fields)])
     def _compute_scheduled_value(self):

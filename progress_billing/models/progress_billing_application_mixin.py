@@ -1,7 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_list
+from odoo.tools.misc import format_date
 
+from ..tools import g703_workbook
 from ..tools.trusted_write import trusted
 
 MANAGER_GROUP = "progress_billing.group_progress_billing_manager"
@@ -453,7 +455,122 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         sheets.append(sheet)
         return [self.line_ids.browse([line.id for line in sheet]) for sheet in sheets]
 
+    def _append_to_pay_application_pdf(self, writer):
+        """Add pages after the pay application's own in its PDF (the pypdf
+        ``writer`` holding them); nothing by default."""
+
     def _pay_application_page_count(self):
         """Pages of the pay application PDF: the G702 summary, then the sheets."""
         self.ensure_one()
         return 1 + len(self._pay_application_sheets())
+
+    # G703 Excel export (tools/g703_workbook.py, controllers/progress_billing_export.py)
+
+    def action_export_g703_xlsx(self):
+        """Export G703 to Excel (issue #11): the download of the workbook of
+        these applications, from the form or a selection in the list. The
+        route reads them again as the requesting user."""
+        if not self:
+            raise UserError(_("Select at least one pay application to export."))
+        self.check_access("read")
+        ids = ",".join(str(record_id) for record_id in self.ids)
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/progress_billing/g703.xlsx?model={self._name}&ids={ids}",
+            "target": "download",
+        }
+
+    def _g703_workbook(self):
+        """The G703 workbook of these applications, as bytes: a G702 summary
+        sheet, then one continuation sheet per application, in this order."""
+        currency = self.company_id.currency_id[:1] or self.env.company.currency_id
+        return g703_workbook.G703Workbook(self._g703_workbook_labels(), currency.decimal_places).build(
+            [application._g703_workbook_application() for application in self]
+        )
+
+    def _g703_workbook_application(self):
+        self.ensure_one()
+        parties = self._pay_application_parties()
+        return g703_workbook.G703Application(
+            name=self.name,
+            details=[
+                (_("Project"), self.project_id.name or ""),
+                (parties["contract_label"], parties["contract"].name or ""),
+                (parties["from_label"], parties["from"].name or ""),
+                (_("Application No."), self.name),
+                (_("Invoice Date"), format_date(self.env, self.date)),
+                (_("Period To"), format_date(self.env, self.date_end)),
+            ],
+            lines=[
+                g703_workbook.G703Line(
+                    item=line.sequence,
+                    cost_code=line.g703_code,
+                    description=line.name,
+                    scheduled=line.scheduled_value,
+                    previous=line.previous_work,
+                    this_period=line.work_this_period,
+                    stored=line.materials_stored,
+                    retainage_rate=line.retainage_rate,
+                    retainage_rate_materials=line.retainage_rate_materials,
+                    retainage_released=line.previous_retainage_released + line.retainage_released,
+                    completed=line.total_completed,
+                    percent=line.percent_complete,
+                    balance=line.balance_to_finish,
+                    retainage=line.retainage,
+                )
+                for line in self.line_ids
+            ],
+            original_contract_sum=self.original_contract_sum,
+            net_change_orders=self.net_change_orders,
+            retainage_work=self.retainage_work,
+            retainage_materials=self.retainage_materials,
+            retainage_released=self.retainage_released,
+            previous_certificates=self.previous_certificates,
+            figures={
+                "sum_to_date": self.contract_sum_to_date,
+                "completed": self.total_completed,
+                "total_retainage": self.total_retainage,
+                "earned": self.total_earned,
+                "due": self.current_payment_due,
+                "balance_to_finish": self.balance_to_finish,
+                "work_this_period": self.work_this_period,
+                "materials_stored": self.materials_stored,
+            },
+        )
+
+    def _g703_workbook_labels(self):
+        return {
+            "summary_sheet": _("G702 Summary"),
+            "summary_title": _("Application and Certificate for Payment"),
+            "continuation_sheet": _("Continuation Sheet"),
+            "application": _("Application No."),
+            "grand_total": _("Grand Total"),
+            "item": _("Item No."),
+            "cost_code": _("Cost Code"),
+            "description": _("Description of Work"),
+            "scheduled": _("Scheduled Value"),
+            "previous": _("Work Completed From Previous Application"),
+            "this_period": _("Work Completed This Period"),
+            "stored": _("Materials Presently Stored (Not in D or E)"),
+            "completed": _("Total Completed and Stored to Date (D+E+F)"),
+            "percent": _("% (G ÷ C)"),
+            "balance": _("Balance to Finish (C − G)"),
+            "retainage": _("Retainage"),
+            "rate_work": _("Retainage on Work (%)"),
+            "rate_materials": _("Retainage on Stored Materials (%)"),
+            "released": _("Retainage Released to Date"),
+            "g702_original": _("1. Original Contract Sum"),
+            "g702_net_change": _("2. Net Change by Change Orders"),
+            "g702_sum_to_date": _("3. Contract Sum to Date (Line 1 ± 2)"),
+            "g702_completed": _("4. Total Completed and Stored to Date (Column G)"),
+            "g702_retainage_work": _("5a. Retainage on Completed Work (Columns D + E)"),
+            "g702_retainage_materials": _("5b. Retainage on Stored Material (Column F)"),
+            "g702_retainage_released": _("less Retainage Released to Date"),
+            "g702_total_retainage": _("5. Total Retainage (Column I)"),
+            "g702_earned": _("6. Total Earned Less Retainage (Line 4 − Line 5)"),
+            "g702_previous_certificates": _("7. Less Previous Certificates for Payment (Line 6 of Prior Application)"),
+            "g702_due": _("8. Current Payment Due"),
+            "g702_balance_to_finish": _("9. Balance to Finish, Including Retainage (Line 3 − Line 6)"),
+            "g702_work_this_period": _("Work Completed This Period (Column E)"),
+            "g702_materials_stored": _("Materials Presently Stored (Column F)"),
+        }

@@ -56,6 +56,16 @@ class ProgressBillingContractMixin(models.AbstractModel):
     def _is_progress_billing_contract(self):
         return bool(self[self._contract_flag_field])
 
+    def _set_picker_display_name(self):
+        """In the contract picker of a new pay application (context key
+        ``progress_billing_contract_picker``), a contract reads as its number,
+        customer or vendor and project (issue #11): numbers alone do not tell
+        contracts apart. Called by each contract model's display name."""
+        if not self.env.context.get("progress_billing_contract_picker"):
+            return
+        for contract in self:
+            contract.display_name = " · ".join(filter(None, [contract.name, contract.partner_id.name, contract.project_id.name]))
+
     def action_view_change_orders(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("progress_billing.action_progress_billing_change_order")
         action["domain"] = [(self._change_order_field, "in", self.ids)]

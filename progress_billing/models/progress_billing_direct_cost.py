@@ -22,7 +22,7 @@ class ProgressBillingDirectCost(models.Model):
 
     project_id = fields.Many2one("project.project", required=True, index=True, check_company=True, tracking=True)
     company_id = fields.Many2one(related="project_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
     partner_id = fields.Many2one("res.partner", "Vendor", tracking=True)
     cost_type = fields.Selection(
         [("invoice", "Invoice"), ("expense", "Expense"), ("payroll", "Payroll")], default="invoice", required=True
@@ -44,6 +44,15 @@ class ProgressBillingDirectCost(models.Model):
     description = fields.Text()
     line_ids = fields.One2many("progress.billing.direct.cost.line", "direct_cost_id", string="Lines", copy=True)
     amount_total = fields.Monetary(compute="_compute_amount_total", store=True)
+
+    @api.depends("company_id")
+    @api.depends_context("company")
+    def _compute_currency_id(self):
+        """Amounts are in the company currency; a project shared by every
+        company (none set) bills in the current company's (issue #11: the
+        Direct Costs list showed amounts without a currency)."""
+        for cost in self:
+            cost.currency_id = cost.company_id.currency_id or self.env.company.currency_id
 
     @api.depends("line_ids.amount")
     def _compute_amount_total(self):

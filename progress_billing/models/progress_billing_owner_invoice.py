@@ -3,6 +3,7 @@ import dataclasses
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from pypdf import PdfReader
 
 from ..tools.autocomplete_allocation import (
     CHANGE_ORDER_NOT_BILLED,
@@ -213,12 +214,28 @@ class ProgressBillingOwnerInvoice(models.Model):
                 count=len(proposal), period=self.period_id.display_name,
             ))
 
+    def _copied_sub_invoices(self):
+        """The subcontractor invoices auto-completion copied onto this invoice."""
+        self.ensure_one()
+        return self.line_ids.autocomplete_source_ids.sub_invoice_id
+
+    def _append_to_pay_application_pdf(self, writer):
+        """Issue #11, configurable owner invoice PDF: when the company asks for
+        it (Settings > Progress Billing), the pay application PDF ends with
+        the compiled backup of the copied subcontractor invoices (cover and
+        index first), so that one file goes to the owner."""
+        sub_invoices = self._copied_sub_invoices()
+        if not (self.company_id.progress_billing_owner_pdf_backup and sub_invoices):
+            return
+        Backup = self.env["progress.billing.backup"]
+        writer.append(PdfReader(Backup._attachment_content(Backup._compile(sub_invoices))))
+
     def _attach_subcontractor_backup(self):
         """Seed: if you choose to compile your subcontractor invoice backup,
         the compiled backup (the pay applications and attachments of the
         subcontractor invoices copied here) is attached to the owner invoice."""
         self.ensure_one()
-        sub_invoices = self.line_ids.autocomplete_source_ids.sub_invoice_id
+        sub_invoices = self._copied_sub_invoices()
         if not sub_invoices:
             return
         compiled = self.env["progress.billing.backup"]._compile(sub_invoices)

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 from ..tools.trusted_write import trusted
 
@@ -13,6 +13,15 @@ class ProgressBillingSequenceMixin(models.AbstractModel):
     _sequence_code = None
 
     name = fields.Char("Number", required=True, copy=False, readonly=True, default="/", index="trigram")
+
+    @api.depends("name")
+    def _compute_display_name(self):
+        """A document not numbered yet is "New" in breadcrumbs and titles, as
+        Odoo's own documents are, not the "/" placeholder (issue #11)."""
+        super()._compute_display_name()
+        for record in self:
+            if record.name == "/":
+                record.display_name = _("New")
 
     def _sequence_code_for(self, vals):
         return self._sequence_code

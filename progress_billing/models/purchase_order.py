@@ -28,6 +28,12 @@ class PurchaseOrder(models.Model):
     _applications_action = "progress_billing.action_progress_billing_sub_invoice"
     _confirmed_state = "purchase"
 
+    @api.depends("partner_id", "project_id")
+    @api.depends_context("progress_billing_contract_picker")
+    def _compute_display_name(self):
+        super()._compute_display_name()
+        self._set_picker_display_name()
+
     @api.depends("sub_invoice_ids")
     def _compute_sub_invoice_count(self):
         for order in self:

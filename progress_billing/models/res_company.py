@@ -27,6 +27,11 @@ class ResCompany(models.Model):
         help="Approving a subcontractor or owner invoice creates its draft vendor bill or customer invoice at once; "
         "otherwise an accountant creates it with the Create Bill / Create Invoice button.",
     )
+    progress_billing_owner_pdf_backup = fields.Boolean(
+        "Owner Invoice PDF with Subcontractor Backup",
+        help="The pay application PDF of an owner invoice ends with the compiled backup of the subcontractor "
+        "invoices copied onto it: one file to send the owner.",
+    )
     progress_billing_dictionary = fields.Selection(
         [(DEFAULT, "Default"), *((dictionary.key, dictionary.label) for dictionary in DICTIONARIES)],
         string="Point-of-View Dictionary",

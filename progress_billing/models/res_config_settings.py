@@ -7,6 +7,7 @@ class ResConfigSettings(models.TransientModel):
     retainage_payable_account_id = fields.Many2one(related="company_id.retainage_payable_account_id", readonly=False)
     retainage_receivable_account_id = fields.Many2one(related="company_id.retainage_receivable_account_id", readonly=False)
     progress_billing_bill_on_approval = fields.Boolean(related="company_id.progress_billing_bill_on_approval", readonly=False)
+    progress_billing_owner_pdf_backup = fields.Boolean(related="company_id.progress_billing_owner_pdf_backup", readonly=False)
     progress_billing_dictionary = fields.Selection(
         related="company_id.progress_billing_dictionary", readonly=False, required=True
     )

@@ -24,6 +24,12 @@ class SaleOrder(models.Model):
         for order in self:
             order.owner_invoice_count = len(order.owner_invoice_ids)
 
+    @api.depends("partner_id", "project_id")
+    @api.depends_context("progress_billing_contract_picker")
+    def _compute_display_name(self):
+        super()._compute_display_name()
+        self._set_picker_display_name()
+
     def _create_invoices(self, grouped=False, final=False, date=None):
         self._check_billed_by_applications()
         return super()._create_invoices(grouped=grouped, final=final, date=date)

@@ -29,4 +29,7 @@ from . import test_access_rights
 from . import test_workflow_locks
 from . import test_jsonrpc_guards
 from . import test_workflow_concurrency
+from . import test_g703_export
+from . import test_owner_invoice_pdf
+from . import test_screens
 from . import test_accounting_guarantees

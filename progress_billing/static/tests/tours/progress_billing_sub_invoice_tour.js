@@ -78,7 +78,8 @@ registry.category("web_tour.tours").add("progress_billing_sub_invoice_tour", {
         },
         ...enterOnLine("Concrete materials", "work_this_period", "10000"),
         {
-            trigger: `${lineCell("Concrete materials", "balance_to_finish")}:contains(30,000.00)`,
+            content: "G follows the corrected E (Balance (H) is an optional column)",
+            trigger: `${lineCell("Concrete materials", "total_completed")}:contains(10,000.00)`,
         },
         ...stepUtils.saveForm(),
         {

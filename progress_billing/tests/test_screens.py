@@ -1,0 +1,131 @@
+from lxml import etree
+from odoo import Command
+from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
+
+from .common import ProgressBillingCase
+
+NUMBERED_MODELS = [
+    "progress.billing.sub.invoice",
+    "progress.billing.owner.invoice",
+    "progress.billing.direct.cost",
+    "progress.billing.change.order",
+    "progress.billing.change.event",
+]
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestScreens(ProgressBillingCase):
+    """Issue #11, Screens: what the lists and forms show."""
+
+    def _arch(self, model, view_type, context=None):
+        views = self.env[model].with_user(self.user).with_context(**(context or {})).get_views([(False, view_type)])
+        return etree.fromstring(views["views"][view_type]["arch"])
+
+    def test_new_records_are_named_new(self):
+        """The breadcrumb of a record being created reads "New", not "/"."""
+        for model in NUMBERED_MODELS:
+            with self.subTest(model=model):
+                Model = self.env[model].with_user(self.user)
+                defaults = Model.onchange({}, [], {"name": {}, "display_name": {}})["value"]
+                self.assertEqual((defaults["name"], defaults["display_name"]), ("/", "New"))
+        invoice = self._create_sub_invoice()
+        self.assertEqual(invoice.display_name, invoice.name, "a saved invoice shows its number")
+        self.assertTrue(invoice.name.startswith("SI/"))
+
+    def test_contract_picker_names_contract_partner_and_project(self):
+        for model, contract, field in (
+            ("progress.billing.sub.invoice", self.commitment, "purchase_order_id"),
+            ("progress.billing.owner.invoice", self.prime_contract, "sale_order_id"),
+        ):
+            with self.subTest(model=model):
+                form = self._arch(model, "form")
+                context = safe_eval(form.xpath(f"//field[@name='{field}']")[0].get("context"))
+                expected = f"{contract.name} · {contract.partner_id.name} · Riverside Tower"
+                picked = contract.with_user(self.user).with_context(**context)
+                self.assertEqual(picked.display_name, expected)
+                self.assertIn((contract.id, expected), [
+                    tuple(choice) for choice in
+                    picked.browse().name_search(contract.name, domain=[("project_id", "=", self.project.id)])
+                ])
+                self.assertEqual(contract.with_user(self.user).display_name.split(" ")[0], contract.name,
+                                 "elsewhere a contract keeps Odoo's display name")
+                self.assertNotIn("Riverside Tower", contract.with_user(self.user).display_name)
+
+    def test_change_order_lists_show_the_contract_of_their_kind(self):
+        """The PCCO list shows the prime contract column, the CCO list the commitment one."""
+        for xmlid, shown, hidden in (
+            ("progress_billing.action_progress_billing_prime_change_order", "sale_order_id", "purchase_order_id"),
+            ("progress_billing.action_progress_billing_commitment_change_order", "purchase_order_id", "sale_order_id"),
+        ):
+            with self.subTest(action=xmlid):
+                context = safe_eval(self.env.ref(xmlid).context)
+                arch = self._arch("progress.billing.change.order", "list", context)
+                column_invisible = {
+                    name: safe_eval(arch.xpath(f"//field[@name='{name}']")[0].get("column_invisible", "False"),
+                                    {"context": context})
+                    for name in (shown, hidden)
+                }
+                self.assertEqual(column_invisible, {shown: False, hidden: True})
+        arch = self._arch("progress.billing.change.order", "list")
+        for name in ("sale_order_id", "purchase_order_id"):
+            self.assertFalse(safe_eval(arch.xpath(f"//field[@name='{name}']")[0].get("column_invisible"), {"context": {}}),
+                             "the list of all change orders shows both")
+
+    def test_direct_cost_list_shows_origin_and_currency(self):
+        arch = self._arch("progress.billing.direct.cost", "list")
+        self.assertEqual(arch.xpath("//field[@name='origin']")[0].get("optional"), "show")
+        self.assertTrue(arch.xpath("//field[@name='currency_id']"), "the amounts read their currency")
+
+    def test_g703_line_tables_fit_the_form(self):
+        """The G703 lines of an invoice form read without scrolling at 1600 px
+        beside the chatter: one compact Code column (cost code or division,
+        and cost type, as printed) instead of three, amounts without the
+        currency symbol, Balance (H), Retainage (I, also in the footer) and the
+        codes' details optional."""
+        always_shown = ["name", "g703_code", "scheduled_value", "previous_work", "work_this_period", "total_completed",
+                        "percent_complete"]
+        for model in ("progress.billing.sub.invoice", "progress.billing.owner.invoice"):
+            with self.subTest(model=model):
+                lines = self._arch(model, "form").xpath("//field[@name='line_ids']/list")[0]
+                shown = [
+                    field.get("name") for field in lines.xpath("field")
+                    if field.get("optional") != "hide" and not field.get("column_invisible")
+                ]
+                # (the subcontractor's stored materials, quantities and review columns show by the invoice's kind and status)
+                stored = ["materials_stored"] if model == "progress.billing.owner.invoice" else []
+                self.assertEqual(shown, always_shown[:5] + stored + always_shown[5:])
+                for name in ("scheduled_value", "previous_work", "work_this_period", "total_completed", "retainage"):
+                    self.assertEqual(safe_eval(lines.xpath(f"field[@name='{name}']")[0].get("options")), {"no_symbol": True})
+        invoice = self._create_owner_invoice()
+        self.assertEqual(self._line_of(invoice, self.sov_concrete).g703_code, "T03-300.TL")
+        self.assertEqual(self._line_of(invoice, self.sov_finishes).g703_code, "T09", "a line billing a division")
+
+    def test_lists_keep_numbers_and_amounts_whole(self):
+        """Application and document numbers and 7-digit amounts with their
+        currency symbol get a fixed width wide enough for them."""
+        for model, amounts in (
+            ("progress.billing.sub.invoice", ["work_this_period", "current_payment_due"]),
+            ("progress.billing.owner.invoice", ["work_this_period", "current_payment_due"]),
+            ("progress.billing.direct.cost", ["amount_total"]),
+            ("progress.billing.change.order", ["amount_total"]),
+        ):
+            with self.subTest(model=model):
+                arch = self._arch(model, "list")
+                self.assertEqual(arch.xpath("//field[@name='name']")[0].get("width"), "105px")
+                for name in amounts:
+                    self.assertEqual(arch.xpath(f"//field[@name='{name}']")[0].get("width"), "120px")
+
+    def test_direct_costs_of_a_shared_project_have_a_currency(self):
+        """A project of no company (shared) still gives its direct costs the
+        company currency, which the list shows with each amount."""
+        shared = self.env["project.project"].create({"name": "Shared yard", "company_id": False})
+        cost = self.env["progress.billing.direct.cost"].with_user(self.user).create({
+            "project_id": shared.id,
+            "line_ids": [Command.create({
+                "name": "Fence", "cost_code_id": self.cost_code.id, "cost_type_id": self.labor.id, "amount": 1_234_567,
+            })],
+        })
+        self.assertFalse(cost.company_id)
+        self.assertEqual(cost.currency_id, self.currency)
+        self.assertEqual(cost.line_ids.currency_id, self.currency)
