@@ -34,6 +34,7 @@
         "views/res_config_settings_views.xml",
         "views/account_move_views.xml",
         "wizard/progress_billing_move_cancel_wizard_views.xml",
+        "wizard/progress_billing_period_open_wizard_views.xml",
         "wizard/progress_billing_retainage_release_wizard_views.xml",
         "views/progress_billing_menus.xml",
         "views/progress_billing_owner_invoice_source_views.xml",

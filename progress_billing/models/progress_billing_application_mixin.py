@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_list
 from odoo.tools.misc import format_date
 
 from ..tools import g703_workbook
@@ -52,7 +53,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     state = fields.Selection([("draft", "Draft"), ("void", "Void")], default="draft", required=True, tracking=True, index=True)
     line_ids = fields.One2many("progress.billing.application.line.mixin", "invoice_id", string="Lines", copy=True)
     period_id = fields.Many2one(
-        "progress.billing.period", "Billing Period", index=True, ondelete="restrict", tracking=True,
+        "progress.billing.period", "Billing Period", required=True, index=True, ondelete="restrict", tracking=True,
         check_company=True, domain="[('project_id', '=', project_id)]",
     )
     period_date_start = fields.Date(related="period_id.date_start", store=True)
@@ -227,24 +228,77 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                       contract=other._contract().display_name, invoice=other.display_name, period=other.period_id.display_name)
                 )
 
+    def _check_creates_latest(self, vals):
+        """A new application comes after every other one of its contract: only
+        the latest application is editable (spec), so one slipped in before a
+        later one could never get its lines (issue #11, "Workflow traps")."""
+        period = self.env["progress.billing.period"].browse(vals.get("period_id"))
+        contract_id = vals.get(self._contract_field)
+        if not (period and contract_id) or vals.get("state", "draft") == "void":
+            return
+        later = self.search([
+            (self._contract_field, "=", contract_id), ("state", "!=", "void"),
+            ("period_date_start", ">", period.date_start),
+        ], order="period_date_start, id")
+        if not later:
+            return
+        names = format_list(self.env, [
+            _("%(invoice)s (billing period %(period)s)", invoice=invoice.display_name, period=invoice.period_id.display_name)
+            for invoice in later
+        ])
+        values = {"document": self._new_document_label(), "contract": later._contract()[:1].display_name,
+                  "period": period.display_name, "later": names}
+        if len(later) == 1:
+            raise UserError(_(
+                "Cannot create %(document)s of %(contract)s for billing period %(period)s: %(later)s already exists, "
+                "and only the latest pay application of a contract can be edited. "
+                "Create it in the latest billing period, or void the later application first.", **values,
+            ))
+        raise UserError(_(
+            "Cannot create %(document)s of %(contract)s for billing period %(period)s: %(later)s already exist, "
+            "and only the latest pay application of a contract can be edited. "
+            "Create it in the latest billing period, or void the later applications first.", **values,
+        ))
+
+    def _check_has_period(self, vals):
+        """An application bills one billing period (spec): one saved without
+        would count as the latest and lock the real one (issue #11)."""
+        if not vals.get("period_id"):
+            raise ValidationError(_(
+                "Cannot save %(document)s without a billing period: choose the billing period it bills.",
+                document=self._new_document_label(),
+            ))
+
+    def _new_document_label(self):
+        """The application model's name as a sentence says it: “an owner invoice”."""
+        raise NotImplementedError
+
     @api.model_create_multi
     def create(self, vals_list):
+        """Every check on the new values runs before ``super().create`` draws
+        the number, so a refused application consumes none (issue #11)."""
+        # the checks read the values as saved, defaults included
+        vals_list = [self._add_missing_default_values(vals) for vals in vals_list]
         for vals in vals_list:
+            self._check_has_period(vals)
             self._check_period_not_billed(vals)
+            self._check_creates_latest(vals)
+            self.env["progress.billing.period"].browse(vals.get("period_id"))._check_accepts_new_invoice(
+                self._new_document_label()
+            )
         invoices = super().create(vals_list)
-        for invoice in invoices:
-            if invoice.period_id:
-                invoice.period_id._check_accepts_new_invoice()
-            invoice._sync_lines()
+        invoices._sync_lines()
         return invoices
 
     def write(self, vals):
         if set(vals) & {self._contract_field, *self._locked_fields}:
             self._check_editable()
+        if "period_id" in vals:
+            self._check_has_period(vals)
         if set(vals) & {"period_id", self._contract_field, "state"}:
             self._check_period_not_billed(vals)
         if vals.get("period_id"):
-            self.env["progress.billing.period"].browse(vals["period_id"])._check_accepts_new_invoice()
+            self.env["progress.billing.period"].browse(vals["period_id"])._check_accepts_new_invoice(self._new_document_label())
         result = super().write(vals)
         if set(vals) & {"state", "period_id", "date"}:
             # D and line 7 of the other applications depend on this one
@@ -361,10 +415,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
 
     def action_submit(self):
         """Draft or Revise and Resubmit -> Under Review; an application bills
-        one billing period (spec)."""
-        for invoice in self:
-            if not invoice.period_id:
-                raise UserError(_("%(invoice)s has no billing period: choose one before submitting it.", invoice=invoice.display_name))
+        one billing period (spec), required on every application."""
         self._change_state("under_review", ("draft", "revise_resubmit"))
 
     def action_void(self):

@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_list
 from psycopg2.errors import SerializationFailure
 
 ACCOUNTING_GROUP = "account.group_account_invoice"
@@ -33,6 +33,10 @@ class ProgressBillingBillableMixin(models.AbstractModel):
     )
     move_payment_state = fields.Selection(related="move_id.payment_state", string="Payment Status")
     move_count = fields.Integer(compute="_compute_move_count")
+    billing_blocked_reason = fields.Char(
+        "Why It Cannot Be Billed", compute="_compute_billing_blocked_reason",
+        help="What must happen before this application can be billed, if anything.",
+    )
 
     @api.depends("move_ids.state", "move_ids.payment_state")
     def _compute_move_id(self):
@@ -94,36 +98,57 @@ class ProgressBillingBillableMixin(models.AbstractModel):
         )
 
     def _check_billable(self):
-        """What must hold before an application is billed: approved, not billed
-        yet (never twice), its contract confirmed, and every earlier application
-        of the contract with something to bill already billed."""
+        """Refuse to bill an application for the reason ``_billing_blocked_reason`` gives."""
+        self.ensure_one()
+        reason = self._billing_blocked_reason()
+        if reason:
+            raise UserError(reason)
+
+    @api.depends_context("uid")
+    def _compute_billing_blocked_reason(self):
+        for application in self:
+            application.billing_blocked_reason = application._billing_blocked_reason() or False
+
+    def _billing_blocked_reason(self):
+        """Why the application cannot be billed yet, or None. What must hold
+        before an application is billed: approved, not billed yet (never
+        twice), its contract confirmed, and every earlier application of the
+        contract with something to bill already billed. The same text refuses
+        the bill and explains on the form why Create Bill is not offered
+        (issue #11, "Workflow traps")."""
         self.ensure_one()
         state_label = dict(self._fields["state"]._description_selection(self.env))
         if self.state not in self._billable_states:
-            raise UserError(_(
+            return _(
                 "%(invoice)s is %(state)s: only approved applications are billed.",
                 invoice=self.display_name, state=state_label[self.state],
-            ))
+            )
         if self.move_id:
-            raise UserError(_(
+            return _(
                 "%(invoice)s is already billed on %(move)s: cancel that document before billing it again.",
                 invoice=self.display_name, move=self.move_id.display_name,
-            ))
+            )
         contract = self._contract()
         if contract.state != contract._confirmed_state:
-            raise UserError(_(
+            return _(
                 "%(contract)s is not confirmed: confirm it before billing %(invoice)s.",
                 contract=contract.display_name, invoice=self.display_name,
-            ))
+            )
         position = self._application_position()
         unbilled = self.search([
             (self._contract_field, "=", contract.id), ("state", "!=", "void"), ("id", "!=", self.id), ("move_id", "=", False),
         ]).filtered(lambda other: other._application_position() < position and other.line_ids._has_amount_to_bill())
-        if unbilled:
-            raise UserError(_(
+        if len(unbilled) == 1:
+            return _(
                 "%(invoice)s comes after %(earlier)s, which is not billed yet: approve and bill it first.",
-                invoice=self.display_name, earlier=", ".join(unbilled.mapped("display_name")),
-            ))
+                invoice=self.display_name, earlier=unbilled.display_name,
+            )
+        if unbilled:
+            return _(
+                "%(invoice)s comes after %(earlier)s, which are not billed yet: approve and bill them first.",
+                invoice=self.display_name, earlier=format_list(self.env, unbilled.mapped("display_name")),
+            )
+        return None
 
     def _move_untaxed_amount(self, move):
         """Untaxed amount of ``move`` counted positively for an invoice or bill, negatively for a credit note."""

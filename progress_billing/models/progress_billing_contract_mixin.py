@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_list
 
 
 class ProgressBillingContractMixin(models.AbstractModel):
@@ -154,11 +155,23 @@ class ProgressBillingContractMixin(models.AbstractModel):
 
     def _check_billed_by_applications(self):
         """Progress billing contracts are billed from their approved pay
-        applications only: billing the order as a whole would bill it twice."""
+        applications only: billing the order as a whole (Odoo's own Create
+        Invoice, down payments, Create Bill, Upload Bill) would bill it twice.
+        The buttons are hidden on contracts; this refuses every other way in
+        (issue #11, "Workflow traps")."""
         contracts = self.filtered(lambda contract: contract._is_progress_billing_contract())
-        if contracts:
+        if not contracts:
+            return
+        values = {
+            "contracts": format_list(self.env, contracts.mapped("display_name")),
+            "applications": self._fields[self._applications_field]._description_string(self.env),
+        }
+        if len(contracts) == 1:
             raise UserError(_(
-                "%(contracts)s are billed from their approved pay applications: create the bill or invoice from the "
-                "pay application instead.",
-                contracts=", ".join(contracts.mapped("display_name")),
+                "Cannot bill %(contracts)s from the order: it is billed through its pay applications (%(applications)s). "
+                "Create the bill or invoice from an approved pay application instead.", **values,
             ))
+        raise UserError(_(
+            "Cannot bill %(contracts)s from the orders: they are billed through their pay applications (%(applications)s). "
+            "Create the bill or invoice from an approved pay application instead.", **values,
+        ))

@@ -73,6 +73,9 @@ class ProgressBillingOwnerInvoice(models.Model):
             "contract": self.sale_order_id,
         }
 
+    def _new_document_label(self):
+        return _("an owner invoice")
+
     @api.onchange("sale_order_id")
     def _onchange_sale_order_id(self):
         self._fill_from_contract()
@@ -126,11 +129,6 @@ class ProgressBillingOwnerInvoice(models.Model):
             if invoice.state != "draft":
                 raise UserError(self.env._(
                     "%(invoice)s is not a draft: only a draft owner invoice can be auto-completed.",
-                    invoice=invoice.display_name,
-                ))
-            if not invoice.period_id:
-                raise UserError(self.env._(
-                    "%(invoice)s has no billing period: choose one before auto-completing it.",
                     invoice=invoice.display_name,
                 ))
         self._check_editable()

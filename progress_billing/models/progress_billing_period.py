@@ -105,15 +105,22 @@ class ProgressBillingPeriod(models.Model):
     def action_open(self):
         """Only one period of a project is Open: opening one closes the others."""
         for period in self:
-            others = period.project_id.billing_period_ids.filtered(lambda p: p.state == "open" and p != period)
-            others.state = "closed"
+            period._open_period_to_close().state = "closed"
             period.state = "open"
 
     def action_close(self):
         self.state = "closed"
 
-    def action_reopen(self):
-        self.action_open()
+    def _open_period_to_close(self):
+        """The project's open period that opening this one would close."""
+        self.ensure_one()
+        return self.project_id.billing_period_ids.filtered(lambda period: period.state == "open" and period != self)
+
+    def action_confirm_open(self):
+        """The form's Open and Reopen buttons: first ask, naming the open
+        period that opening this one closes (issue #11, "Workflow traps")."""
+        self.ensure_one()
+        return self.env["progress.billing.period.open.wizard"]._action_open(self)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_invoiced(self):
@@ -124,21 +131,24 @@ class ProgressBillingPeriod(models.Model):
                       period=period.display_name, project=period.project_id.display_name)
                 )
 
-    def _check_accepts_new_invoice(self):
+    def _check_accepts_new_invoice(self, document):
         """A new invoice needs an Open period whose due date has not passed;
-        after the due date only managers may create one (spec, Billing Period)."""
+        after the due date only managers may create one (spec, Billing Period).
+        ``document`` names what the user tried to add (“an owner invoice”)."""
         self.ensure_one()
         if self.state != "open":
             raise UserError(
-                _("Billing period %(period)s of project %(project)s is not open: open it before creating invoices in it.",
-                  period=self.display_name, project=self.project_id.display_name)
+                _("Cannot add %(document)s to billing period %(period)s of project %(project)s: the period is not open. "
+                  "Choose the project's open billing period, or ask a Progress Billing manager to open this one.",
+                  document=document, period=self.display_name, project=self.project_id.display_name)
             )
         if self.date_due < fields.Date.context_today(self) and not self.env.user.has_group(
             "progress_billing.group_progress_billing_manager"
         ):
             raise UserError(
-                _("The due date of billing period %(period)s (%(due)s) has passed: only a Progress Billing manager can still create invoices in it.",
-                  period=self.display_name, due=self.date_due)
+                _("Cannot add %(document)s to billing period %(period)s: its due date (%(due)s) has passed, and only a "
+                  "Progress Billing manager can still add invoices to it. Ask a manager to create it.",
+                  document=document, period=self.display_name, due=self.date_due)
             )
 
     @api.model

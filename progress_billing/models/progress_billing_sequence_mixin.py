@@ -1,5 +1,7 @@
 from odoo import _, api, fields, models
 
+from ..tools.trusted_write import trusted
+
 
 class ProgressBillingSequenceMixin(models.AbstractModel):
     """Documents numbered by an ``ir.sequence`` when created."""
@@ -26,7 +28,13 @@ class ProgressBillingSequenceMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code(self._sequence_code_for(vals)) or "/"
-        return super().create(vals_list)
+        """A refused document consumes no number (issue #11): the number is
+        drawn only once the record and its constraints are saved, as
+        account.move names its entries late, from "no gap" sequences whose
+        counter a rolled-back transaction restores (data/ir_sequence_data.xml)."""
+        codes = [self._sequence_code_for(vals) if vals.get("name", "/") == "/" else None for vals in vals_list]
+        records = super().create(vals_list)
+        for record, code in zip(records, codes, strict=True):
+            if code:
+                trusted(record).name = self.env["ir.sequence"].next_by_code(code) or "/"
+        return records

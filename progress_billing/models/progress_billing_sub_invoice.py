@@ -69,6 +69,9 @@ class ProgressBillingSubInvoice(models.Model):
             "contract": self.purchase_order_id,
         }
 
+    def _new_document_label(self):
+        return _("a subcontractor invoice")
+
     def _prepare_move_values(self):
         """The vendor bill carries the subcontractor's own invoice number."""
         return {**super()._prepare_move_values(), "ref": self.vendor_reference or self.name}

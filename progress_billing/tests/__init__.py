@@ -24,6 +24,7 @@ from . import test_trusted_write
 from . import test_backup_security
 from . import test_autocomplete_integrity
 from . import test_autocomplete_concurrency
+from . import test_workflow_traps
 from . import test_unbilled_costs
 from . import test_g702_reads
 from . import test_stored_materials

@@ -39,6 +39,7 @@ from lxml import etree
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import MANAGER_GROUP, ProgressBillingCase
 
@@ -293,6 +294,29 @@ class TestBillingGuards(AccountingCase):
         with self.assertRaisesRegex(UserError, "is not confirmed"):
             self._create_bill(application)
 
+    def test_create_bill_gives_way_to_its_reason(self):
+        """Create Bill is not offered on an application whose predecessor is
+        unbilled: the form says why, with the text that refuses the bill."""
+        first = self._create_application(self.example_commitment, self.periods[0], self.first_amounts)
+        second = self._create_application(self.example_commitment, self.periods[1], WORKED_EXAMPLE[1])
+        reason = f"{second.name} comes after {first.name}, which is not billed yet: approve and bill it first."
+        self.assertEqual(second.with_user(self.accountant).billing_blocked_reason, reason)
+        with self.assertRaises(UserError) as refusal:
+            self._create_bill(second)
+        self.assertEqual(str(refusal.exception), reason)
+        self.assertFalse(first.billing_blocked_reason)
+        arch = etree.fromstring(second.with_user(self.accountant).get_views([(False, "form")])["views"]["form"]["arch"])
+        button = arch.find(".//header/button[@name='action_create_move']")
+        explanation = arch.find(".//field[@name='billing_blocked_reason']/..")
+        for application, shown in ((first, button), (second, explanation)):
+            values = {name: application[name] for name in ("move_id", "state", "billing_blocked_reason")}
+            for node in (button, explanation):
+                with self.subTest(application=application.name, node=node.tag):
+                    self.assertEqual(not safe_eval(node.get("invisible"), values), node is shown)
+        self._create_bill(first)
+        second.invalidate_recordset(["billing_blocked_reason"])
+        self.assertFalse(second.billing_blocked_reason)
+
     def test_unapproved_or_empty_applications_are_not_billed(self):
         draft = self._create_application(self.example_commitment, self.periods[0], self.first_amounts, approve=False)
         with self.assertRaisesRegex(UserError, "only approved applications are billed"):
@@ -312,10 +336,10 @@ class TestBillingGuards(AccountingCase):
             bill.action_post()
 
     def test_contracts_are_not_billed_as_a_whole(self):
-        with self.assertRaisesRegex(UserError, "billed from their approved pay applications"):
+        with self.assertRaisesRegex(UserError, "is billed through its pay applications"):
             self.example_commitment.action_create_invoice()
         prime_contract = self._create_contract("sale.order")
-        with self.assertRaisesRegex(UserError, "billed from their approved pay applications"):
+        with self.assertRaisesRegex(UserError, "is billed through its pay applications"):
             prime_contract._create_invoices()
 
     def test_contracts_in_another_currency_are_refused(self):

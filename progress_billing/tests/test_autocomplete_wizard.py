@@ -76,13 +76,9 @@ class TestAutocompletePrompt(AutocompleteCase):
         wizard.action_apply()
         self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200)})
 
-    def test_only_drafts_with_a_period(self):
+    def test_only_drafts(self):
         self.owner_invoice.state = "under_review"
         with self.assertRaisesRegex(UserError, "only a draft owner invoice can be auto-completed"):
-            self.owner_invoice.action_autocomplete()
-        self.owner_invoice.state = "draft"
-        self.owner_invoice.period_id = False
-        with self.assertRaisesRegex(UserError, "has no billing period"):
             self.owner_invoice.action_autocomplete()
 
     def test_plain_user(self):

@@ -58,7 +58,7 @@ class TestBillingPeriod(ProgressBillingCase):
         other_project_period = self._create_month_period(self._create_project("Harbour Bridge"), 2026, 1)
         january = self._create_month_period(self.project, 2026, 1)
         self.assertEqual(self.period.state, "closed")
-        self.period.action_reopen()
+        self.period.action_open()
         self.assertEqual((january.state, self.period.state, other_project_period.state), ("closed", "open", "open"))
 
     def test_due_date_defaults_to_end(self):
@@ -88,17 +88,17 @@ class TestBillingPeriodInvoices(ProgressBillingCase):
 
     def test_new_invoice_needs_an_open_period(self):
         future = self._create_next_period(state="future")
-        with self.assertRaisesRegex(UserError, rf"Billing period {future.name} of project Riverside Tower is not open"):
+        with self.assertRaisesRegex(UserError, rf"Cannot add a subcontractor invoice to billing period {future.name} of project Riverside Tower: the period is not open"):
             self._create_sub_invoice(future)
         self.period.action_close()
-        with self.assertRaisesRegex(UserError, "is not open: open it before creating invoices in it"):
+        with self.assertRaisesRegex(UserError, "the period is not open. Choose the project's open billing period, or ask a Progress Billing manager to open this one"):
             self._create_owner_invoice(self.period)
 
     def test_due_date_passed_only_managers_create(self):
         last_month_end = self.period.date_start - timedelta(days=1)
         past = self._create_period(self.project, last_month_end.replace(day=1), last_month_end,
                                    date_due=last_month_end - timedelta(days=5))
-        with self.assertRaisesRegex(UserError, r"The due date of billing period .* has passed: only a Progress Billing manager"):
+        with self.assertRaisesRegex(UserError, r"Cannot add a subcontractor invoice to billing period .*: its due date .* has passed, and only a Progress Billing manager"):
             self.env["progress.billing.sub.invoice"].with_user(self.user).create({
                 "purchase_order_id": self.commitment.id, "period_id": past.id,
             })

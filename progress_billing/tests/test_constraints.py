@@ -15,7 +15,7 @@ class TestInvoiceConstraints(ProgressBillingCase):
     def test_period_of_another_project_is_refused(self):
         other_period = self._create_month_period(self._create_project("Harbour Bridge"), 2026, 1)
         with self.assertRaisesRegex(
-            ValidationError, r"SI/\d+/\d+ is for project Riverside Tower but billing period 2026-01-01 – 2026-01-31 belongs to project Harbour Bridge"
+            ValidationError, r"is for project Riverside Tower but billing period 2026-01-01 – 2026-01-31 belongs to project Harbour Bridge"
         ):
             self._create_sub_invoice(other_period)
         invoice = self._create_owner_invoice()
@@ -85,7 +85,7 @@ class TestInvoiceConstraints(ProgressBillingCase):
     def test_invoice_moves_only_to_an_open_period(self):
         invoice = self._create_owner_invoice()
         closed = self._create_next_period(state="closed")
-        with self.assertRaisesRegex(UserError, f"Billing period {closed.name} of project Riverside Tower is not open"):
+        with self.assertRaisesRegex(UserError, f"Cannot add an owner invoice to billing period {closed.name} of project Riverside Tower: the period is not open"):
             invoice.period_id = closed
 
     def test_only_the_latest_draft_is_deleted(self):
@@ -225,7 +225,7 @@ class TestChangeOrderConstraints(ProgressBillingCase):
 
     def test_revised_line_of_another_contract_is_refused(self):
         other = self._create_commitment(self.project, [{"name": "Steel", "price_unit": 1_000}])
-        with self.assertRaisesRegex(ValidationError, "Line “More steel” of CCO-\\d+ revises a line of another contract"):
+        with self.assertRaisesRegex(ValidationError, "Line “More steel” of .* revises a line of another contract"):
             self._create_change_order(self.commitment, [{"name": "More steel", "amount": 10, "purchase_line_id": other.order_line.id}])
         with self.assertRaisesRegex(ValidationError, "revises a line of another contract"):
             self._create_change_order(self.prime_contract, [{"name": "More steel", "amount": 10, "purchase_line_id": self.ssov_labor.id}])

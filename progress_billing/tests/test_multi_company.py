@@ -77,7 +77,7 @@ class TestMultiCompany(ProgressBillingCase):
         )
 
     def test_invoice_takes_the_company_of_its_contract(self):
-        invoice = self.env["progress.billing.sub.invoice"].create({"purchase_order_id": self.commitment_b.id})
+        invoice = self.records_b["progress.billing.sub.invoice"]
         self.assertEqual((invoice.company_id, invoice.project_id), (self.company_b, self.project_b))
         with self.assertRaisesRegex(ValidationError, "is for project Depot but billing period .* belongs to project Riverside Tower"):
             invoice.period_id = self.period

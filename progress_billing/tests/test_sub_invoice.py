@@ -208,15 +208,6 @@ class TestSubInvoiceWorkflow(ProgressBillingCase):
         with self.assertRaisesRegex(UserError, r"cannot go from Under Review to Under Review"):
             self.invoice.action_submit()
 
-    def test_submit_needs_a_billing_period(self):
-        invoice = self.env["progress.billing.sub.invoice"].create({"purchase_order_id": self._create_commitment(
-            self.project, [{"name": "Scaffolding", "price_unit": 5_000}]).id})
-        with self.assertRaisesRegex(UserError, "has no billing period: choose one before submitting it"):
-            invoice.action_submit()
-        owner_invoice = self.env["progress.billing.owner.invoice"].create({"sale_order_id": self.prime_contract.id})
-        with self.assertRaisesRegex(UserError, rf"{owner_invoice.name} has no billing period"):
-            owner_invoice.action_submit()
-
     def test_only_draft_and_revise_resubmit_are_editable_by_users(self):
         self.assertTrue(self.invoice.with_user(self.user).is_editable)
         self.invoice.action_submit()

@@ -7,3 +7,5 @@ from . import progress_billing_owner_invoice_autocomplete_line
 from . import progress_billing_owner_invoice_autocomplete_unmatched
 from . import progress_billing_owner_invoice_autocomplete_earlier
 from . import progress_billing_backup_wizard
+from . import progress_billing_period_open_wizard
+from . import sale_advance_payment_inv
