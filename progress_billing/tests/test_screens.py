@@ -101,6 +101,21 @@ class TestScreens(ProgressBillingCase):
         self.assertEqual(self._line_of(invoice, self.sov_concrete).g703_code, "T03-300.TL")
         self.assertEqual(self._line_of(invoice, self.sov_finishes).g703_code, "T09", "a line billing a division")
 
+    def test_line_descriptions_take_the_free_width(self):
+        """The Description of the G703 lines has no fixed width: it takes what
+        the fixed amount columns leave (at 1366 px it was cut at 110 px beside
+        empty space), while each amount keeps room for 7-digit values."""
+        for model in ("progress.billing.sub.invoice", "progress.billing.owner.invoice"):
+            with self.subTest(model=model):
+                lines = self._arch(model, "form").xpath("//field[@name='line_ids']/list")[0]
+                self.assertIsNone(lines.xpath("field[@name='name']")[0].get("width"))
+                for name in ("previous_work", "work_this_period", "materials_stored", "total_completed",
+                             "balance_to_finish", "retainage"):
+                    self.assertGreaterEqual(int(lines.xpath(f"field[@name='{name}']")[0].get("width").removesuffix("px")),
+                                            105, name)
+                self.assertEqual(lines.xpath("field[@name='scheduled_value']")[0].get("width"), "125px",
+                                 "its total (with the currency symbol) is the widest")
+
     def test_lists_keep_numbers_and_amounts_whole(self):
         """Application and document numbers and 7-digit amounts with their
         currency symbol get a fixed width wide enough for them."""
