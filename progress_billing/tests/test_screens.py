@@ -116,6 +116,20 @@ class TestScreens(ProgressBillingCase):
                 self.assertEqual(lines.xpath("field[@name='scheduled_value']")[0].get("width"), "125px",
                                  "its total (with the currency symbol) is the widest")
 
+    def test_review_columns_are_compact(self):
+        """Under Review the subcontractor invoice's lines still fit at 1600 px
+        beside the chatter: the review status as coloured text in a narrow
+        column (no badge), the rejection reason optional and hidden, and the
+        approve / reject buttons in narrow columns shown Under Review only."""
+        lines = self._arch("progress.billing.sub.invoice", "form").xpath("//field[@name='line_ids']/list")[0]
+        review = lines.xpath("field[@name='review_state']")[0]
+        self.assertEqual((review.get("widget"), review.get("width")), (None, "70px"))
+        self.assertEqual(lines.xpath("field[@name='rejection_reason']")[0].get("optional"), "hide")
+        for name in ("action_approve_line", "action_reject_line"):
+            button = lines.xpath(f"button[@name='{name}']")[0]
+            self.assertEqual((button.get("width"), button.get("column_invisible")),
+                             ("20px", "parent.state != 'under_review'"), name)
+
     def test_lists_keep_numbers_and_amounts_whole(self):
         """Application and document numbers and 7-digit amounts with their
         currency symbol get a fixed width wide enough for them."""
