@@ -18,8 +18,8 @@ NUMBERED_MODELS = [
 class TestScreens(ProgressBillingCase):
     """Issue #11, Screens: what the lists and forms show."""
 
-    def _arch(self, model, view_type, context=None):
-        views = self.env[model].with_user(self.user).with_context(**(context or {})).get_views([(False, view_type)])
+    def _arch(self, model, view_type, context=None, user=None):
+        views = self.env[model].with_user(user or self.user).with_context(**(context or {})).get_views([(False, view_type)])
         return etree.fromstring(views["views"][view_type]["arch"])
 
     def test_new_records_are_named_new(self):
@@ -115,13 +115,17 @@ class TestScreens(ProgressBillingCase):
                                             105, name)
                 self.assertEqual(lines.xpath("field[@name='scheduled_value']")[0].get("width"), "125px",
                                  "its total (with the currency symbol) is the widest")
+        sources = self._arch("progress.billing.owner.invoice", "form").xpath(
+            "//field[@name='line_ids']/list/button[@name='action_view_autocomplete_sources']")[0]
+        self.assertEqual(sources.get("width"), "20px", "an icon button leaves the rest to the Description")
 
     def test_review_columns_are_compact(self):
         """Under Review the subcontractor invoice's lines still fit at 1600 px
         beside the chatter: the review status as coloured text in a narrow
         column (no badge), the rejection reason optional and hidden, and the
         approve / reject buttons in narrow columns shown Under Review only."""
-        lines = self._arch("progress.billing.sub.invoice", "form").xpath("//field[@name='line_ids']/list")[0]
+        # (the buttons are the reviewers', the managers')
+        lines = self._arch("progress.billing.sub.invoice", "form", user=self.manager).xpath("//field[@name='line_ids']/list")[0]
         review = lines.xpath("field[@name='review_state']")[0]
         self.assertEqual((review.get("widget"), review.get("width")), (None, "70px"))
         self.assertEqual(lines.xpath("field[@name='rejection_reason']")[0].get("optional"), "hide")
