@@ -134,6 +134,26 @@ class TestScreens(ProgressBillingCase):
             self.assertEqual((button.get("width"), button.get("column_invisible")),
                              ("20px", "parent.state != 'under_review'"), name)
 
+    def test_autocomplete_preview_headings_are_short(self):
+        """The columns of the auto-completion preview (an extra-large dialog,
+        1140 px at 1366 and 1600 px) read whole: short labels in the view,
+        the field's full name staying in the header's tooltip."""
+        form = self._arch("progress.billing.owner.invoice.autocomplete", "form")
+        wizard_fields = self.env["progress.billing.owner.invoice.autocomplete"]._fields
+        for one2many in ("line_ids", "earlier_ids", "unmatched_ids"):
+            columns = self.env[wizard_fields[one2many].comodel_name]._fields
+            for field in form.xpath(f"//field[@name='{one2many}']/list/field[not(@column_invisible)]"):
+                label = field.get("string") or columns[field.get("name")].string
+                with self.subTest(list=one2many, column=field.get("name")):
+                    self.assertLessEqual(len(label), 12, label)
+        for path in ("earlier_ids']/list/field[@name='include", "line_ids']/list/field[@name='is_manual",
+                     "line_ids']/list/field[@name='is_stale"):
+            self.assertEqual(form.xpath(f"//field[@name='{path}']")[0].get("width"), "70px",
+                             "a readonly checkbox column is narrower than its heading otherwise")
+        lines = self.env["progress.billing.owner.invoice.autocomplete.line"]._fields
+        self.assertEqual(lines["new_materials"].string, "Materials Presently Stored, After")
+        self.assertEqual(lines["changes"].string, "Changes Since Last Auto-Completion")
+
     def test_lists_keep_numbers_and_amounts_whole(self):
         """Application and document numbers and 7-digit amounts with their
         currency symbol get a fixed width wide enough for them."""
