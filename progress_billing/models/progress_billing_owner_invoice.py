@@ -233,9 +233,22 @@ class ProgressBillingOwnerInvoice(models.Model):
             ))
 
     def _copied_sub_invoices(self):
-        """The subcontractor invoices auto-completion copied onto this invoice."""
+        """The subcontractor invoices auto-completion copied onto this
+        invoice, for their compiled backup. A backup missing some of them
+        would mislead the owner, so a user who may not read them all is
+        refused (issue #10: a backup is read by who reads every invoice in
+        it); the message counts the others without naming them."""
         self.ensure_one()
-        return self.line_ids.autocomplete_source_ids.sub_invoice_id
+        copied = self.line_ids.autocomplete_source_ids.sudo().sub_invoice_line_id.invoice_id.with_env(self.env)
+        readable = copied._filtered_access("read")
+        if readable != copied:
+            raise UserError(self.env._(
+                "%(invoice)s copies amounts from subcontractor invoices you may not read (%(hidden)s of %(count)s): "
+                "their compiled backup can only be made by someone who reads them all, such as a Progress Billing "
+                "administrator.",
+                invoice=self.display_name, hidden=len(copied - readable), count=len(copied),
+            ))
+        return copied
 
     def _append_to_pay_application_pdf(self, writer):
         """Issue #11, configurable owner invoice PDF: when the company asks for

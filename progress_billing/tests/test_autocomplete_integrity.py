@@ -60,7 +60,8 @@ class TestAutocompleteApplyChecks(AutocompletedCase):
 
     def test_source_changed_after_the_preview(self):
         wizard = self._preview()
-        self.direct_cost.line_ids.amount = 10
+        with self._revising(self.direct_cost):
+            self.direct_cost.line_ids.amount = 10
         self.assertRefused(wizard, self.finishes_line)
         self.assertLineAmounts(self.owner_invoice, {})
 
@@ -74,10 +75,12 @@ class TestAutocompleteApplyChecks(AutocompletedCase):
 
     def test_auto_completed_source_revised_after_the_preview(self):
         self.owner_invoice._autocomplete()
-        self.direct_cost.line_ids.amount = 650
+        with self._revising(self.direct_cost):
+            self.direct_cost.line_ids.amount = 650
         wizard = self._preview()
         self.finishes_line.autocomplete_source_ids.invalidate_recordset()
-        self.direct_cost.line_ids.amount = 700
+        with self._revising(self.direct_cost):
+            self.direct_cost.line_ids.amount = 700
         self.assertRefused(wizard, self.finishes_line)
         self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200), self.sov_finishes: (500, 0)})
 

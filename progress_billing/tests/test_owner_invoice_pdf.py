@@ -1,7 +1,9 @@
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common_autocomplete import AutocompleteCase
 from .pdf_samples import pdf_page_texts
+from .test_backup_security import hide_invoices_from
 
 OWNER_REPORT = "progress_billing.action_report_owner_invoice"
 
@@ -56,3 +58,13 @@ class TestOwnerInvoicePdfBackup(AutocompleteCase):
         self.owner_invoice = self._create_owner_invoice(period=self._create_next_period())
         pages = pdf_page_texts(self._print())
         self.assertEqual(len(pages), self.owner_invoice._pay_application_page_count())
+
+    def test_no_backup_missing_an_invoice_the_user_may_not_read(self):
+        """Issue #10: the backup in the owner's PDF holds every copied
+        invoice, so a user who may not read one of them gets no PDF with a
+        backup missing it, and learns nothing of it but the count."""
+        self.company.progress_billing_owner_pdf_backup = True
+        hide_invoices_from(self.user, self.copied)
+        with self.assertRaisesRegex(UserError, r"copies amounts from subcontractor invoices you may not read \(1 of 1\)") as caught:
+            self._print()
+        self.assertNotIn(self.copied.name, str(caught.exception))
