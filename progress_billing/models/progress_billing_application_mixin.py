@@ -243,7 +243,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         if not later:
             return
         names = format_list(self.env, [
-            _("%(invoice)s (billing period %(period)s)", invoice=invoice.display_name, period=invoice.period_id.display_name)
+            # self.env._: a comprehension's frame has no ``self`` for _() to find the language in
+            self.env._("%(invoice)s (billing period %(period)s)", invoice=invoice.display_name, period=invoice.period_id.display_name)
             for invoice in later
         ])
         values = {"document": self._new_document_label(), "contract": later._contract()[:1].display_name,
