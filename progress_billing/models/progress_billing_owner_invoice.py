@@ -2,7 +2,7 @@ import dataclasses
 
 from markupsafe import Markup
 from odoo import _, api, fields, models
-from odoo.exceptions import LockError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 from pypdf import PdfReader
 
@@ -201,16 +201,12 @@ class ProgressBillingOwnerInvoice(models.Model):
         """Row-lock the invoice until the transaction ends, so that two
         auto-completions of it never write at once (issue #10: the second
         would replace links it cannot see yet and copy every amount twice).
-        The lock is taken without waiting: the second is refused at once. It
-        lets other transactions reference the invoice (an open preview
-        creates its wizard on it), as nothing here changes its id."""
-        try:
-            self.lock_for_update(allow_referencing=True)
-        except LockError:
-            raise UserError(self.env._(
-                "%(invoice)s is being auto-completed by someone else right now: auto-complete it again in a moment to see their amounts.",
-                invoice=self.display_name,
-            )) from None
+        The second is refused at once; an open preview, whose wizard
+        references the invoice, does not hold it."""
+        self._lock_without_waiting(lambda: self.env._(
+            "%(invoice)s is being auto-completed by someone else right now: auto-complete it again in a moment to see their amounts.",
+            invoice=self.display_name,
+        ))
 
     def _autocomplete_apply(self, proposal):
         """Write the proposed amounts, replace the lines' source links and

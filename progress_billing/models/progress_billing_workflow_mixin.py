@@ -81,17 +81,24 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
                     document=document.display_name, state=self._state_label(document.state),
                 ))
 
+    def _lock_without_waiting(self, refusal):
+        """Row-lock these documents until the transaction ends, without
+        waiting: while another transaction holds them, raise the UserError
+        ``refusal()`` says at once. Other transactions may still reference
+        the rows (a wizard created on them), as nothing changes their ids."""
+        try:
+            self.lock_for_update(allow_referencing=True)
+        except LockError:
+            raise UserError(refusal()) from None
+
     def _lock_for_state_change(self):
         """Two users changing the status of the same documents at once: the
         first one locks their rows, the other is told to try again, so that
         nothing is approved, voided or billed twice (issue #10)."""
-        try:
-            self.lock_for_update(allow_referencing=True)
-        except LockError:
-            raise UserError(_(
-                "%(documents)s is being changed by another user: try again in a moment.",
-                documents=", ".join(self.mapped("display_name")),
-            )) from None
+        self._lock_without_waiting(lambda: _(
+            "%(documents)s is being changed by another user: try again in a moment.",
+            documents=", ".join(self.mapped("display_name")),
+        ))
 
     def _change_state(self, target, allowed_from, manager_only=False):
         """Move to ``target`` from one of ``allowed_from``, raising a clear
