@@ -179,7 +179,9 @@ class PurchaseOrder(models.Model):
                 "%(order)s is being invited to bill by another user right now: try again in a moment.",
                 order=self.display_name,
             )) from None
-        if self._period_invoice(period):
+        if self._period_invoice(period) or not self.env.registry.ready:
+            # while the registry loads (module installation, its data files) nothing else runs, and other
+            # transactions would not see the addon's tables yet
             return
         # this transaction's snapshot may predate an invitation committed since: a fresh transaction reads it
         with self.env.registry.cursor() as cr:
