@@ -592,6 +592,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                     percent=line.percent_complete,
                     balance=line.balance_to_finish,
                     retainage=line.retainage,
+                    retainage_by_rules=line._follows_retention_rules(),
                 )
                 for line in self.line_ids
             ],

@@ -16,6 +16,7 @@ from odoo.tests import tagged
 
 from .common import ProgressBillingCase
 from .test_accounting import AccountingCase
+from .test_g703_export import evaluate, read_xlsx
 
 UNTIL_FIVE_PERCENT_HELD = [
     {"rate_work": 10, "rate_materials": 10, "limit_type": "retention_percent", "limit_percent": 5},
@@ -215,6 +216,25 @@ class TestRetentionRuleKinds(RetentionRulesCase):
         self.assertAmount(later.retainage_work, 5_000.00)
         self.assertAmount(later.current_payment_due, 10_000.00)
         self.assertAmount(self._create_bill(later).amount_untaxed, 10_000.00)
+
+    def test_g703_workbook_shows_the_retention_by_rules_as_computed(self):
+        """Column I of a line following the rules depends on the earlier
+        applications: the G703 export writes it as computed (no rates, no
+        formula); its grand total is still line 5 of the G702."""
+        contract = self._rules_contract("purchase.order", HALF_THEN_FIVE)
+        applications = self._bill_periods(contract, [
+            ({"labor": (30_000, 0)}, 3_000.00, 0.0, 27_000.00, {}),
+            ({"labor": (10_000, 0), "materials": (20_000, 0)}, 5_500.00, 0.0, 27_500.00, {}),
+        ])
+        sheets = read_xlsx(applications[1]._g703_workbook())
+        name = list(sheets)[1]
+        cells = sheets[name]
+        row = next(int(reference[1:]) for reference, (value, _formula) in cells.items()
+                   if reference.startswith("C") and value == "materials")
+        self.assertEqual(cells[f"K{row}"], (1_666.67, None))
+        self.assertEqual(cells.get(f"L{row}", (None, None))[0], None, "no rate: the rules decide")
+        total = max(int(reference[1:]) for reference in cells if reference.startswith("H"))
+        self.assertAlmostEqual(evaluate(sheets, name, cells[f"K{total}"][1]), 5_500.00, places=6)
 
 
 @tagged("post_install", "-at_install", "progress_billing")
