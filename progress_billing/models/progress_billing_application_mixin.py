@@ -302,8 +302,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             self.env["progress.billing.period"].browse(vals["period_id"])._check_accepts_new_invoice(self._new_document_label())
         result = super().write(vals)
         if set(vals) & {"state", "period_id", "date"}:
-            # D and line 7 of the other applications depend on this one
-            self.env[self.line_ids._name].invalidate_model(["previous_work", "previous_retainage_released"])
+            # D, I (retention adds to the previous application's) and line 7 of the other applications depend on this one
+            self.env[self.line_ids._name].invalidate_model([
+                "previous_work", "previous_retainage_released", "retainage_work", "retainage_on_materials", "retainage",
+            ])
             self.invalidate_model()
         return result
 
