@@ -172,6 +172,26 @@ class TestRetentionRuleKinds(RetentionRulesCase):
              {"labor": 3_600.00, "materials": 1_000.00}),
         ])
 
+    def test_materials_rate_roll_forward(self):
+        """The rules of ``test_materials_rate`` under the roll forward method.
+
+        Period 2: the 20,000 stored roll into D of B, with the 1,000.00 held on
+        them (5b to 5a); A claims 25,000 of work, B 5,000 of newly stored
+        materials: of the 30,000 claimed, 20,000 (five sixths work) at 10% and
+        5% = 1,833.33, the other 10,000 at 5% and 0% = 416.67; A 2,083.33 on
+        work, B 166.67 on materials. 5a = 1,000 + 2,083.33 + 1,000 = 4,083.33,
+        5b = 166.67, line 8 = 30,000 − 2,250.00 = 27,750.00."""
+        contract = self._rules_contract("purchase.order", [
+            {"rate_work": 10, "rate_materials": 5, "limit_type": "percent_complete", "limit_percent": 50},
+            {"rate_work": 5, "rate_materials": 0},
+        ], stored_materials_method="roll_forward")
+        self._bill_periods(contract, [
+            ({"labor": (10_000, 0), "materials": (0, 20_000)}, 1_000.00, 1_000.00, 28_000.00,
+             {"labor": 1_000.00, "materials": 1_000.00}),
+            ({"labor": (25_000, 0), "materials": (0, 5_000)}, 4_083.33, 166.67, 27_750.00,
+             {"labor": 3_083.33, "materials": 1_166.67}),
+        ])
+
     def test_line_rate_overrides_the_rules(self):
         """Labor keeps its own 7.5%; materials follow "10% until 50% complete, then 5%", labor's claim counted first.
 
