@@ -7,13 +7,14 @@
     "license": "LGPL-3",
     "author": "progress_billing developers",
     "website": "https://example.com/progress_billing",
-    "depends": ["mail", "project", "sale_project", "project_purchase"],
+    "depends": ["mail", "portal", "project", "sale_project", "project_purchase"],
     "external_dependencies": {"python": ["pypdf>=6.4", "xlsxwriter"]},
     "data": [
         "security/progress_billing_security.xml",
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
         "data/progress_billing_cost_type_data.xml",
         "data/progress_billing_division_data.xml",
         "data/progress_billing_cost_code_data.xml",
@@ -45,6 +46,7 @@
         "report/progress_billing_reports.xml",
         "views/progress_billing_backup_views.xml",
         "wizard/progress_billing_backup_wizard_views.xml",
+        "wizard/progress_billing_invite_wizard_views.xml",
         "data/res_lang_data.xml",
     ],
     "demo": [

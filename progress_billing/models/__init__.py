@@ -23,6 +23,7 @@ from . import progress_billing_billable_mixin
 from . import progress_billing_billable_line_mixin
 from . import progress_billing_sub_invoice
 from . import progress_billing_sub_invoice_line
+from . import progress_billing_invite_mail
 from . import progress_billing_owner_invoice
 from . import progress_billing_owner_invoice_line
 from . import progress_billing_direct_cost
