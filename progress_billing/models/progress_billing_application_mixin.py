@@ -520,9 +520,27 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         known number of pages, even where wkhtmltopdf cannot repeat table
         headers (unpatched Qt)."""
         self.ensure_one()
+        return self._split_into_sheets(self.line_ids, lambda line: line.name)
+
+    def _certification_sheets(self):
+        """Issue #13: when some lines are certified (or scheduled) at other
+        amounts than claimed, sheets after the G703 list them with the claimed
+        and certified amounts, the difference and its reason; none otherwise."""
+        self.ensure_one()
+        differing = self.line_ids.filtered(lambda line: line._differs_from_claim())
+        if not differing:
+            return []
+        return self._split_into_sheets(
+            differing, lambda line: max(line.name or "", line.certification_reason or "", key=len)
+        )
+
+    def _split_into_sheets(self, lines, text_of):
+        """``lines`` split into sheets of one page each, a line's height
+        following the wrapping of its longest text (``text_of(line)``), the
+        last sheet keeping room for a total row."""
         sheets, sheet, used = [], [], 0
-        for line in self.line_ids:
-            wrapped_lines = max(0, (len(line.name or "") - 1) // DESCRIPTION_LINE_CHARS)
+        for line in lines:
+            wrapped_lines = max(0, (len(text_of(line) or "") - 1) // DESCRIPTION_LINE_CHARS)
             height = ROW_HEIGHT + wrapped_lines * WRAPPED_LINE_HEIGHT
             if sheet and used + height > SHEET_ROWS_HEIGHT:
                 sheets.append(sheet)
@@ -534,7 +552,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             sheets.append(sheet[:-1])
             sheet = sheet[-1:]
         sheets.append(sheet)
-        return [self.line_ids.browse([line.id for line in sheet]) for sheet in sheets]
+        return [lines.browse([line.id for line in sheet]) for sheet in sheets]
 
     def _append_to_pay_application_pdf(self, writer):
         """Add pages after the pay application's own in its PDF (the pypdf
@@ -543,7 +561,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     def _pay_application_page_count(self):
         """Pages of the pay application PDF: the G702 summary, then the sheets."""
         self.ensure_one()
-        return 1 + len(self._pay_application_sheets())
+        return 1 + len(self._pay_application_sheets()) + len(self._certification_sheets())
 
     # G703 Excel export (tools/g703_workbook.py, controllers/progress_billing_export.py)
 
