@@ -23,6 +23,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import MANAGER_GROUP, ProgressBillingHttpCase
+from .pdf_samples import pdf_page_texts
 from .test_accounting import AccountingCase
 
 CLAIM = {"labor": (30_000.0, 0.0), "materials": (10_000.0, 5_000.0)}
@@ -104,6 +105,28 @@ class TestClaimedCertified(AccountingCase):
         self.assertAmount(bill.amount_untaxed, invoice.current_payment_due)
         self.assertAmount(invoice.claimed_amount_due, 41_000.0)
 
+    def test_the_pay_application_pdf_shows_claimed_and_certified(self):
+        """The G702 page shows line 8 as claimed and as certified, and a last
+        sheet lists the lines certified differently with their reasons."""
+        invoice, labor, materials = self._claim()
+        labor.with_user(self.manager).write({"work_this_period": 27_500.0, "certification_reason": "Level 3 slab not finished"})
+        materials.with_user(self.manager).write({"materials_stored": 3_000.0, "certification_reason": "Only 3,000 of rebar on site"})
+        invoice.with_user(self.manager).action_approve_as_noted()
+        pdf = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
+            "progress_billing.action_report_sub_invoice", invoice.ids,
+        )[0]
+        # (Odoo writes a zero-width space after the minus sign of an amount)
+        pages = [page.replace("\u200b", "") for page in pdf_page_texts(pdf)]
+        self.assertEqual(len(pages), invoice._pay_application_page_count())
+        self.assertEqual(len(pages), 3, "the G702, one continuation sheet and one sheet of differences")
+        for text in ("Current Payment Due as Claimed", "$ 41,000.00", "Current Payment Due as Certified", "$ 36,750.00",
+                     "$ -4,250.00"):
+            self.assertIn(text, pages[0])
+        for text in ("Claimed and Certified", "Page 3 of 3", "Level 3 slab not finished", "Only 3,000 of rebar on site",
+                     "30,000.00", "27,500.00", "-2,500.00", "15,000.00", "13,000.00", "-2,000.00", "-4,500.00"):
+            self.assertIn(text, pages[2])
+        self.assertNotIn("Claimed and Certified", pages[1])
+
     def test_certifying_more_is_for_administrators(self):
         invoice, labor, _materials = self._claim()
         message = (
@@ -175,3 +198,62 @@ class TestClaimedCertifiedJsonRpc(ProgressBillingHttpCase):
         self.assertEqual(line.claimed_work_this_period, 1_000.0)
         self.assertEqual(invoice.claimed_amount_due, 900.0)
         self.assertTrue(invoice.claim_frozen)
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestOwnerPaymentSchedule(AccountingCase):
+    """Owner side: our owner invoice is the claim, the owner's payment
+    schedule is recorded on its lines and drives the customer invoice; the
+    difference report totals what the owner withheld, and why."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.prime = cls._create_contract("sale.order")
+
+    def _schedule(self, period, claim, schedule):
+        """Submit the owner invoice of ``period`` claiming ``claim`` (line name
+        -> (E, F)), record the owner's ``schedule`` (line name -> (E, reason))
+        and approve it as noted."""
+        invoice = self._create_application(self.prime, period, claim, approve=False)
+        invoice.action_submit()
+        lines = self._lines_by_name(self.prime)
+        for name, (work, reason) in schedule.items():
+            self._line_of(invoice, lines[name]).with_user(self.manager).write(
+                {"work_this_period": work, "certification_reason": reason}
+            )
+        invoice.with_user(self.manager).action_approve_as_noted()
+        return invoice
+
+    def test_the_schedule_drives_the_customer_invoice(self):
+        invoice = self._schedule(self.periods[0], {"labor": (20_000.0, 0.0), "materials": (10_000.0, 0.0)},
+                                 {"labor": (18_000.0, "Defective formwork, level 2")})
+        self.assertValues(invoice, {"claimed_amount_due": 27_000.0, "current_payment_due": 25_200.0, "certified_difference": -1_800.0})
+        move = self._create_bill(invoice)
+        self.assertEqual(move.move_type, "out_invoice")
+        self.assertAmount(move.amount_untaxed, 25_200.0)
+        self.assertAmount(move.amount_untaxed, invoice.current_payment_due)
+
+    def test_the_difference_report_totals_what_the_owner_withheld(self):
+        first = self._schedule(self.periods[0], {"labor": (20_000.0, 0.0), "materials": (10_000.0, 0.0)},
+                               {"labor": (18_000.0, "Defective formwork, level 2")})
+        self._create_bill(first)
+        second = self._schedule(self.periods[1], {"labor": (20_000.0, 0.0), "materials": (5_000.0, 0.0)},
+                                {"materials": (4_000.0, "Variation not approved")})
+        Report = self.env["progress.billing.owner.schedule.difference"].with_user(self.user)
+        domain = [("project_id", "=", self.project.id)]
+        [[claimed, scheduled, withheld]] = Report._read_group(
+            domain, [], ["claimed_amount:sum", "scheduled_amount:sum", "withheld_amount:sum"]
+        )
+        self.assertEqual((claimed, scheduled, withheld), (55_000.0, 52_000.0, 3_000.0))
+        by_period = dict(Report._read_group(domain, ["invoice_id"], ["withheld_amount:sum"]))
+        self.assertEqual({invoice.id: amount for invoice, amount in by_period.items()}, {first.id: 2_000.0, second.id: 1_000.0})
+        withheld = Report.search(domain + [("withheld_amount", "!=", 0)])
+        self.assertEqual(
+            sorted(withheld.mapped(lambda row: (row.name, row.withheld_amount, row.reason))),
+            [("labor", 2_000.0, "Defective formwork, level 2"), ("materials", 1_000.0, "Variation not approved")],
+        )
+        self.assertEqual(self.project.with_user(self.user).owner_withheld_amount, 3_000.0)
+        other = self._create_user("pb_other_company", "progress_billing.group_progress_billing_user",
+                                  company=self._create_company("Other Builders"))
+        self.assertFalse(Report.with_user(other).search(domain), "rows are filtered by company")
