@@ -199,6 +199,19 @@ class TestClaimedCertifiedJsonRpc(ProgressBillingHttpCase):
         self.assertEqual(invoice.claimed_amount_due, 900.0)
         self.assertTrue(invoice.claim_frozen)
 
+    def test_a_reviewer_certifies_over_json_rpc_as_over_the_orm(self):
+        invoice = self._create_sub_invoice(amounts={self.ssov_labor: (1_000, 0)})
+        invoice.action_submit()
+        line = self._line_of(invoice, self.ssov_labor)
+        self.authenticate(self.manager.login, self.manager.login + "x" * (8 - len(self.manager.login)))
+        error = self._call_kw(line._name, "write", [line.ids, {"work_this_period": 800}])
+        self.assertRefused(error, "ValidationError", "give the reason for the difference on the line")
+        error = self._call_kw(line._name, "write", [line.ids, {"work_this_period": 1_200, "certification_reason": "More"}])
+        self.assertRefused(error, "AccessError", r"only an administrator \(Settings\) may certify more than was claimed")
+        self.assertFalse(self._call_kw(line._name, "write", [line.ids, {"work_this_period": 800, "certification_reason": "Less"}]))
+        line.invalidate_recordset()
+        self.assertValues(line, {"work_this_period": 800.0, "claimed_work_this_period": 1_000.0, "certification_reason": "Less"})
+
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestOwnerPaymentSchedule(AccountingCase):
@@ -257,16 +270,3 @@ class TestOwnerPaymentSchedule(AccountingCase):
         other = self._create_user("pb_other_company", "progress_billing.group_progress_billing_user",
                                   company=self._create_company("Other Builders"))
         self.assertFalse(Report.with_user(other).search(domain), "rows are filtered by company")
-
-    def test_a_reviewer_certifies_over_json_rpc_as_over_the_orm(self):
-        invoice = self._create_sub_invoice(amounts={self.ssov_labor: (1_000, 0)})
-        invoice.action_submit()
-        line = self._line_of(invoice, self.ssov_labor)
-        self.authenticate(self.manager.login, self.manager.login + "x" * (8 - len(self.manager.login)))
-        error = self._call_kw(line._name, "write", [line.ids, {"work_this_period": 800}])
-        self.assertRefused(error, "ValidationError", "give the reason for the difference on the line")
-        error = self._call_kw(line._name, "write", [line.ids, {"work_this_period": 1_200, "certification_reason": "More"}])
-        self.assertRefused(error, "AccessError", r"only an administrator \(Settings\) may certify more than was claimed")
-        self.assertFalse(self._call_kw(line._name, "write", [line.ids, {"work_this_period": 800, "certification_reason": "Less"}]))
-        line.invalidate_recordset()
-        self.assertValues(line, {"work_this_period": 800.0, "claimed_work_this_period": 1_000.0, "certification_reason": "Less"})
