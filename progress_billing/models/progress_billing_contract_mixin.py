@@ -28,6 +28,10 @@ class ProgressBillingContractMixin(models.AbstractModel):
         "reduced as they are installed (moved into E). Roll forward: the previous F counts as work completed from "
         "previous applications (D) and each application's F starts at zero.",
     )
+    payment_regime_id = fields.Many2one(
+        "progress.billing.payment.regime", check_company=True,
+        help="Deadlines to give a payment schedule and to pay the claims of this contract; empty: the project's regime.",
+    )
     original_contract_sum = fields.Monetary(compute="_compute_contract_sums")
     approved_change_orders_amount = fields.Monetary("Approved Change Orders", compute="_compute_contract_sums")
     revised_contract_sum = fields.Monetary(compute="_compute_contract_sums")

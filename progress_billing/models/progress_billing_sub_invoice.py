@@ -20,7 +20,8 @@ class ProgressBillingSubInvoice(models.Model):
     """Subcontractor invoice (progress billing) of a commitment for one billing period."""
 
     _name = "progress.billing.sub.invoice"
-    _inherit = ["progress.billing.billable.mixin"]
+    # the statutory clock first: its status steps run around the others'
+    _inherit = ["progress.billing.statutory.clock.mixin", "progress.billing.billable.mixin"]
     _description = "Subcontractor Invoice"
     _contract_field = "purchase_order_id"
     _contract_applications_field = "sub_invoice_ids"
@@ -28,6 +29,10 @@ class ProgressBillingSubInvoice(models.Model):
     _move_type = "in_invoice"
     _retainage_account_field = "retainage_payable_account_id"
     _locked_fields = (*ProgressBillingApplicationMixin._locked_fields, "vendor_reference")
+    # issue #13: we owe the subcontractor our payment schedule, given by certifying the claim
+    _project_regime_field = "sub_payment_regime_id"
+    _schedule_given_states = ("approved", "approved_as_noted")
+    _we_respond = True
 
     purchase_order_id = fields.Many2one(
         "purchase.order", "Commitment", required=True, index=True, ondelete="restrict", tracking=True,

@@ -37,6 +37,14 @@ class ProjectProject(models.Model):
     change_order_count = fields.Integer(compute="_compute_progress_billing_counts")
     unbilled_cost_count = fields.Integer("Unbilled Costs", compute="_compute_unbilled_costs")
     unbilled_cost_amount = fields.Monetary("Unbilled Costs Amount", compute="_compute_unbilled_costs")
+    sub_payment_regime_id = fields.Many2one(
+        "progress.billing.payment.regime", "Payment Regime for Subcontractor Claims", check_company=True,
+        help="Deadlines to give a payment schedule and to pay the subcontractors' claims, unless their commitment sets another.",
+    )
+    owner_payment_regime_id = fields.Many2one(
+        "progress.billing.payment.regime", "Payment Regime for Owner Claims", check_company=True,
+        help="Deadlines for the owner to give its payment schedule and to pay our owner invoices, unless the prime contract sets another.",
+    )
 
     @api.constrains("billing_day")
     def _check_billing_day(self):
