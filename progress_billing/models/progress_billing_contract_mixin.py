@@ -57,6 +57,11 @@ class ProgressBillingContractMixin(models.AbstractModel):
     _applications_action = None
     _confirmed_state = None
 
+    @api.constrains("company_id", "payment_regime_id")
+    def _check_payment_regime_company(self):
+        """A contract's payment regime is shared or of its company (purchase orders check no company by themselves)."""
+        self._check_company(["payment_regime_id"])
+
     def _is_progress_billing_contract(self):
         return bool(self[self._contract_flag_field])
 

@@ -55,6 +55,11 @@ class ProjectProject(models.Model):
                       project=project.display_name, day=project.billing_day)
                 )
 
+    @api.constrains("company_id", "sub_payment_regime_id", "owner_payment_regime_id")
+    def _check_payment_regime_company(self):
+        """A project's payment regimes are shared or of its company (projects check no company by themselves)."""
+        self._check_company(["sub_payment_regime_id", "owner_payment_regime_id"])
+
     def _compute_progress_billing_counts(self):
         counted_models = {
             "billing_period_count": ("progress.billing.period", []),

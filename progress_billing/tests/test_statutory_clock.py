@@ -1,7 +1,7 @@
 from datetime import date, time
 
 from lxml import etree
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, freeze_time, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -44,6 +44,20 @@ class TestPaymentRegime(StatutoryClockCase):
         with self.assertRaisesRegex(AccessError, "not allowed to modify 'Payment Regime'"):
             self.nsw_subcontract.with_user(self.user).schedule_days = 30
         self.assertEqual(self.nsw_subcontract.schedule_days, 10)
+
+    def test_company_regimes(self):
+        """A regime of another company is neither read nor chosen; shipped ones are shared."""
+        other_company = self._create_company("Other Builder")
+        theirs = self.env["progress.billing.payment.regime"].create({
+            "name": "Their terms", "schedule_days": 5, "payment_days": 10, "company_id": other_company.id,
+        })
+        regimes = self.env["progress.billing.payment.regime"].with_user(self.manager).search([])
+        self.assertIn(self.nsw_subcontract, regimes)
+        self.assertNotIn(theirs, regimes)
+        with self.assertRaisesRegex(UserError, "company inconsistencies"):
+            self.project.sub_payment_regime_id = theirs
+        with self.assertRaisesRegex(UserError, "company inconsistencies"):
+            self.commitment.payment_regime_id = theirs
 
     def test_negative_days_refused(self):
         with self.assertRaisesRegex(ValidationError, "Payment regime Bad cannot count a negative number of days"):
