@@ -41,3 +41,4 @@ from . import ir_http
 from . import ir_module_module
 from . import res_users
 from . import progress_billing_payment_regime
+from . import progress_billing_owner_schedule_difference

@@ -2,9 +2,10 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_compare
 from odoo.tools.misc import format_amount
 
-from ..tools.trusted_write import check_trusted_write
+from ..tools.trusted_write import check_trusted_write, is_trusted
 
 
 class ProgressBillingApplicationLineMixin(models.AbstractModel):
@@ -23,6 +24,10 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     _frozen_fields = ("scheduled_value", "previous_work", "previous_retainage_released")
     # fields the user enters to bill an amount
     _billed_fields = ("work_this_period", "materials_stored")
+    # issue #13: claimed field -> the field whose value the claim froze
+    _claim_fields = {"claimed_work_this_period": "work_this_period", "claimed_stored_materials": "materials_stored"}
+    # figures only the addon's own code writes, through ``trusted`` (issues #10, #13)
+    _protected_fields = ("frozen_values", "claimed_work_this_period", "claimed_stored_materials")
 
     # each line model narrows this to its own application model
     invoice_id = fields.Many2one("progress.billing.application.mixin", required=True, index=True, ondelete="cascade")
@@ -62,6 +67,84 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     retainage_on_materials = fields.Monetary("Retainage on Stored Materials", compute="_compute_retainage")
     retainage = fields.Monetary("Retainage Held", compute="_compute_retainage", help="I: retainage held to date.")
     frozen_values = fields.Json(readonly=True, copy=False)
+    # issue #13: the claim (E and F as submitted), and the certified amounts (the line's own E and F)
+    claimed_work_this_period = fields.Monetary(
+        "Claimed This Period", readonly=True, copy=False,
+        help="Work completed this period (E) as claimed when the application was last submitted.",
+    )
+    claimed_stored_materials = fields.Monetary(
+        "Claimed Stored Materials", readonly=True, copy=False,
+        help="Materials presently stored (F) as claimed when the application was last submitted.",
+    )
+    claimed_amount = fields.Monetary(
+        "Claimed", compute="_compute_certification", help="E + F as claimed when the application was last submitted."
+    )
+    certified_amount = fields.Monetary(
+        "Certified", compute="_compute_certification", help="E + F of the line: the amounts certified (or scheduled)."
+    )
+    certification_difference = fields.Monetary(
+        "Difference", compute="_compute_certification", help="Certified less claimed (E + F): negative when less is certified."
+    )
+    certification_reason = fields.Char(
+        "Reason", copy=False, help="Why the amounts certified (or scheduled) differ from the claim.",
+    )
+
+    @api.depends(lambda self: ["invoice_id.claim_frozen", *self._claim_fields, *self._claim_fields.values()])
+    def _compute_certification(self):
+        """Issue #13: claimed, certified and their difference in E + F; no
+        claim, no difference, until the application is first submitted."""
+        for line in self:
+            claimed = line.claimed_work_this_period + line.claimed_stored_materials
+            line.certified_amount = line.work_this_period + line.materials_stored
+            line.claimed_amount = claimed if line.invoice_id.claim_frozen else line.certified_amount
+            line.certification_difference = line.certified_amount - line.claimed_amount
+
+    def _differs_from_claim(self):
+        """Whether any amount of the line (E, F, a quantity) differs from its claim."""
+        self.ensure_one()
+        if not self.invoice_id.claim_frozen:
+            return False
+        digits = self.env["decimal.precision"].precision_get("Product Unit")
+        for claimed, certified in self._claim_fields.items():
+            field = self._fields[certified]
+            if field.type == "monetary":
+                differs = self.currency_id.compare_amounts(self[claimed], self[certified])
+            else:
+                differs = float_compare(self[claimed], self[certified], precision_digits=digits)
+            if differs:
+                return True
+        return False
+
+    def _claim_values(self):
+        """The values that freeze this line's claim: its amounts as they stand."""
+        self.ensure_one()
+        return {claimed: self[certified] for claimed, certified in self._claim_fields.items()}
+
+    @api.constrains(lambda self: ("certification_reason", *self._claim_fields.values()))
+    def _check_certification(self):
+        """Issue #13: a reviewer certifies an application Under Review at
+        other amounts than claimed only with a reason on each such line, and
+        above the claim only when an Odoo Settings administrator (paying more
+        than was claimed is not a reviewer's call). Constraints run as
+        superuser: the user asking is ``env.user``."""
+        for line in self:
+            if line.invoice_id.state != "under_review" or not line._differs_from_claim():
+                continue
+            values = {
+                "line": line.name, "invoice": line.invoice_id.display_name,
+                "certified": format_amount(self.env, line.certified_amount, line.currency_id),
+                "claimed": format_amount(self.env, line.claimed_amount, line.currency_id),
+            }
+            if not (line.certification_reason or "").strip():
+                raise ValidationError(_(
+                    "Line “%(line)s” of %(invoice)s is certified at other amounts than claimed (%(certified)s instead of "
+                    "%(claimed)s): give the reason for the difference on the line.", **values,
+                ))
+            if line.currency_id.compare_amounts(line.certified_amount, line.claimed_amount) > 0 and not self.env.user._is_system():
+                raise AccessError(_(
+                    "Line “%(line)s” of %(invoice)s cannot be certified at %(certified)s, more than the %(claimed)s "
+                    "claimed: only an administrator (Settings) may certify more than was claimed.", **values,
+                ))
 
     def _billing_source(self):
         """The contract line or change order line this line bills."""
@@ -225,7 +308,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            check_trusted_write(self, vals, ("frozen_values",))
+            check_trusted_write(self, vals, self._protected_fields)
             self._check_review_write(vals)
         lines = super().create(vals_list)
         lines.invoice_id._check_editable()
@@ -237,8 +320,10 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         D of later applications is computed from these lines' E, but only the
         latest application is editable: no D depends on an editable line.
         A line never moves to another application (issue #10): the
-        application it is on before the write is the one it is on after."""
-        check_trusted_write(self, vals, ("frozen_values",))
+        application it is on before the write is the one it is on after.
+        The addon's own writes (``trusted``: the review and the claim frozen
+        at submission) follow their workflow step, not the editability."""
+        check_trusted_write(self, vals, self._protected_fields)
         self._check_review_write(vals)
         if "invoice_id" in vals:
             moved = self.filtered(lambda line: line.invoice_id.id != vals["invoice_id"])
@@ -247,7 +332,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
                     "Line “%(line)s” of %(invoice)s cannot be moved to another application: add a line there instead.",
                     line=moved[0].name, invoice=moved[0].invoice_id.display_name,
                 ))
-        if not set(vals) <= self._workflow_fields | {"frozen_values"}:
+        if not (is_trusted(self.env) or set(vals) <= self._workflow_fields | set(self._protected_fields)):
             self.invoice_id._check_editable()
         return super().write(vals)
 

@@ -1,7 +1,8 @@
+from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_list
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_amount, format_date
 
 from ..tools import g703_workbook
 from ..tools.trusted_write import trusted
@@ -39,8 +40,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     _final_states = ("void",)
     # G702 figures taken from other documents (contract, earlier applications), frozen with the application
     _frozen_fields = ("original_contract_sum", "net_change_orders", "contract_sum_to_date", "previous_certificates")
-    # issue #10: only _freeze and _unfreeze write the frozen figures
-    _protected_fields = ("frozen_values",)
+    # issue #10: only _freeze and _unfreeze write the frozen figures; issue #13: only _freeze_claim the claim
+    _protected_fields = ("frozen_values", "claim_frozen", "claimed_amount_due")
 
     project_id = fields.Many2one(
         "project.project", compute="_compute_from_contract", store=True, index=True, readonly=True, precompute=True
@@ -89,6 +90,22 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     frozen_values = fields.Json(
         readonly=True, copy=False,
         help="G702 figures that depend on other documents, as they stood when the application left review.",
+    )
+    # issue #13: the claim, frozen at each submission (see _freeze_claim)
+    claim_frozen = fields.Boolean(
+        "Claim Frozen", readonly=True, copy=False, help="The application was submitted: what it claimed is frozen.",
+    )
+    claimed_amount_due = fields.Monetary(
+        "8. Current Payment Due as Claimed", readonly=True, copy=False, tracking=True,
+        help="G702 line 8 as claimed when the application was last submitted.",
+    )
+    certified_difference = fields.Monetary(
+        "Difference from the Claim", compute="_compute_certified_difference",
+        help="G702 line 8 as certified (or scheduled) less line 8 as claimed: negative when less is certified.",
+    )
+    has_certification_difference = fields.Boolean(
+        "Certified Differently", compute="_compute_certified_difference",
+        help="Some line is certified (or scheduled) at other amounts than claimed.",
     )
 
     def _contract(self):
@@ -161,6 +178,13 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             else:
                 invoice.previous_certificates = invoice._previous_application().total_earned if invoice._contract() else 0.0
             invoice.current_payment_due = invoice.total_earned - invoice.previous_certificates
+
+    @api.depends("claim_frozen", "claimed_amount_due", "current_payment_due", "line_ids.certification_difference")
+    def _compute_certified_difference(self):
+        for invoice in self:
+            claimed = invoice.claimed_amount_due if invoice.claim_frozen else invoice.current_payment_due
+            invoice.certified_difference = invoice.current_payment_due - claimed
+            invoice.has_certification_difference = any(line._differs_from_claim() for line in invoice.line_ids)
 
     @api.depends("state", "period_id")
     @api.depends_context("uid")
@@ -289,6 +313,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             )
         invoices = super().create(vals_list)
         invoices._sync_lines()
+        # an administrator's import of applications Under Review: what they claim is frozen as by Submit
+        invoices.filtered(lambda invoice: invoice.state == "under_review")._freeze_claim()
         return invoices
 
     def write(self, vals):
@@ -300,11 +326,13 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             self._check_period_not_billed(vals)
         if vals.get("period_id"):
             self.env["progress.billing.period"].browse(vals["period_id"])._check_accepts_new_invoice(self._new_document_label())
+        submitted = self.filtered(lambda invoice: invoice.state != "under_review") if vals.get("state") == "under_review" else self.browse()
         result = super().write(vals)
         if set(vals) & {"state", "period_id", "date"}:
             # D and line 7 of the other applications depend on this one
             self.env[self.line_ids._name].invalidate_model(["previous_work", "previous_retainage_released"])
             self.invalidate_model()
+        submitted._freeze_claim()
         return result
 
     @api.ondelete(at_uninstall=False)
@@ -391,6 +419,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         # rows and checks the current status (the figures frozen do not
         # depend on the application's own status)
         super()._change_state(target, allowed_from, manager_only)
+        if target == "approved":
+            self._check_certified_as_claimed()
         if self._is_frozen_state(target):
             self.filtered(lambda invoice: not invoice.frozen_values)._freeze()
         else:
@@ -412,6 +442,56 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     def _unfreeze(self):
         trusted(self.line_ids).frozen_values = False
         trusted(self).frozen_values = False
+
+    def _freeze_claim(self):
+        """Issue #13: whenever an application goes Under Review (Submit, a
+        resubmission after Revise and Resubmit, an administrator's status
+        write or import), what it claims is frozen: E, F (and quantities) per
+        line, G702 line 8 on the header. Only this method writes them
+        (``_protected_fields``); the reviewers then certify by changing the
+        line amounts, each difference with its reason. A resubmission freezes
+        the new claim: the chatter keeps the earlier one (line 8 is tracked,
+        and the lines whose claim changed are listed with their earlier claim)."""
+        for invoice in self:
+            if invoice.claim_frozen:
+                invoice._log_replaced_claim()
+            for line in invoice.line_ids:
+                trusted(line).write({**line._claim_values(), "certification_reason": False})
+            trusted(invoice).write({"claim_frozen": True, "claimed_amount_due": invoice.current_payment_due})
+
+    def _log_replaced_claim(self):
+        """Before a resubmission freezes the new claim: the lines whose claim
+        changes, with what they claimed before, in the chatter."""
+        self.ensure_one()
+        changed = self.line_ids.filtered(
+            lambda line: any(line[claimed] != value for claimed, value in line._claim_values().items())
+        )
+        if not changed:
+            return
+        rows = Markup().join(
+            Markup("<li>%s</li>") % _(
+                "%(line)s: claimed %(work)s this period and %(stored)s stored before",
+                line=line.name,
+                work=format_amount(self.env, line.claimed_work_this_period, line.currency_id),
+                stored=format_amount(self.env, line.claimed_stored_materials, line.currency_id),
+            )
+            for line in changed
+        )
+        self._message_log(body=Markup("<p>%s</p><ul>%s</ul>") % (
+            _("%(invoice)s was resubmitted: its new claim replaces the earlier one on these lines.", invoice=self.display_name),
+            rows,
+        ))
+
+    def _check_certified_as_claimed(self):
+        """Issue #13 (as Procore): an application certified at other amounts
+        than claimed is Approved as Noted, never plainly Approved."""
+        for invoice in self:
+            differing = invoice.line_ids.filtered(lambda line: line._differs_from_claim())
+            if differing:
+                raise UserError(_(
+                    "%(invoice)s is certified at other amounts than claimed on %(lines)s: approve it as noted.",
+                    invoice=invoice.display_name, lines=format_list(self.env, differing.mapped("name")),
+                ))
 
 
     def action_submit(self):
@@ -440,9 +520,27 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         known number of pages, even where wkhtmltopdf cannot repeat table
         headers (unpatched Qt)."""
         self.ensure_one()
+        return self._split_into_sheets(self.line_ids, lambda line: line.name)
+
+    def _certification_sheets(self):
+        """Issue #13: when some lines are certified (or scheduled) at other
+        amounts than claimed, sheets after the G703 list them with the claimed
+        and certified amounts, the difference and its reason; none otherwise."""
+        self.ensure_one()
+        differing = self.line_ids.filtered(lambda line: line._differs_from_claim())
+        if not differing:
+            return []
+        return self._split_into_sheets(
+            differing, lambda line: max(line.name or "", line.certification_reason or "", key=len)
+        )
+
+    def _split_into_sheets(self, lines, text_of):
+        """``lines`` split into sheets of one page each, a line's height
+        following the wrapping of its longest text (``text_of(line)``), the
+        last sheet keeping room for a total row."""
         sheets, sheet, used = [], [], 0
-        for line in self.line_ids:
-            wrapped_lines = max(0, (len(line.name or "") - 1) // DESCRIPTION_LINE_CHARS)
+        for line in lines:
+            wrapped_lines = max(0, (len(text_of(line) or "") - 1) // DESCRIPTION_LINE_CHARS)
             height = ROW_HEIGHT + wrapped_lines * WRAPPED_LINE_HEIGHT
             if sheet and used + height > SHEET_ROWS_HEIGHT:
                 sheets.append(sheet)
@@ -454,7 +552,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             sheets.append(sheet[:-1])
             sheet = sheet[-1:]
         sheets.append(sheet)
-        return [self.line_ids.browse([line.id for line in sheet]) for sheet in sheets]
+        return [lines.browse([line.id for line in sheet]) for sheet in sheets]
 
     def _append_to_pay_application_pdf(self, writer):
         """Add pages after the pay application's own in its PDF (the pypdf
@@ -463,7 +561,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     def _pay_application_page_count(self):
         """Pages of the pay application PDF: the G702 summary, then the sheets."""
         self.ensure_one()
-        return 1 + len(self._pay_application_sheets())
+        return 1 + len(self._pay_application_sheets()) + len(self._certification_sheets())
 
     # G703 Excel export (tools/g703_workbook.py, controllers/progress_billing_export.py)
 

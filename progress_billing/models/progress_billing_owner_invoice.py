@@ -75,6 +75,7 @@ class ProgressBillingOwnerInvoice(models.Model):
             "to": self.partner_id,
             "contract_label": _("Prime Contract"),
             "contract": self.sale_order_id,
+            "certified_label": _("Scheduled"),
         }
 
     def _new_document_label(self):

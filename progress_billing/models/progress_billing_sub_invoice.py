@@ -72,6 +72,7 @@ class ProgressBillingSubInvoice(models.Model):
             "to": self.company_id.partner_id,
             "contract_label": _("Commitment"),
             "contract": self.purchase_order_id,
+            "certified_label": _("Certified"),
         }
 
     def _new_document_label(self):

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .progress_billing_application_line_mixin import ProgressBillingApplicationLineMixin
+
 
 class ProgressBillingSubInvoiceLine(models.Model):
     """A subcontractor invoice line: one SSOV line (or change order line) with
@@ -14,6 +16,8 @@ class ProgressBillingSubInvoiceLine(models.Model):
     # a unit-based line bills its quantity; the constraints of its amount run
     # when the quantity is written, by the user who writes it
     _billed_fields = ("work_this_period", "materials_stored", "quantity_this_period")
+    _claim_fields = {**ProgressBillingApplicationLineMixin._claim_fields, "claimed_quantity": "quantity_this_period"}
+    _protected_fields = (*ProgressBillingApplicationLineMixin._protected_fields, "claimed_quantity")
 
     invoice_id = fields.Many2one("progress.billing.sub.invoice", required=True)
     purchase_line_id = fields.Many2one("purchase.order.line", "SSOV Line", index=True, ondelete="restrict")
@@ -30,6 +34,10 @@ class ProgressBillingSubInvoiceLine(models.Model):
         default="to_review", required=True, copy=False,
     )
     rejection_reason = fields.Char(copy=False)
+    claimed_quantity = fields.Float(
+        "Claimed Quantity", digits="Product Unit", readonly=True, copy=False,
+        help="Quantity this period as claimed when the invoice was last submitted (unit/quantity-based lines).",
+    )
 
     @api.depends("invoice_id.accounting_method", "purchase_line_id")
     def _compute_is_unit_based(self):

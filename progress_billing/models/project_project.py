@@ -45,6 +45,7 @@ class ProjectProject(models.Model):
         "progress.billing.payment.regime", "Payment Regime for Owner Claims", check_company=True,
         help="Deadlines for the owner to give its payment schedule and to pay our owner invoices, unless the prime contract sets another.",
     )
+    owner_withheld_amount = fields.Monetary("Withheld by the Owner", compute="_compute_owner_withheld_amount")
 
     @api.constrains("billing_day")
     def _check_billing_day(self):
@@ -82,6 +83,12 @@ class ProjectProject(models.Model):
         totals = self.env["progress.billing.unbilled.cost"]._totals_by_project(self)
         for project in self:
             project.unbilled_cost_count, project.unbilled_cost_amount = totals.get(project, (0, 0.0))
+
+    def _compute_owner_withheld_amount(self):
+        """Issue #13: what the owner's payment schedules withheld from our claims, over every period."""
+        withheld = self.env["progress.billing.owner.schedule.difference"]._withheld_by_project(self)
+        for project in self:
+            project.owner_withheld_amount = withheld.get(project, 0.0)
 
     def _create_current_automatic_period(self):
         """Create and open the monthly period holding today (seed: Create
@@ -145,3 +152,6 @@ class ProjectProject(models.Model):
 
     def action_view_unbilled_costs(self):
         return self._action_open_progress_billing("progress_billing.action_progress_billing_unbilled_cost")
+
+    def action_view_owner_schedule_differences(self):
+        return self._action_open_progress_billing("progress_billing.action_progress_billing_owner_schedule_difference")

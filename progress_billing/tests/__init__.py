@@ -38,3 +38,4 @@ from . import test_screens
 from . import test_accounting_guarantees
 from . import test_business_days
 from . import test_statutory_clock
+from . import test_claimed_certified

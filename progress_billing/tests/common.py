@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 from odoo import Command, fields
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 from ..models.progress_billing_period import monthly_period_bounds
 
@@ -240,3 +240,24 @@ class ProgressBillingCase(TransactionCase):
         """Compare several fields of ``record`` at once, naming the ones that differ."""
         actual = {name: record[name] for name in expected}
         self.assertEqual(actual, expected, f"unexpected values on {record.display_name}")
+
+
+class ProgressBillingHttpCase(ProgressBillingCase, HttpCase):
+    """The fixtures of ``ProgressBillingCase``, called over JSON-RPC as the web client does."""
+
+    def _call_kw(self, model, method, args, kwargs=None):
+        """The JSON-RPC error of the call (a dict with ``name`` and ``message``), or None on success."""
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            json={"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                "model": model, "method": method, "args": args, "kwargs": kwargs or {},
+            }},
+        )
+        response.raise_for_status()
+        error = response.json().get("error")
+        return error and error["data"]
+
+    def assertRefused(self, error, exception, fragment):
+        self.assertTrue(error, "the call should have been refused")
+        self.assertEqual(error["name"], f"odoo.exceptions.{exception}")
+        self.assertRegex(error["message"], fragment)

@@ -1,11 +1,11 @@
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
 from ..tools.trusted_write import _KEY
-from .common import ProgressBillingCase
+from .common import ProgressBillingHttpCase
 
 
 @tagged("post_install", "-at_install", "progress_billing")
-class TestJsonRpcGuards(ProgressBillingCase, HttpCase):
+class TestJsonRpcGuards(ProgressBillingHttpCase):
     """Issue #10: what the buttons refuse, JSON-RPC refuses too. A plain
     Progress Billing user, logged in, calls ``/web/dataset/call_kw`` as the
     web client would; each forbidden call answers the expected error and
@@ -16,23 +16,6 @@ class TestJsonRpcGuards(ProgressBillingCase, HttpCase):
         self.authenticate(self.user.login, self.user.login + "x" * (8 - len(self.user.login)))
         self.invoice = self._create_sub_invoice(amounts={self.ssov_labor: (1_000, 0)})
         self.line = self._line_of(self.invoice, self.ssov_labor)
-
-    def _call_kw(self, model, method, args, kwargs=None):
-        """The JSON-RPC error of the call (a dict with ``name`` and ``message``), or None on success."""
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            json={"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
-                "model": model, "method": method, "args": args, "kwargs": kwargs or {},
-            }},
-        )
-        response.raise_for_status()
-        error = response.json().get("error")
-        return error and error["data"]
-
-    def assertRefused(self, error, exception, fragment):
-        self.assertTrue(error, "the call should have been refused")
-        self.assertEqual(error["name"], f"odoo.exceptions.{exception}")
-        self.assertRegex(error["message"], fragment)
 
     def test_write_state(self):
         error = self._call_kw(self.invoice._name, "write", [self.invoice.ids, {"state": "approved"}])
