@@ -59,6 +59,10 @@ class ProgressBillingStatutoryClockMixin(models.AbstractModel):
         help="The day the payment schedule was given: the day the claim is certified, or the day the payment "
         "schedule is sent by e-mail if later; reviewers may enter the day it was served otherwise.",
     )
+    schedule_served_date = fields.Date(
+        "Payment Schedule Served On", copy=False, readonly=True, tracking=True,
+        help="The day a reviewer first sent the payment schedule by e-mail after certifying the claim.",
+    )
     schedule_status = fields.Selection(
         [("awaiting", "Awaiting Schedule"), ("on_time", "Given in Time"), ("late", "Given Late")],
         "Payment Schedule", compute="_compute_schedule_status", store=True,
@@ -114,7 +118,7 @@ class ProgressBillingStatutoryClockMixin(models.AbstractModel):
         """Issue #13: the claim's receipt and schedule dates are the
         reviewers' (Progress Billing administrators) to correct; the alerts
         are the scheduled action's alone."""
-        check_trusted_write(self, vals, ("schedule_alert",))
+        check_trusted_write(self, vals, ("schedule_alert", "schedule_served_date"))
         written = sorted(set(vals) & set(self._reviewer_clock_fields))
         if written and not (is_trusted(self.env) or self.env.su or self.env.user.has_group(MANAGER_GROUP)):
             raise AccessError(self.env._(
@@ -138,17 +142,18 @@ class ProgressBillingStatutoryClockMixin(models.AbstractModel):
         for claim in self:
             regime = claim._contract().payment_regime_id or claim.project_id[self._project_regime_field]
             trusted(claim).write({
-                "claim_received_date": today, "payment_regime_id": regime.id, "schedule_given_date": False,
+                "claim_received_date": today, "payment_regime_id": regime.id,
+                "schedule_given_date": False, "schedule_served_date": False,
             })
         if self._we_respond:
             self.filtered("schedule_due_date")._schedule_reviewer_activities()
 
-    def _record_schedule_given(self, day=None):
-        """The payment schedule is given on ``day`` (today by default): the
+    def _record_schedule_given(self):
+        """The claim is certified: its payment schedule is given today, the
         reviewers' activities are done."""
         if not self:
             return
-        trusted(self).schedule_given_date = day or fields.Date.context_today(self)
+        trusted(self).schedule_given_date = fields.Date.context_today(self)
         if self._we_respond:
             self.sudo().activity_feedback([SCHEDULE_ACTIVITY], feedback=self.env._("Payment schedule given."))
 

@@ -39,3 +39,4 @@ from . import test_accounting_guarantees
 from . import test_business_days
 from . import test_statutory_clock
 from . import test_claimed_certified
+from . import test_payment_schedule
