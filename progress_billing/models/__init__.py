@@ -42,3 +42,4 @@ from . import ir_module_module
 from . import res_users
 from . import progress_billing_payment_regime
 from . import progress_billing_owner_schedule_difference
+from . import progress_billing_retention_rule

@@ -40,3 +40,5 @@ from . import test_business_days
 from . import test_statutory_clock
 from . import test_claimed_certified
 from . import test_payment_schedule
+from . import test_retention_rules_maths
+from . import test_retention_rules
