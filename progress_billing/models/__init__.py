@@ -21,6 +21,7 @@ from . import progress_billing_application_mixin
 from . import progress_billing_application_line_mixin
 from . import progress_billing_billable_mixin
 from . import progress_billing_billable_line_mixin
+from . import progress_billing_statutory_clock_mixin
 from . import progress_billing_sub_invoice
 from . import progress_billing_sub_invoice_line
 from . import progress_billing_invite_mail
@@ -40,5 +41,6 @@ from . import base
 from . import ir_http
 from . import ir_module_module
 from . import res_users
+from . import progress_billing_payment_regime
 from . import progress_billing_owner_schedule_difference
 from . import progress_billing_retention_rule

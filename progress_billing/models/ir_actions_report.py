@@ -9,6 +9,12 @@ from pypdf import PdfReader, PdfWriter
 _logger = logging.getLogger(__name__)
 
 PAY_APPLICATION_REPORTS = ("progress_billing.report_sub_invoice", "progress_billing.report_owner_invoice")
+# reports rendered as one self-contained HTML document per wkhtmltopdf call:
+# the record method giving the pages each of their documents announces
+SELF_PAGED_REPORTS = {
+    **dict.fromkeys(PAY_APPLICATION_REPORTS, "_pay_application_page_count"),
+    "progress_billing.report_payment_schedule": "_payment_schedule_page_count",
+}
 # applications per wkhtmltopdf call: bounds the memory of the call and of the
 # PDF it returns, while keeping its start-up cost rare
 RENDER_BATCH_SIZE = 50
@@ -60,7 +66,7 @@ class IrActionsReport(models.Model):
         page_count = len(PdfReader(io.BytesIO(pdf)).pages)
         if len(records) == 1:
             return [(pdf, [(records, 0, page_count)])]
-        counts = [record._pay_application_page_count() for record in records]
+        counts = [getattr(record, SELF_PAGED_REPORTS[report.report_name])() for record in records]
         if page_count != sum(counts):
             _logger.warning(
                 "Pay applications %s took %s pages instead of %s: rendering them one by one.",
@@ -72,7 +78,7 @@ class IrActionsReport(models.Model):
 
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
         report = self._get_report(report_ref)
-        if report.report_name not in PAY_APPLICATION_REPORTS or not res_ids:
+        if report.report_name not in SELF_PAGED_REPORTS or not res_ids:
             return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
         records = self.env[report.model].browse(list(dict.fromkeys(res_ids)))
         streams = {}
@@ -82,7 +88,8 @@ class IrActionsReport(models.Model):
                 writer = PdfWriter()
                 for index in range(first_page, first_page + page_count):
                     writer.add_page(reader.pages[index])
-                record._append_to_pay_application_pdf(writer)
+                if report.report_name in PAY_APPLICATION_REPORTS:
+                    record._append_to_pay_application_pdf(writer)
                 stream = io.BytesIO()
                 writer.write(stream)
                 streams[record.id] = {"stream": stream, "attachment": None}

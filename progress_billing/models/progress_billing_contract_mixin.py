@@ -28,6 +28,10 @@ class ProgressBillingContractMixin(models.AbstractModel):
         "reduced as they are installed (moved into E). Roll forward: the previous F counts as work completed from "
         "previous applications (D) and each application's F starts at zero.",
     )
+    payment_regime_id = fields.Many2one(
+        "progress.billing.payment.regime", check_company=True,
+        help="Deadlines to give a payment schedule and to pay the claims of this contract; empty: the project's regime.",
+    )
     original_contract_sum = fields.Monetary(compute="_compute_contract_sums")
     approved_change_orders_amount = fields.Monetary("Approved Change Orders", compute="_compute_contract_sums")
     revised_contract_sum = fields.Monetary(compute="_compute_contract_sums")
@@ -56,6 +60,11 @@ class ProgressBillingContractMixin(models.AbstractModel):
     _applications_field = None
     _applications_action = None
     _confirmed_state = None
+
+    @api.constrains("company_id", "payment_regime_id")
+    def _check_payment_regime_company(self):
+        """A contract's payment regime is shared or of its company (purchase orders check no company by themselves)."""
+        self._check_company(["payment_regime_id"])
 
     def _is_progress_billing_contract(self):
         return bool(self[self._contract_flag_field])

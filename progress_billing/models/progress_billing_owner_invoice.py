@@ -30,7 +30,8 @@ class ProgressBillingOwnerInvoice(models.Model):
     """Owner invoice (payment application) of a prime contract for one billing period."""
 
     _name = "progress.billing.owner.invoice"
-    _inherit = ["progress.billing.billable.mixin"]
+    # the statutory clock first: its status steps run around the others'
+    _inherit = ["progress.billing.statutory.clock.mixin", "progress.billing.billable.mixin"]
     _description = "Owner Invoice"
     _contract_field = "sale_order_id"
     _contract_applications_field = "owner_invoice_ids"
@@ -40,6 +41,9 @@ class ProgressBillingOwnerInvoice(models.Model):
     _billable_states = ("approved", "approved_as_noted", "paid")
     # accounting closes a paid invoice (spec, Owner invoice statuses)
     _final_states = ("void", "paid")
+    # issue #13: the owner owes us its payment schedule, recorded as the invoice's approval
+    _project_regime_field = "owner_payment_regime_id"
+    _schedule_given_states = ("approved", "approved_as_noted")
 
     sale_order_id = fields.Many2one(
         "sale.order", "Prime Contract", required=True, index=True, ondelete="restrict", tracking=True,

@@ -3,10 +3,16 @@ from datetime import timedelta
 from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
 
 from ..tools.invite_to_bill import INVITABLE_STATES, INVITE_MAIL_TEMPLATES, INVITE_STATUSES, NOT_SUBMITTED_STATUSES
 from ..tools.trusted_write import trusted
 from .progress_billing_application_mixin import ProgressBillingApplicationMixin
+
+# rows of a payment schedule on its first page (under the parties, amounts
+# and reasons) and on each further page, counted conservatively
+PAYMENT_SCHEDULE_FIRST_PAGE_LINES = 12
+PAYMENT_SCHEDULE_PAGE_LINES = 40
 
 # between the Draft and Void of every application
 SUB_INVOICE_STATES = [
@@ -23,7 +29,8 @@ class ProgressBillingSubInvoice(models.Model):
     """Subcontractor invoice (progress billing) of a commitment for one billing period."""
 
     _name = "progress.billing.sub.invoice"
-    _inherit = ["progress.billing.billable.mixin", "portal.mixin"]
+    # the statutory clock first: its status steps run around the others'
+    _inherit = ["progress.billing.statutory.clock.mixin", "progress.billing.billable.mixin", "portal.mixin"]
     _description = "Subcontractor Invoice"
     _contract_field = "purchase_order_id"
     _contract_applications_field = "sub_invoice_ids"
@@ -33,6 +40,10 @@ class ProgressBillingSubInvoice(models.Model):
     _locked_fields = (*ProgressBillingApplicationMixin._locked_fields, "vendor_reference")
     # issue #12: only Invite to Bill records whom it invited and when
     _protected_fields = (*ProgressBillingApplicationMixin._protected_fields, "invited_on", "invited_partner_id")
+    # issue #13: we owe the subcontractor our payment schedule, given by certifying the claim
+    _project_regime_field = "sub_payment_regime_id"
+    _schedule_given_states = ("approved", "approved_as_noted")
+    _we_respond = True
 
     purchase_order_id = fields.Many2one(
         "purchase.order", "Commitment", required=True, index=True, ondelete="restrict", tracking=True,
@@ -255,3 +266,105 @@ class ProgressBillingSubInvoice(models.Model):
                 partner_ids=invoice.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",
             )
+
+    # Payment Schedule (issue #13): report/progress_billing_payment_schedule_templates.xml
+
+    def _check_payment_schedule_ready(self):
+        """A payment schedule answers a certified claim: it is printed or
+        sent once a reviewer approved the invoice (Approved or Approved as Noted)."""
+        for invoice in self:
+            if invoice.state not in self._schedule_given_states:
+                raise UserError(_(
+                    "%(invoice)s is %(state)s: its payment schedule can be printed or sent once a reviewer approves it "
+                    "(Approved or Approved as Noted).",
+                    invoice=invoice.display_name, state=invoice._state_label(invoice.state),
+                ))
+
+    def _payment_schedule_values(self):
+        """What the payment schedule states (NSW s14(2)-(3), Vic s15(2)-(3),
+        Qld BIF Act s69): the claim it answers, the claimed and scheduled
+        amounts (G702 line 8 as claimed and as certified) and, line by line,
+        the amounts claimed and scheduled with the reason for each difference."""
+        self.ensure_one()
+        currency = self.currency_id
+        lines = [
+            {
+                "item": line.sequence,
+                "description": line.name,
+                "claimed": line.claimed_amount,
+                "scheduled": line.certified_amount,
+                "difference": line.certification_difference,
+                "reason": line.certification_reason or "",
+            }
+            for line in self.line_ids
+            if not (currency.is_zero(line.claimed_amount) and currency.is_zero(line.certified_amount))
+        ]
+        return {
+            "claim_reference": self.vendor_reference or self.name,
+            "given_on": self.schedule_given_date or fields.Date.context_today(self),
+            "claimed": self.current_payment_due - self.certified_difference,
+            "scheduled": self.current_payment_due,
+            "difference": self.certified_difference,
+            "lines": lines,
+            "reasons": [
+                {"line": row["description"], "reason": row["reason"], "difference": row["difference"]}
+                for row in lines if not currency.is_zero(row["difference"])
+            ],
+            "lines_claimed": sum(row["claimed"] for row in lines),
+            "lines_scheduled": sum(row["scheduled"] for row in lines),
+            "lines_difference": sum(row["difference"] for row in lines),
+        }
+
+    def _payment_schedule_page_count(self):
+        """Pages the payment schedule is expected to take: the first holds
+        the parties, amounts, reasons and about PAYMENT_SCHEDULE_FIRST_PAGE_LINES
+        lines, each further page about PAYMENT_SCHEDULE_PAGE_LINES. Only a
+        batch of several schedules relies on it (models/ir_actions_report.py
+        measures a schedule rendered alone, and one whose count was wrong)."""
+        self.ensure_one()
+        values = self._payment_schedule_values()
+        rows = len(values["lines"]) + len(values["reasons"])
+        overflow = max(0, rows - PAYMENT_SCHEDULE_FIRST_PAGE_LINES)
+        return 1 + -(-overflow // PAYMENT_SCHEDULE_PAGE_LINES)
+
+    def action_send_payment_schedule(self):
+        """Send the payment schedule by e-mail (mail template with the PDF
+        attached); sending records the day it was served."""
+        self.ensure_one()
+        if not self.env.user.has_group("progress_billing.group_progress_billing_manager"):
+            raise UserError(_("Only a Progress Billing administrator can send the payment schedule of %(invoice)s.",
+                              invoice=self.display_name))
+        self._check_payment_schedule_ready()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": self.env.ref("progress_billing.mail_template_payment_schedule").id,
+                "default_composition_mode": "comment",
+                "mark_payment_schedule_served": True,
+            },
+        }
+
+    def message_post(self, **kwargs):
+        message = super().message_post(**kwargs)
+        if self.env.context.get("mark_payment_schedule_served"):
+            self._record_payment_schedule_served()
+        return message
+
+    def _record_payment_schedule_served(self):
+        """Issue #13: a payment schedule is given when it is served on the
+        claimant. The first e-mail a reviewer sends after certifying records
+        that day as the day it was served and given, on the invoice and in
+        the chatter. The context key only says an e-mail was the schedule:
+        the dates it moves are the reviewers' to write anyway."""
+        if not self.env.user.has_group("progress_billing.group_progress_billing_manager"):
+            return
+        today = fields.Date.context_today(self)
+        for invoice in self.filtered(lambda invoice: invoice.state in self._schedule_given_states and not invoice.schedule_served_date):
+            trusted(invoice).write({"schedule_served_date": today, "schedule_given_date": today})
+            invoice._message_log(body=_("Payment schedule served by e-mail on %(date)s.", date=format_date(self.env, today)))

@@ -37,6 +37,14 @@ class ProjectProject(models.Model):
     change_order_count = fields.Integer(compute="_compute_progress_billing_counts")
     unbilled_cost_count = fields.Integer("Unbilled Costs", compute="_compute_unbilled_costs")
     unbilled_cost_amount = fields.Monetary("Unbilled Costs Amount", compute="_compute_unbilled_costs")
+    sub_payment_regime_id = fields.Many2one(
+        "progress.billing.payment.regime", "Payment Regime for Subcontractor Claims", check_company=True,
+        help="Deadlines to give a payment schedule and to pay the subcontractors' claims, unless their commitment sets another.",
+    )
+    owner_payment_regime_id = fields.Many2one(
+        "progress.billing.payment.regime", "Payment Regime for Owner Claims", check_company=True,
+        help="Deadlines for the owner to give its payment schedule and to pay our owner invoices, unless the prime contract sets another.",
+    )
     owner_withheld_amount = fields.Monetary("Withheld by the Owner", compute="_compute_owner_withheld_amount")
 
     @api.constrains("billing_day")
@@ -47,6 +55,11 @@ class ProjectProject(models.Model):
                     _("The billing day of project %(project)s must be between 1 and 31, not %(day)s.",
                       project=project.display_name, day=project.billing_day)
                 )
+
+    @api.constrains("company_id", "sub_payment_regime_id", "owner_payment_regime_id")
+    def _check_payment_regime_company(self):
+        """A project's payment regimes are shared or of its company (projects check no company by themselves)."""
+        self._check_company(["sub_payment_regime_id", "owner_payment_regime_id"])
 
     def _compute_progress_billing_counts(self):
         counted_models = {

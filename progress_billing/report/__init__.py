@@ -1,0 +1,1 @@
+from . import progress_billing_payment_schedule

@@ -38,6 +38,9 @@ from . import test_screens
 from . import test_accounting_guarantees
 from . import test_invite_to_bill
 from . import test_invite_concurrency
+from . import test_business_days
+from . import test_statutory_clock
 from . import test_claimed_certified
+from . import test_payment_schedule
 from . import test_retention_rules_maths
 from . import test_retention_rules
