@@ -14,7 +14,6 @@
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
-        "data/mail_template_data.xml",
         "data/progress_billing_cost_type_data.xml",
         "data/progress_billing_division_data.xml",
         "data/progress_billing_cost_code_data.xml",
