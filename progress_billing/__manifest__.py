@@ -7,11 +7,12 @@
     "license": "LGPL-3",
     "author": "progress_billing developers",
     "website": "https://example.com/progress_billing",
-    "depends": ["mail", "project", "sale_project", "project_purchase"],
+    "depends": ["mail", "portal", "project", "sale_project", "project_purchase"],
     "external_dependencies": {"python": ["pypdf>=6.4", "xlsxwriter"]},
     "data": [
         "security/progress_billing_security.xml",
         "security/ir.model.access.csv",
+        "security/progress_billing_portal_security.xml",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
         "data/progress_billing_cost_type_data.xml",
@@ -45,6 +46,7 @@
         "views/progress_billing_backup_views.xml",
         "wizard/progress_billing_backup_wizard_views.xml",
         "data/res_lang_data.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/progress_billing_contract_demo.xml",
@@ -55,6 +57,10 @@
     "assets": {
         "web.assets_backend": [
             "progress_billing/static/src/**/*",
+            ("remove", "progress_billing/static/src/portal/**/*"),
+        ],
+        "web.assets_frontend": [
+            "progress_billing/static/src/portal/**/*",
         ],
         "web.assets_tests": [
             "progress_billing/static/tests/tours/**/*",
