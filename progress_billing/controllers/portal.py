@@ -89,7 +89,8 @@ class ProgressBillingPortal(portal.CustomerPortal):
 
     def _render_invoice(self, invoice_sudo, access_token, entered=None, error=None, status=200, **kw):
         values = {
-            "invoice": invoice_sudo,
+            # not "invoice": account's portal breadcrumbs show any ``invoice`` as a customer invoice
+            "sub_invoice": invoice_sudo,
             "page_name": "progress_billing_invoice",
             "editable": self._may_edit(invoice_sudo),
             "entered": entered or {},

@@ -14,6 +14,14 @@ export class PayApplicationForm extends Interaction {
         ".o_pb_percent": { "t-on-input": this.onPercentInput },
     };
 
+    /** Figures typed before the page's scripts loaded count too; then the form is live. */
+    start() {
+        for (const row of this.el.querySelectorAll(".o_pb_portal_line")) {
+            this.refresh(row, false);
+        }
+        this.el.dataset.live = "1";
+    }
+
     get digits() {
         return parseInt(this.el.dataset.currencyDigits || "2");
     }
@@ -21,6 +29,11 @@ export class PayApplicationForm extends Interaction {
     round(amount) {
         const factor = 10 ** this.digits;
         return Math.round(amount * factor) / factor;
+    }
+
+    /** A figure the page renders as a data attribute (QWeb leaves out those that are zero). */
+    figure(data, key) {
+        return parseFloat(data[key] || "0");
     }
 
     number(input) {
@@ -40,15 +53,15 @@ export class PayApplicationForm extends Interaction {
     /** G = D + E + F, its percent of C, H = C − G, I per the line's retainage rates (G703). */
     lineFigures(row) {
         const data = row.dataset;
-        const scheduled = parseFloat(data.scheduled);
-        const previous = parseFloat(data.previous);
+        const scheduled = this.figure(data, "scheduled");
+        const previous = this.figure(data, "previous");
         const work = data.unitBased
-            ? this.round(this.number(row.querySelector(".o_pb_quantity")) * parseFloat(data.priceUnit))
+            ? this.round(this.number(row.querySelector(".o_pb_quantity")) * this.figure(data, "priceUnit"))
             : this.number(row.querySelector(".o_pb_work"));
         const stored = this.number(row.querySelector(".o_pb_stored"));
         const completed = previous + work + stored;
-        const retainageWork = this.round(((previous + work) * parseFloat(data.rate)) / 100);
-        const retainageMaterials = this.round((stored * parseFloat(data.rateMaterials)) / 100);
+        const retainageWork = this.round(((previous + work) * this.figure(data, "rate")) / 100);
+        const retainageMaterials = this.round((stored * this.figure(data, "rateMaterials")) / 100);
         return {
             scheduled,
             completed,
@@ -56,7 +69,7 @@ export class PayApplicationForm extends Interaction {
             balance: scheduled - completed,
             retainageWork,
             retainageMaterials,
-            retainage: retainageWork + retainageMaterials - parseFloat(data.released),
+            retainage: retainageWork + retainageMaterials - this.figure(data, "released"),
         };
     }
 
@@ -65,8 +78,8 @@ export class PayApplicationForm extends Interaction {
         const data = row.dataset;
         const work = row.querySelector(".o_pb_work");
         const stored = this.number(row.querySelector(".o_pb_stored"));
-        const target = (parseFloat(data.scheduled) * this.number(ev.currentTarget)) / 100;
-        work.value = this.round(target - parseFloat(data.previous) - stored).toFixed(this.digits);
+        const target = (this.figure(data, "scheduled") * this.number(ev.currentTarget)) / 100;
+        work.value = this.round(target - this.figure(data, "previous") - stored).toFixed(this.digits);
         this.refresh(row, false);
     }
 
@@ -103,8 +116,8 @@ export class PayApplicationForm extends Interaction {
             retainage_materials: totals.retainageMaterials,
             retainage: totals.retainage,
             earned,
-            due: earned - parseFloat(summary.dataset.previousCertificates),
-            balance: parseFloat(summary.dataset.contractSum) - earned,
+            due: earned - this.figure(summary.dataset, "previousCertificates"),
+            balance: this.figure(summary.dataset, "contractSum") - earned,
         };
         for (const [key, value] of Object.entries(values)) {
             summary.querySelector(`[data-g702='${key}']`).textContent = this.format(this.round(value));
