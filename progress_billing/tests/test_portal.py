@@ -86,6 +86,20 @@ class TestPortalPages(PortalCase):
         self.assertNotIn(self.other_invoice.name, response.text)
         self.assertNotIn(self.prime_contract.name, response.text)
 
+    def test_pages_use_the_subcontractors_dictionary(self):
+        """Issue #12: with the company on a point-of-view dictionary, its
+        portal users see the subcontractor's side of the contract (Specialty
+        Contractor); with Default, the words of the code."""
+        self.login(self.portal_user)
+        self.assertIn(">Commitments<", self.get("/my/progress-billing").text)
+        self.company.progress_billing_dictionary = "head_contractor"
+        self.assertEqual(self.portal_user.lang, "en@specialty")
+        self.assertEqual(self.user.lang, "en@headcontractor", "the staff keep the company's own dictionary")
+        page = self.get("/my/progress-billing").text
+        self.assertIn(">Subcontracts<", page)
+        self.assertNotIn(">Commitments<", page)
+        self.assertIn(">Subcontract<", self.get(self.invoice.access_url).text)
+
     def test_home_counter(self):
         self.login(self.portal_user)
         response = self.url_open("/my/counters", json={"params": {"counters": ["progress_billing_count"]}})
