@@ -94,6 +94,8 @@ class TestPortalPages(PortalCase):
         self.assertIn(">Commitments<", self.get("/my/progress-billing").text)
         self.company.progress_billing_dictionary = "head_contractor"
         self.assertEqual(self.portal_user.lang, "en@specialty")
+        # a session keeps the language it logged in with
+        self.login(self.portal_user)
         self.assertEqual(self.user.lang, "en@headcontractor", "the staff keep the company's own dictionary")
         page = self.get("/my/progress-billing").text
         self.assertIn(">Subcontracts<", page)
