@@ -23,6 +23,7 @@ from . import progress_billing_billable_mixin
 from . import progress_billing_billable_line_mixin
 from . import progress_billing_sub_invoice
 from . import progress_billing_sub_invoice_line
+from . import progress_billing_invite_mail
 from . import progress_billing_owner_invoice
 from . import progress_billing_owner_invoice_line
 from . import progress_billing_direct_cost
@@ -39,3 +40,4 @@ from . import base
 from . import ir_http
 from . import ir_module_module
 from . import res_users
+from . import progress_billing_retention_rule

@@ -58,6 +58,7 @@ class ProgressBillingPeriod(models.Model):
     owner_invoice_ids = fields.One2many("progress.billing.owner.invoice", "period_id", string="Owner Invoices")
     sub_invoice_count = fields.Integer(compute="_compute_invoice_counts")
     owner_invoice_count = fields.Integer(compute="_compute_invoice_counts")
+    commitment_count = fields.Integer(compute="_compute_commitment_count")
 
     @api.depends("date_start", "date_end")
     def _compute_name(self):
@@ -72,6 +73,36 @@ class ProgressBillingPeriod(models.Model):
         for period in self:
             period.sub_invoice_count = len(period.sub_invoice_ids)
             period.owner_invoice_count = len(period.owner_invoice_ids)
+
+    def _compute_commitment_count(self):
+        counts = dict(self.env["purchase.order"]._read_group(
+            [("is_commitment", "=", True), ("project_id", "in", self.project_id.ids)], ["project_id"], ["__count"],
+        ))
+        for period in self:
+            period.commitment_count = counts.get(period.project_id, 0)
+
+    def _invite_candidates(self):
+        """The project's confirmed commitments not invited to bill this period yet."""
+        self.ensure_one()
+        commitments = self.env["purchase.order"].with_context(progress_billing_period_id=self.id).search([
+            ("is_commitment", "=", True), ("project_id", "=", self.project_id.id), ("state", "=", "purchase"),
+        ])
+        return commitments.filtered(lambda commitment: commitment.invite_status == "not_invited")
+
+    def action_invite_to_bill(self):
+        """Invite to Bill (issue #12) from the period: its commitments not invited yet, in the wizard."""
+        self.ensure_one()
+        return self.env["progress.billing.invite.wizard"]._action_open(self, self._invite_candidates())
+
+    def action_view_commitments(self):
+        """The project's commitments with their invite status in this period,
+        and the filters Not Invited and Not Submitted."""
+        self.ensure_one()
+        action = self.project_id.action_view_commitments()
+        action["domain"] = [("is_commitment", "=", True), ("project_id", "=", self.project_id.id)]
+        action["context"] = {**action["context"], "progress_billing_period_id": self.id}
+        action["name"] = _("Commitments: %(period)s", period=self.display_name)
+        return action
 
     @api.onchange("date_end")
     def _onchange_date_end(self):

@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.invite_to_bill import INVITABLE_STATES, INVITE_MAIL_TEMPLATES, INVITE_STATUSES, NOT_SUBMITTED_STATUSES
 from ..tools.portal_access import portal_may_write
 from ..tools.trusted_write import trusted
 from .progress_billing_application_mixin import ProgressBillingApplicationMixin
@@ -31,6 +34,8 @@ class ProgressBillingSubInvoice(models.Model):
     _locked_fields = (*ProgressBillingApplicationMixin._locked_fields, "vendor_reference")
     # issue #12: the only field a subcontractor writes on its invoice from the portal
     _portal_writable_fields = frozenset({"vendor_reference"})
+    # issue #12: only Invite to Bill records whom it invited and when
+    _protected_fields = (*ProgressBillingApplicationMixin._protected_fields, "invited_on", "invited_partner_id")
 
     purchase_order_id = fields.Many2one(
         "purchase.order", "Commitment", required=True, index=True, ondelete="restrict", tracking=True,
@@ -49,15 +54,23 @@ class ProgressBillingSubInvoice(models.Model):
     line_ids = fields.One2many("progress.billing.sub.invoice.line", "invoice_id")
     move_ids = fields.One2many("account.move", "progress_billing_sub_invoice_id", string="Vendor Bills")
 
+    invited_on = fields.Datetime(
+        "Invited On", readonly=True, copy=False, tracking=True,
+        help="When the subcontractor was last invited to bill this invoice (Invite to Bill).",
+    )
+    invited_partner_id = fields.Many2one(
+        "res.partner", "Invited Contact", readonly=True, copy=False, tracking=True,
+        help="The subcontractor's contact invited by e-mail to fill in and submit this invoice.",
+    )
+    invite_status = fields.Selection(INVITE_STATUSES, compute="_compute_invite_status")
+    invite_mail_ids = fields.One2many(
+        "progress.billing.invite.mail", "invoice_id", string="Invitation E-mails", readonly=True,
+    )
+
     _one_invoice_per_period = models.UniqueIndex(
         "(purchase_order_id, period_id) WHERE state != 'void'",
         "A commitment has at most one invoice per billing period (void the other one first).",
     )
-
-    def _compute_access_url(self):
-        super()._compute_access_url()
-        for invoice in self:
-            invoice.access_url = f"/my/progress-billing/invoice/{invoice.id}"
 
     def _get_report_base_filename(self):
         self.ensure_one()
@@ -75,6 +88,120 @@ class ProgressBillingSubInvoice(models.Model):
         for invoice in invoices:
             invoice.position = self.search_count([("purchase_order_id", "=", invoice.purchase_order_id.id)])
         return invoices
+
+    def _compute_access_url(self):
+        """The subcontractor's page of the invoice on the portal (issue #12)."""
+        super()._compute_access_url()
+        for invoice in self:
+            invoice.access_url = f"/my/progress-billing/invoice/{invoice.id}"
+
+    @api.depends(
+        "state", "invited_on", "line_ids.work_this_period", "line_ids.materials_stored", "line_ids.retainage_released",
+    )
+    def _compute_invite_status(self):
+        """Invite status (issue #12): a draft is Invited once its subcontractor
+        is invited, Draft in Progress once something is claimed on it (by the
+        subcontractor or in the back office); Pending Owner Approval is still
+        Submitted (Under Review) for the subcontractor, Approved as Noted is
+        Approved; a void invoice counts as none (Not Invited)."""
+        for invoice in self:
+            if invoice.state == "draft":
+                if invoice._has_claim():
+                    invoice.invite_status = "draft_in_progress"
+                else:
+                    invoice.invite_status = "invited" if invoice.invited_on else "not_invited"
+            else:
+                invoice.invite_status = {
+                    "under_review": "submitted", "pending_owner_approval": "submitted",
+                    "revise_resubmit": "revise_resubmit", "void": "not_invited",
+                }.get(invoice.state, "approved")
+
+    def _has_claim(self):
+        """Whether anything is claimed yet: work completed or retainage released
+        this period, or materials presently stored other than those the
+        invoice started with (carried forward from the previous application)."""
+        self.ensure_one()
+        opening = self._opening_stored_materials()
+        currency = self.currency_id
+        return any(
+            not currency.is_zero(line.work_this_period) or not currency.is_zero(line.retainage_released)
+            or currency.compare_amounts(line.materials_stored, opening.get(line._billing_source_key(), 0.0))
+            for line in self.line_ids
+        )
+
+    def _payment_application_type_label(self):
+        """The invoice type as the e-mails of Invite to Bill name it."""
+        self.ensure_one()
+        return self._fields["payment_application_type"].convert_to_export(self.payment_application_type, self)
+
+    def _invite(self, contact):
+        """Record that ``contact`` is invited to bill this invoice, let it follow
+        the invoice, and e-mail it the invitation, unless it already got an
+        invitation or reminder of this invoice today (issue #12)."""
+        self.ensure_one()
+        if self._mailed_today(contact):
+            return
+        trusted(self).write({"invited_on": fields.Datetime.now(), "invited_partner_id": contact.id})
+        self.message_subscribe(partner_ids=contact.ids)
+        self._send_invite_mail("invitation")
+
+    def _mailed_today(self, contact):
+        today = fields.Date.context_today(self)
+        return bool(self.invite_mail_ids.filtered(lambda mail: mail.sent_on == today and mail.partner_id == contact))
+
+    def _send_invite_mail(self, kind):
+        """E-mail the invited contact the invitation or a reminder
+        (``INVITE_MAIL_TEMPLATES``), posted in the chatter, and keep what was
+        sent: never twice the same day to the same contact."""
+        self.ensure_one()
+        contact = self.invited_partner_id
+        if self._mailed_today(contact):
+            return
+        template = self.env.ref(INVITE_MAIL_TEMPLATES[kind])
+        message = self.with_context(progress_billing_invite_mail=kind).message_post_with_source(
+            template, message_type="comment", subtype_xmlid="mail.mt_comment",
+        )
+        # the log is written by the addon only: users read it
+        self.env["progress.billing.invite.mail"].sudo().create({
+            "invoice_id": self.id, "kind": kind, "partner_id": contact.id,
+            "sent_on": fields.Date.context_today(self), "message_id": message[:1].id,
+        })
+        self.invalidate_recordset(["invite_mail_ids"])
+
+    def _reminder_due(self, today):
+        """The reminder the invited contact gets ``today``, or None (issue #12):
+        one from N days before the period's due date (N: the company's
+        setting) unless it was e-mailed since then, one once the due date has
+        passed; only while the invoice waits for the subcontractor."""
+        self.ensure_one()
+        if not self.invited_partner_id or self.invite_status not in NOT_SUBMITTED_STATUSES:
+            return None
+        due = self.period_id.date_due
+        sent = self.invite_mail_ids
+        if today > due:
+            return None if "overdue" in sent.mapped("kind") else "overdue"
+        window_start = due - timedelta(days=self.company_id.progress_billing_reminder_days)
+        if today >= window_start and not sent.filtered(lambda mail: mail.sent_on >= window_start):
+            return "reminder"
+        return None
+
+    @api.model
+    def _cron_send_bill_reminders(self):
+        """Scheduled action: remind the invited subcontractors who have not
+        submitted, before and after the period's due date (issue #12),
+        committing after each e-mail as Odoo's crons do."""
+        today = fields.Date.context_today(self)
+        candidates = self.search([
+            ("invited_partner_id", "!=", False), ("state", "in", INVITABLE_STATES),
+            ("invite_mail_ids", "not any", [("kind", "=", "overdue")]),
+        ])
+        reminders = [(invoice, kind) for invoice in candidates if (kind := invoice._reminder_due(today))]
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(reminders))
+        for invoice, kind in reminders:
+            invoice._send_invite_mail(kind)
+            if not cron._commit_progress(1):
+                break
 
     def _pay_application_parties(self):
         return {

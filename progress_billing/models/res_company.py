@@ -42,6 +42,17 @@ class ResCompany(models.Model):
         "preferences. Default is English (US).",
     )
 
+    progress_billing_reminder_days = fields.Integer(
+        "Pay Application Reminder (Days)", default=3,
+        help="Invited subcontractors who have not submitted their pay application are reminded by e-mail this many "
+        "days before the billing period's due date, and once more when it has passed.",
+    )
+
+    _progress_billing_reminder_days_not_negative = models.Constraint(
+        "CHECK (progress_billing_reminder_days >= 0)",
+        "The pay application reminder is sent a number of days before the due date: it cannot be negative.",
+    )
+
     def _progress_billing_lang(self):
         """The language code of the company's dictionary (English (US) by default)."""
         self.ensure_one()

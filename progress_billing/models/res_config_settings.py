@@ -11,3 +11,4 @@ class ResConfigSettings(models.TransientModel):
     progress_billing_dictionary = fields.Selection(
         related="company_id.progress_billing_dictionary", readonly=False, required=True
     )
+    progress_billing_reminder_days = fields.Integer(related="company_id.progress_billing_reminder_days", readonly=False)

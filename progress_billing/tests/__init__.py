@@ -38,3 +38,7 @@ from . import test_screens
 from . import test_accounting_guarantees
 from . import test_portal
 from . import test_portal_tour
+from . import test_invite_to_bill
+from . import test_invite_concurrency
+from . import test_retention_rules_maths
+from . import test_retention_rules

@@ -27,7 +27,7 @@ another one); the class environment is the superuser's, switch with
 from contextlib import contextmanager
 from datetime import date, timedelta
 
-from odoo import Command, fields
+from odoo import Command, api, fields
 from odoo.tests import TransactionCase, new_test_user
 
 from ..models.progress_billing_period import monthly_period_bounds
@@ -41,6 +41,26 @@ CONTRACT_KINDS = {
         "field": "purchase_order_id", "order_type": "commitment", "invoice_model": "progress.billing.sub.invoice",
     },
 }
+
+
+def open_concurrent_transactions(case, uid, count=2):
+    """``count`` environments of user ``uid``, each in a real transaction of
+    its own, as two users clicking at once (account/tests/test_sequence_mixin.py).
+    A step blocked behind another transaction fails instead of hanging the
+    test run; the transactions are rolled back and closed when ``case`` is
+    cleaned up, before the cleanups ``case`` registered earlier (its committed
+    fixture's removal)."""
+    envs = [api.Environment(case.registry.cursor(), uid, {}) for _index in range(count)]
+    for env in envs:
+        env.cr.execute("SET LOCAL lock_timeout = '10s'")
+
+    def close():
+        for env in envs:
+            env.cr.rollback()
+            env.cr.close()
+
+    case.addCleanup(close)
+    return envs
 
 
 class ProgressBillingCase(TransactionCase):

@@ -5,6 +5,7 @@ from odoo.tools import mute_logger
 from psycopg2.errors import SerializationFailure
 
 from ..models.progress_billing_period import monthly_period_bounds
+from .common import open_concurrent_transactions
 
 
 @tagged("post_install", "-at_install", "progress_billing")
@@ -38,18 +39,11 @@ class TestApproveVoidConcurrency(TransactionCase):
             "invoice": invoice.id, "commitment": commitment.id, "project": project.id,
             "partner": partner.id, "product": product.id,
         }
-        # two administrators, each in a transaction of their own
-        admin = self.env.ref("base.user_admin").id
-        self.envs = [api.Environment(self.registry.cursor(), admin, {}) for _index in range(2)]
-        for env in self.envs:
-            # a step blocked behind the other transaction fails instead of hanging the test run
-            env.cr.execute("SET LOCAL lock_timeout = '10s'")
         self.addCleanup(self._clean_up)
+        # two administrators, each in a transaction of their own
+        self.envs = open_concurrent_transactions(self, self.env.ref("base.user_admin").id)
 
     def _clean_up(self):
-        for env in self.envs:
-            env.cr.rollback()
-            env.cr.close()
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             invoice = env["progress.billing.sub.invoice"].browse(self.data["invoice"])

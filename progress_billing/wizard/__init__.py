@@ -9,3 +9,4 @@ from . import progress_billing_owner_invoice_autocomplete_earlier
 from . import progress_billing_backup_wizard
 from . import progress_billing_period_open_wizard
 from . import sale_advance_payment_inv
+from . import progress_billing_invite_wizard
