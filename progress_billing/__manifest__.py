@@ -12,6 +12,7 @@
     "data": [
         "security/progress_billing_security.xml",
         "security/ir.model.access.csv",
+        "security/progress_billing_portal_security.xml",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
         "data/progress_billing_cost_type_data.xml",
@@ -53,6 +54,7 @@
         "wizard/progress_billing_backup_wizard_views.xml",
         "wizard/progress_billing_invite_wizard_views.xml",
         "data/res_lang_data.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/progress_billing_contract_demo.xml",
@@ -63,6 +65,10 @@
     "assets": {
         "web.assets_backend": [
             "progress_billing/static/src/**/*",
+            ("remove", "progress_billing/static/src/portal/**/*"),
+        ],
+        "web.assets_frontend": [
+            "progress_billing/static/src/portal/**/*",
         ],
         "web.assets_tests": [
             "progress_billing/static/tests/tours/**/*",

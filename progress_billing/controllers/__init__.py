@@ -1,1 +1,2 @@
 from . import progress_billing_export
+from . import portal

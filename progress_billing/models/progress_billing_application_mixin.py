@@ -516,8 +516,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             trusted(invoice).frozen_values = {name: invoice[name] for name in self._frozen_fields}
 
     def _unfreeze(self):
-        trusted(self.line_ids).frozen_values = False
-        trusted(self).frozen_values = False
+        """Only what is frozen is written: a subcontractor submitting from the
+        portal may no longer write its invoice once it is Under Review."""
+        trusted(self.line_ids.filtered("frozen_values")).frozen_values = False
+        trusted(self.filtered("frozen_values")).frozen_values = False
 
     def _freeze_claim(self):
         """Issue #13: whenever an application goes Under Review (Submit, a

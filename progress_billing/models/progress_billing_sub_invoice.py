@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
 from ..tools.invite_to_bill import INVITABLE_STATES, INVITE_MAIL_TEMPLATES, INVITE_STATUSES, NOT_SUBMITTED_STATUSES
+from ..tools.portal_access import portal_may_write
 from ..tools.trusted_write import trusted
 from .progress_billing_application_mixin import ProgressBillingApplicationMixin
 
@@ -38,6 +39,8 @@ class ProgressBillingSubInvoice(models.Model):
     _move_type = "in_invoice"
     _retainage_account_field = "retainage_payable_account_id"
     _locked_fields = (*ProgressBillingApplicationMixin._locked_fields, "vendor_reference")
+    # issue #12: the only field a subcontractor writes on its invoice from the portal
+    _portal_writable_fields = frozenset({"vendor_reference"})
     # issue #12: only Invite to Bill records whom it invited and when
     _protected_fields = (*ProgressBillingApplicationMixin._protected_fields, "invited_on", "invited_partner_id")
     # issue #13: we owe the subcontractor our payment schedule, given by certifying the claim
@@ -79,6 +82,16 @@ class ProgressBillingSubInvoice(models.Model):
         "(purchase_order_id, period_id) WHERE state != 'void'",
         "A commitment has at most one invoice per billing period (void the other one first).",
     )
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return _("Pay Application - %s", self.name)
+
+    def _has_field_access(self, field, operation):
+        """Issue #12: on the portal a subcontractor writes only its own invoice number (tools/portal_access.py)."""
+        if operation == "write" and not portal_may_write(self, field):
+            return False
+        return super()._has_field_access(field, operation)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -225,11 +238,41 @@ class ProgressBillingSubInvoice(models.Model):
         self._fill_from_contract()
 
     def action_submit(self):
-        """A resubmitted invoice has its rejected lines reviewed again."""
+        """A resubmitted invoice has its rejected lines reviewed again; one
+        submitted by the subcontractor on the portal is announced to the
+        commitment's responsible user (issue #12)."""
         trusted(self.line_ids.filtered(lambda line: line.review_state == "rejected")).write(
             {"review_state": "to_review", "rejection_reason": False}
         )
-        return super().action_submit()
+        result = super().action_submit()
+        if self.env.user._is_portal():
+            self._notify_portal_submission()
+        return result
+
+    def _notify_portal_submission(self):
+        """Issue #12: the subcontractor's submission is logged in the chatter
+        under its own name and gives the commitment's responsible user (its
+        buyer, else the invoice's creator) a review activity. Portal users
+        cannot post on an invoice they may no longer edit nor create
+        activities: both are written as superuser, on invoices the user has
+        just submitted through the model's own checks."""
+        submitter = self.env.user
+        for invoice in self.sudo():
+            responsible = invoice.purchase_order_id.user_id or invoice.create_uid
+            invoice.message_post(
+                body=_("%(user)s (%(partner)s) submitted %(invoice)s from the portal.",
+                       user=submitter.name, partner=submitter.commercial_partner_id.name, invoice=invoice.display_name),
+                author_id=submitter.partner_id.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+            invoice.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Review %(invoice)s", invoice=invoice.display_name),
+                note=_("%(partner)s submitted this invoice on the portal: review its lines.",
+                       partner=submitter.commercial_partner_id.name),
+                user_id=responsible.id,
+            )
 
     def _finish_review(self, target):
         """A reviewer approves an invoice only when none of its lines is rejected."""

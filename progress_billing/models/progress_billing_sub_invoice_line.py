@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.portal_access import portal_may_write
 from .progress_billing_application_line_mixin import ProgressBillingApplicationLineMixin
 
 
@@ -18,6 +19,8 @@ class ProgressBillingSubInvoiceLine(models.Model):
     _billed_fields = ("work_this_period", "materials_stored", "quantity_this_period")
     _claim_fields = {**ProgressBillingApplicationLineMixin._claim_fields, "claimed_quantity": "quantity_this_period"}
     _protected_fields = (*ProgressBillingApplicationLineMixin._protected_fields, "claimed_quantity")
+    # issue #12: what a subcontractor enters on the portal
+    _portal_writable_fields = frozenset(_billed_fields)
 
     invoice_id = fields.Many2one("progress.billing.sub.invoice", required=True)
     purchase_line_id = fields.Many2one("purchase.order.line", "SSOV Line", index=True, ondelete="restrict")
@@ -39,6 +42,12 @@ class ProgressBillingSubInvoiceLine(models.Model):
         help="Quantity this period as claimed when the invoice was last submitted (unit/quantity-based lines).",
     )
 
+    def _has_field_access(self, field, operation):
+        """Issue #12: on the portal a subcontractor writes only the amounts (or quantity) it bills (tools/portal_access.py)."""
+        if operation == "write" and not portal_may_write(self, field):
+            return False
+        return super()._has_field_access(field, operation)
+
     @api.depends("invoice_id.accounting_method", "purchase_line_id")
     def _compute_is_unit_based(self):
         for line in self:
@@ -54,6 +63,14 @@ class ProgressBillingSubInvoiceLine(models.Model):
         """Unit/quantity-based lines bill quantity × unit price (spec)."""
         for line in self.filtered("is_unit_based"):
             line.work_this_period = line.currency_id.round(line.quantity_this_period * line.price_unit)
+
+    def _work_for_percent_complete(self, percent, materials_stored):
+        """Work completed this period (E) that brings the line to ``percent``
+        complete to date with ``materials_stored`` (F): G = D + E + F is
+        ``percent`` of C (G703), in the company currency's rounding. How a
+        subcontractor enters progress as a percentage (issue #12)."""
+        self.ensure_one()
+        return self.currency_id.round(self.scheduled_value * percent / 100 - self.previous_work - materials_stored)
 
     def _billed_quantity_and_price(self, contract_line):
         """Unit/quantity-based lines bill their quantity at the SSOV line's unit price."""

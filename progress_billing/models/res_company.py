@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..tools.dictionaries import DEFAULT, DEFAULT_LANG, DICTIONARIES
+from ..tools.dictionaries import DEFAULT, DEFAULT_LANG, DICTIONARIES, SUBCONTRACTOR_DICTIONARY
 
 # accounts a retainage line may not use: the partner balances and cash of the invoice itself
 RETAINAGE_ACCOUNT_DOMAIN = [
@@ -59,6 +59,16 @@ class ResCompany(models.Model):
         by_key = {dictionary.key: dictionary.lang for dictionary in DICTIONARIES}
         return by_key.get(self.progress_billing_dictionary, DEFAULT_LANG)
 
+    def _progress_billing_portal_lang(self):
+        """The language code of the dictionary the company's portal users
+        (its subcontractors) see (issue #12): the subcontractor's side of the
+        contract whenever the company uses a dictionary, English (US) with
+        the Default one."""
+        self.ensure_one()
+        if self.progress_billing_dictionary == DEFAULT:
+            return DEFAULT_LANG
+        return next(dictionary.lang for dictionary in DICTIONARIES if dictionary.key == SUBCONTRACTOR_DICTIONARY)
+
     def write(self, vals):
         switched = self.browse()
         if "progress_billing_dictionary" in vals:
@@ -72,8 +82,9 @@ class ResCompany(models.Model):
         """Activate the company's dictionary and switch its users to it (issue:
         settings switch; Default restores English (US))."""
         self.ensure_one()
-        lang = self.env["res.lang"].with_context(active_test=False).search([("code", "=", self._progress_billing_lang())])
-        if not lang.active:
-            # unlike _activate_lang, this also loads the dictionary's translations
-            lang.action_unarchive()
+        langs = self.env["res.lang"].with_context(active_test=False).search([
+            ("code", "in", [self._progress_billing_lang(), self._progress_billing_portal_lang()]),
+        ])
+        # unlike _activate_lang, this also loads the dictionaries' translations
+        langs.filtered(lambda lang: not lang.active).action_unarchive()
         self.env["res.users"].search([("company_id", "=", self.id)])._follow_company_dictionary()

@@ -14,8 +14,11 @@ class ResUsers(models.Model):
 
     def _follow_company_dictionary(self):
         """Internal users working in English use their company's point-of-view
-        dictionary (issue: settings switch); other languages are left alone."""
-        for user in self.filtered(lambda user: not user.share and user.lang in ENGLISH_LANGS):
-            lang = user.company_id._progress_billing_lang()
+        dictionary (issue: settings switch), its portal users (subcontractors)
+        the dictionary of the subcontractor's side (issue #12); other
+        languages are left alone."""
+        for user in self.filtered(lambda user: (not user.share or user._is_portal()) and user.lang in ENGLISH_LANGS):
+            company = user.company_id
+            lang = company._progress_billing_portal_lang() if user._is_portal() else company._progress_billing_lang()
             if user.lang != lang and self.env["res.lang"]._get_data(code=lang):
                 user.lang = lang

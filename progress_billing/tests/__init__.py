@@ -36,6 +36,8 @@ from . import test_g703_export
 from . import test_owner_invoice_pdf
 from . import test_screens
 from . import test_accounting_guarantees
+from . import test_portal
+from . import test_portal_tour
 from . import test_invite_to_bill
 from . import test_invite_concurrency
 from . import test_business_days

@@ -254,7 +254,10 @@ class TestDictionarySettings(TransactionCase):
         self.assertTrue(owner_lang.active)
         self.assertEqual(self.english_user.lang, "en@owner")
         self.assertEqual(self.french_user.lang, "fr_FR", "a dictionary is an English variant")
-        self.assertEqual(self.portal_user.lang, "en_US", "portal users are the company's partners, not its staff")
+        self.assertEqual(
+            self.portal_user.lang, "en@specialty",
+            "portal users are the company's subcontractors: the subcontractor's side of the contract (issue #12)",
+        )
         self.assertEqual(self.other_user.lang, "en_US", "another company keeps its dictionary")
         user_env = self.env(user=self.english_user, context=self.english_user.with_user(self.english_user).context_get())
         field = user_env["purchase.order"].fields_get(["is_commitment"], ["string"])
@@ -263,6 +266,7 @@ class TestDictionarySettings(TransactionCase):
         self.choose("default")
         self.assertEqual(self.english_user.lang, "en_US")
         self.assertEqual(self.french_user.lang, "fr_FR")
+        self.assertEqual(self.portal_user.lang, "en_US")
 
     def test_users_may_pick_another_dictionary(self):
         self.choose("owner")

@@ -28,6 +28,11 @@ DICTIONARIES = (
     Dictionary("owner", "Owner", "en@owner"),
     Dictionary("specialty_contractor", "Specialty Contractor", "en@specialty"),
 )
+# issue #12: the dictionary of the subcontractor's side of a contract, which
+# the portal shows subcontractors when their contractor's company uses a
+# dictionary (seed: Procore gives subcontractors "English (Speciality
+# Contractor Terminology)")
+SUBCONTRACTOR_DICTIONARY = "specialty_contractor"
 DICTIONARY_LANGS = frozenset(dictionary.lang for dictionary in DICTIONARIES)
 # users of these languages follow their company's dictionary
 ENGLISH_LANGS = frozenset({DEFAULT_LANG, *DICTIONARY_LANGS})
