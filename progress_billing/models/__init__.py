@@ -39,3 +39,5 @@ from . import base
 from . import ir_http
 from . import ir_module_module
 from . import res_users
+from . import progress_billing_contract_retention_mixin
+from . import progress_billing_retention_stage

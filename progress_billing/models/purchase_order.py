@@ -18,6 +18,9 @@ class PurchaseOrder(models.Model):
         help="Unit/quantity-based commitments bill quantity × unit price and have no stored materials.",
     )
     change_order_ids = fields.One2many("progress.billing.change.order", "purchase_order_id", string="Commitment Change Orders")
+    retention_stage_ids = fields.One2many(
+        "progress.billing.retention.stage", "purchase_order_id", string="Retention Release Stages", copy=True
+    )
     sub_invoice_ids = fields.One2many("progress.billing.sub.invoice", "purchase_order_id", string="Subcontractor Invoices")
     sub_invoice_count = fields.Integer(compute="_compute_sub_invoice_count")
 

@@ -9,6 +9,9 @@ class SaleOrder(models.Model):
 
     is_prime_contract = fields.Boolean("Prime Contract", index=True, copy=False)
     change_order_ids = fields.One2many("progress.billing.change.order", "sale_order_id", string="Prime Contract Change Orders")
+    retention_stage_ids = fields.One2many(
+        "progress.billing.retention.stage", "sale_order_id", string="Retention Release Stages", copy=True
+    )
     owner_invoice_ids = fields.One2many("progress.billing.owner.invoice", "sale_order_id", string="Owner Invoices")
     owner_invoice_count = fields.Integer(compute="_compute_owner_invoice_count")
 

@@ -37,3 +37,4 @@ from . import test_owner_invoice_pdf
 from . import test_screens
 from . import test_accounting_guarantees
 from . import test_retention_tools
+from . import test_retention_release
