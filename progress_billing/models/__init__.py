@@ -41,3 +41,4 @@ from . import ir_module_module
 from . import res_users
 from . import progress_billing_contract_retention_mixin
 from . import progress_billing_retention_stage
+from . import progress_billing_retention_guarantee

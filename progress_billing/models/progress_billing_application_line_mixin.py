@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import format_amount
 
+from ..tools.retention import guarantee_cover
 from ..tools.trusted_write import check_trusted_write
 
 
@@ -132,18 +133,57 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     @api.depends(
         "previous_work", "work_this_period", "materials_stored", "retainage_rate",
         "retainage_rate_materials", "retainage_released", "previous_retainage_released",
+        "invoice_id.retainage_guarantee_cover", "invoice_id.line_ids.work_this_period",
+        "invoice_id.line_ids.materials_stored", "invoice_id.line_ids.retainage_rate",
+        "invoice_id.line_ids.retainage_rate_materials",
     )
     def _compute_retainage(self):
         """I of G703: rate on completed work (D + E) plus rate on stored
-        materials (F), less what earlier and this application released."""
+        materials (F), less what guarantees cover instead of cash, less what
+        earlier and this application released."""
         for line in self:
-            currency = line.currency_id or line.company_id.currency_id or self.env.company.currency_id
-            line.retainage_work = currency.round((line.previous_work + line.work_this_period) * line.retainage_rate / 100)
-            line.retainage_on_materials = currency.round(line.materials_stored * line.retainage_rate_materials / 100)
+            line.retainage_work, line.retainage_on_materials = line._retainage_before_cover()
+        self._deduct_guarantee_cover()
+        for line in self:
             line.retainage = (
                 line.retainage_work + line.retainage_on_materials
                 - line.previous_retainage_released - line.retainage_released
             )
+
+    def _retainage_before_cover(self):
+        """(retainage on work, on stored materials) the rates withhold on the
+        line, rounded to the cent, before guarantees cover any of it."""
+        currency = self.currency_id or self.company_id.currency_id or self.env.company.currency_id
+        return (
+            currency.round((self.previous_work + self.work_this_period) * self.retainage_rate / 100),
+            currency.round(self.materials_stored * self.retainage_rate_materials / 100),
+        )
+
+    def _deduct_guarantee_cover(self):
+        """Bank guarantees and retention bonds replace cash retention (issue
+        #14): the cover in force for the application (its guarantees, frozen
+        with it) is taken off the cash retention its lines would still hold
+        (withheld less released before), in proportion and exact to the cent
+        (tools/retention.py), from the retention on work first, then on
+        stored materials. Cash is withheld again only once the retention the
+        contract requires exceeds the cover, so G702 line 5, column I and the
+        bills all carry the cash retention alone."""
+        for invoice in self.invoice_id.filtered("retainage_guarantee_cover"):
+            currency = invoice.currency_id
+            unit = 10 ** currency.decimal_places
+            siblings = invoice.line_ids
+            outstanding = []
+            for sibling in siblings:
+                work, materials = sibling._retainage_before_cover()
+                outstanding.append(round((work + materials - sibling.previous_retainage_released) * unit))
+            shares = guarantee_cover(round(invoice.retainage_guarantee_cover * unit), outstanding)
+            for sibling, share in zip(siblings, shares, strict=True):
+                if sibling not in self or not share:
+                    continue
+                covered = share / unit
+                on_work = min(covered, sibling.retainage_work)
+                sibling.retainage_work = currency.round(sibling.retainage_work - on_work)
+                sibling.retainage_on_materials = currency.round(sibling.retainage_on_materials - (covered - on_work))
 
     def _is_over_billed(self):
         self.ensure_one()

@@ -38,7 +38,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     # statuses nothing leads out of
     _final_states = ("void",)
     # G702 figures taken from other documents (contract, earlier applications), frozen with the application
-    _frozen_fields = ("original_contract_sum", "net_change_orders", "contract_sum_to_date", "previous_certificates")
+    _frozen_fields = (
+        "original_contract_sum", "net_change_orders", "contract_sum_to_date", "previous_certificates",
+        "retainage_guarantee_cover",
+    )
     # issue #10: only _freeze and _unfreeze write the frozen figures
     _protected_fields = ("frozen_values",)
 
@@ -85,6 +88,11 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     balance_to_finish = fields.Monetary("9. Balance to Finish, Including Retainage", compute="_compute_g702")
     work_this_period = fields.Monetary("Work Completed This Period", compute="_compute_g702")
     materials_stored = fields.Monetary("Materials Presently Stored", compute="_compute_g702")
+    retainage_guarantee_cover = fields.Monetary(
+        "Retainage Covered by Guarantees", compute="_compute_retainage_guarantee_cover",
+        help="Bank guarantees and retention bonds of the contract in force at the end of the billing period: "
+        "they replace that much cash retention, which lines 5a and 5b no longer withhold.",
+    )
     is_editable = fields.Boolean(compute="_compute_is_editable")
     frozen_values = fields.Json(
         readonly=True, copy=False,
@@ -143,6 +151,27 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             invoice.total_retainage = sum(lines.mapped("retainage"))
             invoice.total_earned = invoice.total_completed - invoice.total_retainage
             invoice.balance_to_finish = invoice.contract_sum_to_date - invoice.total_earned
+
+    @api.depends(lambda self: [
+        "frozen_values", "period_id.date_end", *(
+            f"{self._contract_field}.retention_guarantee_ids.{name}"
+            for name in ("amount", "date_start", "date_expiry", "date_returned")
+        ),
+    ])
+    def _compute_retainage_guarantee_cover(self):
+        """The guarantees of the contract in force on the last day of the
+        billing period (issue #14), frozen with the application: a guarantee
+        recorded or returned later changes no certified application. One
+        frozen before guarantees existed had none."""
+        Guarantee = self.env["progress.billing.retention.guarantee"]
+        for invoice in self:
+            if invoice.frozen_values:
+                invoice.retainage_guarantee_cover = invoice.frozen_values.get("retainage_guarantee_cover", 0.0)
+                continue
+            day = invoice.period_id.date_end
+            guarantees = invoice._contract().retention_guarantee_ids
+            in_force = guarantees.filtered_domain(Guarantee._in_force_domain(day)) if day else guarantees.browse()
+            invoice.retainage_guarantee_cover = sum(in_force.mapped("amount"))
 
     @api.depends("total_earned", "frozen_values", "period_id", "date", "state")
     def _compute_payment_due(self):

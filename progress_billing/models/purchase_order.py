@@ -21,6 +21,9 @@ class PurchaseOrder(models.Model):
     retention_stage_ids = fields.One2many(
         "progress.billing.retention.stage", "purchase_order_id", string="Retention Release Stages", copy=True
     )
+    retention_guarantee_ids = fields.One2many(
+        "progress.billing.retention.guarantee", "purchase_order_id", string="Retention Guarantees"
+    )
     sub_invoice_ids = fields.One2many("progress.billing.sub.invoice", "purchase_order_id", string="Subcontractor Invoices")
     sub_invoice_count = fields.Integer(compute="_compute_sub_invoice_count")
 

@@ -12,6 +12,9 @@ class SaleOrder(models.Model):
     retention_stage_ids = fields.One2many(
         "progress.billing.retention.stage", "sale_order_id", string="Retention Release Stages", copy=True
     )
+    retention_guarantee_ids = fields.One2many(
+        "progress.billing.retention.guarantee", "sale_order_id", string="Retention Guarantees"
+    )
     owner_invoice_ids = fields.One2many("progress.billing.owner.invoice", "sale_order_id", string="Owner Invoices")
     owner_invoice_count = fields.Integer(compute="_compute_owner_invoice_count")
 

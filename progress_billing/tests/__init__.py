@@ -38,3 +38,4 @@ from . import test_screens
 from . import test_accounting_guarantees
 from . import test_retention_tools
 from . import test_retention_release
+from . import test_retention_guarantees
