@@ -29,6 +29,7 @@
         "views/progress_billing_unbilled_cost_views.xml",
         "views/progress_billing_retention_stage_views.xml",
         "views/progress_billing_retention_guarantee_views.xml",
+        "views/progress_billing_retention_ledger_views.xml",
         "views/project_project_views.xml",
         "views/sale_order_views.xml",
         "views/purchase_order_views.xml",

@@ -42,3 +42,4 @@ from . import res_users
 from . import progress_billing_contract_retention_mixin
 from . import progress_billing_retention_stage
 from . import progress_billing_retention_guarantee
+from . import progress_billing_retention_ledger

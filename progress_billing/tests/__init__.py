@@ -39,3 +39,4 @@ from . import test_accounting_guarantees
 from . import test_retention_tools
 from . import test_retention_release
 from . import test_retention_guarantees
+from . import test_retention_ledger

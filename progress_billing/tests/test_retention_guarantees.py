@@ -96,6 +96,7 @@ class TestRetentionGuarantees(GuaranteeCase):
         first.invalidate_recordset()
         self.assertAmount(first.retainage_guarantee_cover, 0.0)
         self.assertAmount(first.total_retainage, 1_500.0)
+        self.assertAmount(first.certified_retainage_withheld, 1_500.0)
 
     def test_guarantee_is_checked(self):
         with self.assertRaisesRegex(ValidationError, "must have a positive amount"):
