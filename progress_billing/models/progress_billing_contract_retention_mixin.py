@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.trusted_write import check_trusted_write, trusted
+
 
 class ProgressBillingContractRetentionMixin(models.AbstractModel):
     """What a retention release stage and a bank guarantee share (issue #14):
@@ -12,6 +14,8 @@ class ProgressBillingContractRetentionMixin(models.AbstractModel):
     _name = "progress.billing.contract.retention.mixin"
     _description = "Contract Retention Record"
     _check_company_auto = True
+    # set by the addon only (scheduled actions, release wizard), never by a write or an import
+    _trusted_fields = ("reminder_sent",)
 
     purchase_order_id = fields.Many2one(
         "purchase.order", "Commitment", index=True, ondelete="cascade", check_company=True,
@@ -32,6 +36,16 @@ class ProgressBillingContractRetentionMixin(models.AbstractModel):
         "Reminder Sent", readonly=True, copy=False,
         help="The scheduled action has given the contract's responsible user an activity for it: never twice.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_trusted_write(self, vals, self._trusted_fields)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_trusted_write(self, vals, self._trusted_fields)
+        return super().write(vals)
 
     def _contract(self):
         self.ensure_one()
@@ -70,7 +84,7 @@ class ProgressBillingContractRetentionMixin(models.AbstractModel):
                 "mail.mail_activity_data_todo", date_deadline=deadline, summary=summary, note=note,
                 user_id=(contract.user_id or self.env.user).id,
             )
-        self.reminder_sent = True
+        trusted(self).reminder_sent = True
 
     @api.model
     def _cron_remind(self, domain):

@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import format_date
 
+from ..tools.trusted_write import trusted
+
 
 class ProgressBillingRetentionStage(models.Model):
     """A stage at which a contract's retention is released (issue #14,
@@ -15,6 +17,8 @@ class ProgressBillingRetentionStage(models.Model):
     _description = "Retention Release Stage"
     _inherit = ["progress.billing.contract.retention.mixin"]
     _order = "date_planned, sequence, id"
+    # issue #14: a stage is released by the release wizard, which records where
+    _trusted_fields = ("reminder_sent", "release_application_ref", "date_released")
 
     sequence = fields.Integer(default=10)
     name = fields.Char("Stage", required=True, help="E.g. Practical Completion, End of Defects Liability Period.")
@@ -65,7 +69,7 @@ class ProgressBillingRetentionStage(models.Model):
         return self.currency_id.round(held * self.release_percent / 100)
 
     def _mark_released(self, application):
-        self.write({
+        trusted(self).write({
             "release_application_ref": f"{application._name},{application.id}",
             "date_released": fields.Date.context_today(self),
         })

@@ -13,7 +13,7 @@ application holds 1,500.00: labor 1,000.00 (10% of 10,000.00) and materials
 from datetime import date, timedelta
 
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .test_accounting import WORKED_EXAMPLE, AccountingCase
@@ -113,3 +113,17 @@ class TestRetentionStages(RetentionReleaseCase):
         activities.action_done()
         self._run_cron()
         self.assertFalse(self.example_commitment.activity_ids, "a reminder done is not raised again")
+
+    def test_release_is_recorded_by_the_wizard_only(self):
+        """Whoever asks (an administrator here), a stage is not marked released nor its reminder silenced by a write."""
+        stage = self.practical_completion.with_user(self.manager)
+        for values in ({"date_released": date(2026, 3, 1)}, {"reminder_sent": True}):
+            with self.assertRaisesRegex(AccessError, "are set by Progress Billing itself and cannot be written"):
+                stage.write(values)
+        with self.assertRaisesRegex(AccessError, "are set by Progress Billing itself and cannot be written"):
+            stage.create({
+                "purchase_order_id": self.example_commitment.id, "name": "Handover", "date_planned": date(2026, 5, 1),
+                "date_released": date(2026, 5, 1),
+            })
+        stage.write({"name": "Practical Completion (Building A)", "release_percent": 40.0})
+        self.assertEqual(self.practical_completion.state, "due")
