@@ -6,7 +6,7 @@ open it whatever the number of contracts."""
 from datetime import date, timedelta
 
 from odoo import Command, fields
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import USER_GROUP
 from .test_accounting import WORKED_EXAMPLE, AccountingCase
@@ -212,3 +212,29 @@ class TestRetentionLedgerQueries(LedgerCase):
         with self.assertQueryCount(6):
             many = self._open_ledger()
         self.assertGreater(many["length"], few["length"] + 29)
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestRetentionLedgerHttp(LedgerCase, HttpCase):
+    """The web client's own call (JSON-RPC ``web_search_read``) as a plain
+    user of the first company: the rows of another company never come back,
+    not even when asked for by company or id."""
+
+    def test_other_company_rows_never_come_back(self):
+        company_b = self._create_company("Other Builders")
+        commitment_b = self._create_commitment(self._create_project("Harbour Bridge", company=company_b), [
+            {"name": "Steel", "price_unit": 50_000},
+        ])
+        row_b = self._row(commitment_b)
+        self.assertTrue(row_b)
+        self.authenticate(self.user.login, self.user.login + "x" * (8 - len(self.user.login)))
+        for domain in ([], [("company_id", "=", company_b.id)], [("id", "=", row_b.id)]):
+            response = self.url_open("/web/dataset/call_kw/progress.billing.retention.ledger/web_search_read", json={
+                "jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                    "model": LEDGER, "method": "web_search_read", "args": [],
+                    "kwargs": {"domain": domain, "specification": {"name": {}, "company_id": {"fields": {}}}},
+                },
+            })
+            records = response.json()["result"]["records"]
+            self.assertNotIn(row_b.id, [record["id"] for record in records], f"domain {domain}")
+            self.assertEqual({record["company_id"]["id"] for record in records} - {self.company.id}, set())
