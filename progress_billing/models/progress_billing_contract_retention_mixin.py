@@ -16,6 +16,8 @@ class ProgressBillingContractRetentionMixin(models.AbstractModel):
     _check_company_auto = True
     # set by the addon only (scheduled actions, release wizard), never by a write or an import
     _trusted_fields = ("reminder_sent",)
+    # set by each model: the date its reminder is about; moving it calls for a new reminder
+    _reminder_date_field = None
 
     purchase_order_id = fields.Many2one(
         "purchase.order", "Commitment", index=True, ondelete="cascade", check_company=True,
@@ -44,8 +46,16 @@ class ProgressBillingContractRetentionMixin(models.AbstractModel):
         return super().create(vals_list)
 
     def write(self, vals):
+        """A record whose date moves (a stage postponed, a guarantee
+        extended) is reminded again when the new date comes."""
         check_trusted_write(self, vals, self._trusted_fields)
-        return super().write(vals)
+        moved = self.filtered(
+            lambda record: self._reminder_date_field in vals
+            and record[self._reminder_date_field] != fields.Date.to_date(vals[self._reminder_date_field])
+        )
+        result = super().write(vals)
+        trusted(moved).reminder_sent = False
+        return result
 
     def _contract(self):
         self.ensure_one()

@@ -20,6 +20,7 @@ class ProgressBillingRetentionGuarantee(models.Model):
     _inherit = ["progress.billing.contract.retention.mixin"]
     _order = "date_expiry, id"
     _rec_name = "reference"
+    _reminder_date_field = "date_expiry"
 
     kind = fields.Selection(
         [("bank_guarantee", "Bank Guarantee"), ("retention_bond", "Retention Bond"), ("insurance_bond", "Insurance Bond")],

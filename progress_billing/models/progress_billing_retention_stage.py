@@ -19,6 +19,7 @@ class ProgressBillingRetentionStage(models.Model):
     _order = "date_planned, sequence, id"
     # issue #14: a stage is released by the release wizard, which records where
     _trusted_fields = ("reminder_sent", "release_application_ref", "date_released")
+    _reminder_date_field = "date_planned"
 
     sequence = fields.Integer(default=10)
     name = fields.Char("Stage", required=True, help="E.g. Practical Completion, End of Defects Liability Period.")

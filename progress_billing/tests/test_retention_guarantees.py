@@ -118,6 +118,10 @@ class TestRetentionGuarantees(GuaranteeCase):
         self.assertEqual(activities.date_deadline, expiring.date_expiry)
         self.assertIn(expiring.reference, activities.summary)
         self.assertEqual((expiring.reminder_sent, later.reminder_sent), (True, False))
+        expiring.date_expiry = today + timedelta(days=25)
+        self.assertFalse(expiring.reminder_sent, "an extended guarantee is reminded again before its new expiry")
+        later.amount = 650.0
+        self.assertFalse(later.reminder_sent)
 
     def test_only_administrators_record_guarantees(self):
         """A guarantee changes the retention withheld: Progress Billing users read it, administrators record it."""
