@@ -39,6 +39,7 @@ from . import base
 from . import ir_http
 from . import ir_module_module
 from . import res_users
+from . import progress_billing_retention_rule
 from . import progress_billing_contract_retention_mixin
 from . import progress_billing_retention_stage
 from . import progress_billing_retention_guarantee

@@ -2,9 +2,9 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_compare
 from odoo.tools.misc import format_amount
 
-from ..tools.retention import guarantee_cover
 from ..tools.trusted_write import check_trusted_write
 
 
@@ -21,7 +21,10 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     # fields of the review workflow, written while the application itself is locked
     _workflow_fields = frozenset()
     # columns taken from other documents (contract, earlier applications), frozen with the application
-    _frozen_fields = ("scheduled_value", "previous_work", "previous_retainage_released")
+    _frozen_fields = (
+        "scheduled_value", "previous_work", "previous_retainage_released", "retainage_work", "retainage_on_materials",
+        "retainage_covered_work", "retainage_covered_materials",
+    )
     # fields the user enters to bill an amount
     _billed_fields = ("work_this_period", "materials_stored")
 
@@ -62,6 +65,16 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     retainage_work = fields.Monetary("Retainage on Completed Work", compute="_compute_retainage")
     retainage_on_materials = fields.Monetary("Retainage on Stored Materials", compute="_compute_retainage")
     retainage = fields.Monetary("Retainage Held", compute="_compute_retainage", help="I: retainage held to date.")
+    retainage_covered_work = fields.Monetary(
+        "Retainage on Work Covered by Guarantees", compute="_compute_retainage",
+        help="Retention on completed work the contract requires that bank guarantees and retention bonds cover "
+        "instead of cash: not in the retainage on completed work.",
+    )
+    retainage_covered_materials = fields.Monetary(
+        "Retainage on Stored Materials Covered by Guarantees", compute="_compute_retainage",
+        help="Retention on stored materials the contract requires that bank guarantees and retention bonds cover "
+        "instead of cash: not in the retainage on stored materials.",
+    )
     frozen_values = fields.Json(readonly=True, copy=False)
 
     def _billing_source(self):
@@ -71,6 +84,16 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
 
     def _billing_source_key(self):
         return tuple(self[name]._origin.id for name in self._source_fields)
+
+    def _previous_lines(self):
+        """Each line -> the line of the previous application of its contract
+        that bills the same source (empty when there is none)."""
+        previous_by_key = {
+            (invoice, line._billing_source_key()): line
+            for invoice in self.invoice_id
+            for line in invoice._previous_application().line_ids
+        }
+        return {line: previous_by_key.get((line.invoice_id, line._billing_source_key()), line.browse()) for line in self}
 
     @api.depends(lambda self: [
         "cost_code_id.code", "cost_type_id.code", *(["division_id.code"] if "division_id" in self._fields else []),
@@ -130,60 +153,74 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             line.balance_to_finish = line.scheduled_value - line.total_completed
             line.percent_complete = 100.0 * line.total_completed / line.scheduled_value if line.scheduled_value else 0.0
 
-    @api.depends(
+    @api.depends(lambda self: [
         "previous_work", "work_this_period", "materials_stored", "retainage_rate",
-        "retainage_rate_materials", "retainage_released", "previous_retainage_released",
-        "invoice_id.retainage_guarantee_cover", "invoice_id.line_ids.work_this_period",
-        "invoice_id.line_ids.materials_stored", "invoice_id.line_ids.retainage_rate",
-        "invoice_id.line_ids.retainage_rate_materials",
-    )
+        "retainage_rate_materials", "retainage_released", "previous_retainage_released", "frozen_values",
+        "invoice_id.state", "invoice_id.period_id", "invoice_id.line_ids.total_completed",
+        "invoice_id.line_ids.retainage_rate", "invoice_id.line_ids.retainage_rate_materials",
+        *(f"invoice_id.{self.invoice_id._contract_field}.{name}" for name in (
+            "retainage_rate", "stored_materials_method", "original_contract_sum", "revised_contract_sum",
+            "retention_rule_ids.sequence", "retention_rule_ids.rate_work", "retention_rule_ids.rate_materials",
+            "retention_rule_ids.limit_type", "retention_rule_ids.limit_percent", "retention_rule_ids.limit_amount",
+            "retention_rule_ids.contract_sum_basis",
+        )),
+        "invoice_id.retainage_guarantee_cover",
+    ])
     def _compute_retainage(self):
-        """I of G703: rate on completed work (D + E) plus rate on stored
-        materials (F), less what guarantees cover instead of cash, less what
-        earlier and this application released."""
-        for line in self:
-            line.retainage_work, line.retainage_on_materials = line._retainage_before_cover()
-        self._deduct_guarantee_cover()
+        """I of G703: the retention on work and on stored materials held on
+        the line as of the previous application, plus what this application
+        withholds on it (``_retention_to_withhold`` of the application), less
+        what earlier applications and this one released. Bank guarantees and
+        retention bonds cover part of the retention required instead of cash
+        (``_guarantee_cover`` of the application): the retainage on work and
+        on stored materials (5a, 5b) is the cash part. A certified
+        application keeps the retention it was certified with (issue #14:
+        rules or guarantees changed later do not change certified figures)."""
+        frozen = self.filtered(lambda line: "retainage_work" in (line.frozen_values or {}))
+        for line in frozen:
+            line.retainage_work = line.frozen_values["retainage_work"]
+            line.retainage_on_materials = line.frozen_values["retainage_on_materials"]
+            line.retainage_covered_work = line.frozen_values.get("retainage_covered_work", 0.0)
+            line.retainage_covered_materials = line.frozen_values.get("retainage_covered_materials", 0.0)
+        live = self - frozen
+        # earliest application first: a later one adds to the retention of the previous one, computed by then
+        for invoice in live.invoice_id.sorted(lambda invoice: invoice._application_position()):
+            previous = invoice.line_ids._previous_lines()
+            required = {
+                line: tuple(before + now for before, now in zip(previous[line]._retention_required(), withheld, strict=True))
+                for line, withheld in invoice._retention_to_withhold().items()
+            }
+            covered = invoice._guarantee_cover(required)
+            currency = invoice.currency_id or invoice._contract().currency_id
+            for line in live.filtered(lambda line: line.invoice_id == invoice):
+                (work, materials), (covered_work, covered_materials) = required[line], covered[line]
+                line.retainage_covered_work, line.retainage_covered_materials = covered_work, covered_materials
+                line.retainage_work = currency.round(work - covered_work)
+                line.retainage_on_materials = currency.round(materials - covered_materials)
         for line in self:
             line.retainage = (
                 line.retainage_work + line.retainage_on_materials
                 - line.previous_retainage_released - line.retainage_released
             )
 
-    def _retainage_before_cover(self):
-        """(retainage on work, on stored materials) the rates withhold on the
-        line, rounded to the cent, before guarantees cover any of it."""
-        currency = self.currency_id or self.company_id.currency_id or self.env.company.currency_id
+    def _retention_required(self):
+        """(on work, on stored materials) of the retention the contract
+        requires held on the line: the cash retention plus what guarantees
+        cover instead (issue #14). Retention rules and rates add to it."""
         return (
-            currency.round((self.previous_work + self.work_this_period) * self.retainage_rate / 100),
-            currency.round(self.materials_stored * self.retainage_rate_materials / 100),
+            self.retainage_work + self.retainage_covered_work,
+            self.retainage_on_materials + self.retainage_covered_materials,
         )
 
-    def _deduct_guarantee_cover(self):
-        """Bank guarantees and retention bonds replace cash retention (issue
-        #14): the cover in force for the application (its guarantees, frozen
-        with it) is taken off the cash retention its lines would still hold
-        (withheld less released before), in proportion and exact to the cent
-        (tools/retention.py), from the retention on work first, then on
-        stored materials. Cash is withheld again only once the retention the
-        contract requires exceeds the cover, so G702 line 5, column I and the
-        bills all carry the cash retention alone."""
-        for invoice in self.invoice_id.filtered("retainage_guarantee_cover"):
-            currency = invoice.currency_id
-            unit = 10 ** currency.decimal_places
-            siblings = invoice.line_ids
-            outstanding = []
-            for sibling in siblings:
-                work, materials = sibling._retainage_before_cover()
-                outstanding.append(round((work + materials - sibling.previous_retainage_released) * unit))
-            shares = guarantee_cover(round(invoice.retainage_guarantee_cover * unit), outstanding)
-            for sibling, share in zip(siblings, shares, strict=True):
-                if sibling not in self or not share:
-                    continue
-                covered = share / unit
-                on_work = min(covered, sibling.retainage_work)
-                sibling.retainage_work = currency.round(sibling.retainage_work - on_work)
-                sibling.retainage_on_materials = currency.round(sibling.retainage_on_materials - (covered - on_work))
+    def _follows_retention_rules(self):
+        """Issue #14: the retention rules of a contract replace its single
+        rate; a line whose rate differs from the contract's keeps it, as an
+        override of the rules."""
+        self.ensure_one()
+        contract = self.invoice_id._contract()
+        return bool(contract.retention_rule_ids) and not float_compare(
+            self.retainage_rate, contract.retainage_rate, precision_digits=self._fields["retainage_rate"].get_digits(self.env)[1]
+        )
 
     def _is_over_billed(self):
         self.ensure_one()

@@ -3,7 +3,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_list
 from odoo.tools.misc import format_date
 
-from ..tools import g703_workbook
+from ..tools import g703_workbook, retention_rules
+from ..tools.retention import guarantee_cover
 from ..tools.trusted_write import trusted
 
 MANAGER_GROUP = "progress_billing.group_progress_billing_manager"
@@ -331,8 +332,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             self.env["progress.billing.period"].browse(vals["period_id"])._check_accepts_new_invoice(self._new_document_label())
         result = super().write(vals)
         if set(vals) & {"state", "period_id", "date"}:
-            # D and line 7 of the other applications depend on this one
-            self.env[self.line_ids._name].invalidate_model(["previous_work", "previous_retainage_released"])
+            # D, I (retention adds to the previous application's) and line 7 of the other applications depend on this one
+            self.env[self.line_ids._name].invalidate_model([
+                "previous_work", "previous_retainage_released", "retainage_work", "retainage_on_materials", "retainage",
+            ])
             self.invalidate_model()
         return result
 
@@ -414,6 +417,104 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             "retainage_rate": source.retainage_rate if "retainage_rate" in source._fields else contract.retainage_rate,
             "retainage_rate_materials": contract.retainage_rate_materials,
         }
+
+    def _retention_to_withhold(self):
+        """The retention this application withholds this period, per line:
+        {line: (on work, on stored materials)}, the increase of the line's
+        retention on work (5a) and on stored materials (5b) over the previous
+        application. G702 line 5, G703 column I and the retention line of the
+        bill all follow from it (issue #14, "Rules": the one place where what
+        is withheld is decided).
+
+        A line at its own rate (a contract without retention rules, or a line
+        overriding them) holds its rate on work completed to date (D + E) and
+        its materials rate on the materials presently stored (F), each rounded
+        to the currency, as it always has. The lines following the rules
+        withhold what ``_retention_by_rules`` gives."""
+        self.ensure_one()
+        lines = self.line_ids
+        previous = lines._previous_lines()
+        currency = self.currency_id or self._contract().currency_id
+        by_rules = lines.filtered(lambda line: line._follows_retention_rules())
+        withheld = {
+            line: (
+                currency.round((line.previous_work + line.work_this_period) * line.retainage_rate / 100)
+                - previous[line]._retention_required()[0],
+                currency.round(line.materials_stored * line.retainage_rate_materials / 100)
+                - previous[line]._retention_required()[1],
+            )
+            for line in lines - by_rules
+        }
+        if by_rules:
+            withheld.update(self._retention_by_rules(by_rules, previous, withheld))
+        return withheld
+
+    def _retention_by_rules(self, lines, previous, withheld_at_own_rate):
+        """{line: (on work, on stored materials)} withheld this period on
+        ``lines`` by the contract's retention rules (issue #14), computed by
+        the pure function of tools/retention_rules.py from the contract's
+        completed and stored (G702 line 4) and retention withheld (5a + 5b)
+        of the previous application, the lines at their own rate of this
+        period counted first.
+
+        What a line claims this period is the increase of its G: the materials
+        newly stored are claimed as materials, the rest as work. Materials
+        installed (leaving F: the decrease of F under the carry forward method,
+        the whole previous F under roll forward) were claimed when stored: the
+        retention held on them moves from stored materials to work, at the
+        share of the previous F they are, and they are not claimed again."""
+        self.ensure_one()
+        contract = self._contract()
+        currency = self.currency_id or contract.currency_id
+        previous_lines = self._previous_application().line_ids
+        completed = sum(previous_lines.mapped("total_completed")) + sum(
+            line.total_completed - previous[line].total_completed for line in withheld_at_own_rate
+        )
+        # guarantees count with the cash: retention stops once both reach what the rules require
+        withheld = (
+            sum(sum(line._retention_required()) for line in previous_lines)
+            + sum(work + materials for work, materials in withheld_at_own_rate.values())
+        )
+        rules = [rule._limit(contract.revised_contract_sum, contract.original_contract_sum) for rule in contract.retention_rule_ids]
+        rolls_stored = contract.stored_materials_method == "roll_forward"
+        claims, moved = [], []
+        for line in lines:
+            before = previous[line]
+            stored_before = before.materials_stored
+            installed = stored_before if rolls_stored else max(stored_before - line.materials_stored, 0.0)
+            moved.append(currency.round(before._retention_required()[1] * installed / stored_before) if stored_before else 0.0)
+            claimed_materials = line.materials_stored - stored_before + installed
+            claims.append(retention_rules.Claim(
+                work=line.total_completed - before.total_completed - claimed_materials, materials=claimed_materials,
+            ))
+        shares = retention_rules.withhold(rules, completed, withheld, claims, currency.rounding)
+        return {
+            line: (move + share.work, share.materials - move)
+            for line, move, share in zip(lines, moved, shares, strict=True)
+        }
+
+    def _guarantee_cover(self, required):
+        """{line: (on work, on stored materials)} of the retention ``required``
+        (the same, per line, to date) that bank guarantees and retention bonds
+        cover instead of cash (issue #14). The cover in force for the
+        application (``retainage_guarantee_cover``, frozen with it) is split
+        over the lines in proportion to the retention each still holds
+        (required less released before), exact to the cent and never above it
+        (tools/retention.py), and taken from the retention on work first.
+        Cash is withheld only once what the contract requires exceeds the
+        cover; a guarantee expired or returned lets it be withheld again."""
+        self.ensure_one()
+        if not self.retainage_guarantee_cover:
+            return dict.fromkeys(required, (0.0, 0.0))
+        unit = 10 ** self.currency_id.decimal_places
+        shares = guarantee_cover(round(self.retainage_guarantee_cover * unit), [
+            round((work + materials - line.previous_retainage_released) * unit) for line, (work, materials) in required.items()
+        ])
+        covered = {}
+        for (line, (work, _materials)), share in zip(required.items(), shares, strict=True):
+            on_work = min(share / unit, max(work, 0.0))
+            covered[line] = (on_work, share / unit - on_work)
+        return covered
 
     def _change_state(self, target, allowed_from, manager_only=False):
         # frozen once the status has changed: the status step first locks the
@@ -547,6 +648,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                     percent=line.percent_complete,
                     balance=line.balance_to_finish,
                     retainage=line.retainage,
+                    retainage_by_rules=line._follows_retention_rules(),
                 )
                 for line in self.line_ids
             ],

@@ -40,3 +40,5 @@ from . import test_retention_tools
 from . import test_retention_release
 from . import test_retention_guarantees
 from . import test_retention_ledger
+from . import test_retention_rules_maths
+from . import test_retention_rules
