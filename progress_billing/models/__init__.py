@@ -44,3 +44,7 @@ from . import res_users
 from . import progress_billing_payment_regime
 from . import progress_billing_owner_schedule_difference
 from . import progress_billing_retention_rule
+from . import progress_billing_contract_retention_mixin
+from . import progress_billing_retention_stage
+from . import progress_billing_retention_guarantee
+from . import progress_billing_retention_ledger

@@ -23,6 +23,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     # columns taken from other documents (contract, earlier applications), frozen with the application
     _frozen_fields = (
         "scheduled_value", "previous_work", "previous_retainage_released", "retainage_work", "retainage_on_materials",
+        "retainage_covered_work", "retainage_covered_materials",
     )
     # fields the user enters to bill an amount
     _billed_fields = ("work_this_period", "materials_stored")
@@ -68,6 +69,16 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     retainage_work = fields.Monetary("Retainage on Completed Work", compute="_compute_retainage")
     retainage_on_materials = fields.Monetary("Retainage on Stored Materials", compute="_compute_retainage")
     retainage = fields.Monetary("Retainage Held", compute="_compute_retainage", help="I: retainage held to date.")
+    retainage_covered_work = fields.Monetary(
+        "Retainage on Work Covered by Guarantees", compute="_compute_retainage",
+        help="Retention on completed work the contract requires that bank guarantees and retention bonds cover "
+        "instead of cash: not in the retainage on completed work.",
+    )
+    retainage_covered_materials = fields.Monetary(
+        "Retainage on Stored Materials Covered by Guarantees", compute="_compute_retainage",
+        help="Retention on stored materials the contract requires that bank guarantees and retention bonds cover "
+        "instead of cash: not in the retainage on stored materials.",
+    )
     frozen_values = fields.Json(readonly=True, copy=False)
     # issue #13: the claim (E and F as submitted), and the certified amounts (the line's own E and F)
     claimed_work_this_period = fields.Monetary(
@@ -235,33 +246,53 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             "retention_rule_ids.limit_type", "retention_rule_ids.limit_percent", "retention_rule_ids.limit_amount",
             "retention_rule_ids.contract_sum_basis",
         )),
+        "invoice_id.retainage_guarantee_cover",
     ])
     def _compute_retainage(self):
         """I of G703: the retention on work and on stored materials held on
         the line as of the previous application, plus what this application
         withholds on it (``_retention_to_withhold`` of the application), less
-        what earlier applications and this one released. A certified
+        what earlier applications and this one released. Bank guarantees and
+        retention bonds cover part of the retention required instead of cash
+        (``_guarantee_cover`` of the application): the retainage on work and
+        on stored materials (5a, 5b) is the cash part. A certified
         application keeps the retention it was certified with (issue #14:
-        rules changed later do not change certified figures)."""
+        rules or guarantees changed later do not change certified figures)."""
         frozen = self.filtered(lambda line: "retainage_work" in (line.frozen_values or {}))
         for line in frozen:
             line.retainage_work = line.frozen_values["retainage_work"]
             line.retainage_on_materials = line.frozen_values["retainage_on_materials"]
+            line.retainage_covered_work = line.frozen_values.get("retainage_covered_work", 0.0)
+            line.retainage_covered_materials = line.frozen_values.get("retainage_covered_materials", 0.0)
         live = self - frozen
         # earliest application first: a later one adds to the retention of the previous one, computed by then
         for invoice in live.invoice_id.sorted(lambda invoice: invoice._application_position()):
-            withheld = invoice._retention_to_withhold()
             previous = invoice.line_ids._previous_lines()
+            required = {
+                line: tuple(before + now for before, now in zip(previous[line]._retention_required(), withheld, strict=True))
+                for line, withheld in invoice._retention_to_withhold().items()
+            }
+            covered = invoice._guarantee_cover(required)
             currency = invoice.currency_id or invoice._contract().currency_id
             for line in live.filtered(lambda line: line.invoice_id == invoice):
-                work, materials = withheld[line]
-                line.retainage_work = currency.round(previous[line].retainage_work + work)
-                line.retainage_on_materials = currency.round(previous[line].retainage_on_materials + materials)
+                (work, materials), (covered_work, covered_materials) = required[line], covered[line]
+                line.retainage_covered_work, line.retainage_covered_materials = covered_work, covered_materials
+                line.retainage_work = currency.round(work - covered_work)
+                line.retainage_on_materials = currency.round(materials - covered_materials)
         for line in self:
             line.retainage = (
                 line.retainage_work + line.retainage_on_materials
                 - line.previous_retainage_released - line.retainage_released
             )
+
+    def _retention_required(self):
+        """(on work, on stored materials) of the retention the contract
+        requires held on the line: the cash retention plus what guarantees
+        cover instead (issue #14). Retention rules and rates add to it."""
+        return (
+            self.retainage_work + self.retainage_covered_work,
+            self.retainage_on_materials + self.retainage_covered_materials,
+        )
 
     def _follows_retention_rules(self):
         """Issue #14: the retention rules of a contract replace its single

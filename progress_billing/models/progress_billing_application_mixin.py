@@ -5,6 +5,7 @@ from odoo.tools import format_list
 from odoo.tools.misc import format_amount, format_date
 
 from ..tools import g703_workbook, retention_rules
+from ..tools.retention import guarantee_cover
 from ..tools.trusted_write import trusted
 
 MANAGER_GROUP = "progress_billing.group_progress_billing_manager"
@@ -39,7 +40,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     # statuses nothing leads out of
     _final_states = ("void",)
     # G702 figures taken from other documents (contract, earlier applications), frozen with the application
-    _frozen_fields = ("original_contract_sum", "net_change_orders", "contract_sum_to_date", "previous_certificates")
+    _frozen_fields = (
+        "original_contract_sum", "net_change_orders", "contract_sum_to_date", "previous_certificates",
+        "retainage_guarantee_cover",
+    )
     # issue #10: only _freeze and _unfreeze write the frozen figures; issue #13: only _freeze_claim the claim
     _protected_fields = ("frozen_values", "claim_frozen", "claimed_amount_due")
 
@@ -86,6 +90,11 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     balance_to_finish = fields.Monetary("9. Balance to Finish, Including Retainage", compute="_compute_g702")
     work_this_period = fields.Monetary("Work Completed This Period", compute="_compute_g702")
     materials_stored = fields.Monetary("Materials Presently Stored", compute="_compute_g702")
+    retainage_guarantee_cover = fields.Monetary(
+        "Retainage Covered by Guarantees", compute="_compute_retainage_guarantee_cover",
+        help="Bank guarantees and retention bonds of the contract in force at the end of the billing period: "
+        "they replace that much cash retention, which lines 5a and 5b no longer withhold.",
+    )
     is_editable = fields.Boolean(compute="_compute_is_editable")
     frozen_values = fields.Json(
         readonly=True, copy=False,
@@ -160,6 +169,27 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             invoice.total_retainage = sum(lines.mapped("retainage"))
             invoice.total_earned = invoice.total_completed - invoice.total_retainage
             invoice.balance_to_finish = invoice.contract_sum_to_date - invoice.total_earned
+
+    @api.depends(lambda self: [
+        "frozen_values", "period_id.date_end", *(
+            f"{self._contract_field}.retention_guarantee_ids.{name}"
+            for name in ("amount", "date_start", "date_expiry", "date_returned")
+        ),
+    ])
+    def _compute_retainage_guarantee_cover(self):
+        """The guarantees of the contract in force on the last day of the
+        billing period (issue #14), frozen with the application: a guarantee
+        recorded or returned later changes no certified application. One
+        frozen before guarantees existed had none."""
+        Guarantee = self.env["progress.billing.retention.guarantee"]
+        for invoice in self:
+            if invoice.frozen_values:
+                invoice.retainage_guarantee_cover = invoice.frozen_values.get("retainage_guarantee_cover", 0.0)
+                continue
+            day = invoice.period_id.date_end
+            guarantees = invoice._contract().retention_guarantee_ids
+            in_force = guarantees.filtered_domain(Guarantee._in_force_domain(day)) if day else guarantees.browse()
+            invoice.retainage_guarantee_cover = sum(in_force.mapped("amount"))
 
     @api.depends("total_earned", "frozen_values", "period_id", "date", "state")
     def _compute_payment_due(self):
@@ -437,9 +467,9 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         withheld = {
             line: (
                 currency.round((line.previous_work + line.work_this_period) * line.retainage_rate / 100)
-                - previous[line].retainage_work,
+                - previous[line]._retention_required()[0],
                 currency.round(line.materials_stored * line.retainage_rate_materials / 100)
-                - previous[line].retainage_on_materials,
+                - previous[line]._retention_required()[1],
             )
             for line in lines - by_rules
         }
@@ -468,8 +498,9 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         completed = sum(previous_lines.mapped("total_completed")) + sum(
             line.total_completed - previous[line].total_completed for line in withheld_at_own_rate
         )
+        # guarantees count with the cash: retention stops once both reach what the rules require
         withheld = (
-            sum(previous_lines.mapped("retainage_work")) + sum(previous_lines.mapped("retainage_on_materials"))
+            sum(sum(line._retention_required()) for line in previous_lines)
             + sum(work + materials for work, materials in withheld_at_own_rate.values())
         )
         rules = [rule._limit(contract.revised_contract_sum, contract.original_contract_sum) for rule in contract.retention_rule_ids]
@@ -479,7 +510,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             before = previous[line]
             stored_before = before.materials_stored
             installed = stored_before if rolls_stored else max(stored_before - line.materials_stored, 0.0)
-            moved.append(currency.round(before.retainage_on_materials * installed / stored_before) if stored_before else 0.0)
+            moved.append(currency.round(before._retention_required()[1] * installed / stored_before) if stored_before else 0.0)
             claimed_materials = line.materials_stored - stored_before + installed
             claims.append(retention_rules.Claim(
                 work=line.total_completed - before.total_completed - claimed_materials, materials=claimed_materials,
@@ -489,6 +520,29 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             line: (move + share.work, share.materials - move)
             for line, move, share in zip(lines, moved, shares, strict=True)
         }
+
+    def _guarantee_cover(self, required):
+        """{line: (on work, on stored materials)} of the retention ``required``
+        (the same, per line, to date) that bank guarantees and retention bonds
+        cover instead of cash (issue #14). The cover in force for the
+        application (``retainage_guarantee_cover``, frozen with it) is split
+        over the lines in proportion to the retention each still holds
+        (required less released before), exact to the cent and never above it
+        (tools/retention.py), and taken from the retention on work first.
+        Cash is withheld only once what the contract requires exceeds the
+        cover; a guarantee expired or returned lets it be withheld again."""
+        self.ensure_one()
+        if not self.retainage_guarantee_cover:
+            return dict.fromkeys(required, (0.0, 0.0))
+        unit = 10 ** self.currency_id.decimal_places
+        shares = guarantee_cover(round(self.retainage_guarantee_cover * unit), [
+            round((work + materials - line.previous_retainage_released) * unit) for line, (work, materials) in required.items()
+        ])
+        covered = {}
+        for (line, (work, _materials)), share in zip(required.items(), shares, strict=True):
+            on_work = min(share / unit, max(work, 0.0))
+            covered[line] = (on_work, share / unit - on_work)
+        return covered
 
     def _change_state(self, target, allowed_from, manager_only=False):
         # frozen once the status has changed: the status step first locks the

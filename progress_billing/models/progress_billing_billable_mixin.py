@@ -33,6 +33,16 @@ class ProgressBillingBillableMixin(models.AbstractModel):
     )
     move_payment_state = fields.Selection(related="move_id.payment_state", string="Payment Status")
     move_count = fields.Integer(compute="_compute_move_count")
+    certified_retainage_withheld = fields.Monetary(
+        "Retainage Withheld (Certified)", compute="_compute_certified_retainage", store=True,
+        help="Retainage this application withheld, as certified when it left review (its bill's retainage withheld "
+        "line); nothing while it is still being edited or reviewed. The retention ledger adds these up.",
+    )
+    certified_retainage_released = fields.Monetary(
+        "Retainage Released (Certified)", compute="_compute_certified_retainage", store=True,
+        help="Retainage this application released, as certified when it left review (its bill's retainage released "
+        "line); nothing while it is still being edited or reviewed. The retention ledger adds these up.",
+    )
     billing_blocked_reason = fields.Char(
         "Why It Cannot Be Billed", compute="_compute_billing_blocked_reason",
         help="What must happen before this application can be billed, if anything.",
@@ -47,6 +57,23 @@ class ProgressBillingBillableMixin(models.AbstractModel):
     def _compute_move_count(self):
         for application in self:
             application.move_count = len(application.move_ids)
+
+    @api.depends(
+        "frozen_values", "line_ids.frozen_values", "line_ids.work_this_period", "line_ids.materials_stored",
+        "line_ids.retainage_rate", "line_ids.retainage_rate_materials", "line_ids.retainage_released",
+    )
+    def _compute_certified_retainage(self):
+        """The retention ledger (issue #14) reads stored amounts: the retainage
+        withheld and released by each certified application, the amounts of
+        its bill's two retainage lines (``_prepare_retainage_move_line_values``).
+        An application is certified once frozen (out of review): its figures
+        then depend on its own lines and frozen values only, every one of them
+        a stored field listed here, so the amounts stay right; they are
+        written when it is frozen and cleared when it goes back to draft."""
+        for application in self:
+            lines = application.line_ids if application.frozen_values else application.line_ids.browse()
+            application.certified_retainage_withheld = sum(lines.mapped("retainage_withheld"))
+            application.certified_retainage_released = sum(lines.mapped("retainage_released"))
 
     # accounting rights and checks
 

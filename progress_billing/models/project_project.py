@@ -35,6 +35,16 @@ class ProjectProject(models.Model):
     owner_invoice_count = fields.Integer(compute="_compute_progress_billing_counts")
     direct_cost_count = fields.Integer(compute="_compute_progress_billing_counts")
     change_order_count = fields.Integer(compute="_compute_progress_billing_counts")
+    head_contract_value = fields.Monetary(
+        compute="_compute_retention_trust_account", store=True,
+        help="Sum of the contract sums to date (revised by approved change orders) of the project's prime contracts "
+        "not cancelled.",
+    )
+    retention_trust_account = fields.Boolean(
+        "Retention Trust Account", compute="_compute_retention_trust_account", store=True,
+        help="The retention held on this project's subcontractors must be kept in a separate trust account: its "
+        "company flags trust account projects and the head contract value reaches its threshold (Settings).",
+    )
     unbilled_cost_count = fields.Integer("Unbilled Costs", compute="_compute_unbilled_costs")
     unbilled_cost_amount = fields.Monetary("Unbilled Costs Amount", compute="_compute_unbilled_costs")
     sub_payment_regime_id = fields.Many2one(
@@ -77,6 +87,22 @@ class ProjectProject(models.Model):
             )
             for project in self:
                 project[field_name] = counts.get(project, 0)
+
+    @api.depends(
+        "prime_contract_ids.revised_contract_sum", "prime_contract_ids.state",
+        "company_id.retention_trust_account", "company_id.retention_trust_threshold",
+    )
+    def _compute_retention_trust_account(self):
+        """Issue #14: NSW requires a head contractor to hold subcontractors'
+        retention money in a trust account on projects whose head contract
+        value reaches a threshold (see the company's Trust Account Threshold)."""
+        for project in self:
+            contracts = project.prime_contract_ids.filtered(lambda contract: contract.state != "cancel")
+            project.head_contract_value = sum(contracts.mapped("revised_contract_sum"))
+            company = project.company_id
+            project.retention_trust_account = company.retention_trust_account and company.currency_id.compare_amounts(
+                project.head_contract_value, company.retention_trust_threshold
+            ) >= 0
 
     def _compute_unbilled_costs(self):
         """Issue #11: how many approved costs no owner invoice bills yet, and for how much."""

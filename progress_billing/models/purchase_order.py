@@ -27,6 +27,12 @@ class PurchaseOrder(models.Model):
         help="Up to five sliding-scale rules, in order; where set they replace the retainage rates above, and a line "
         "with a rate of its own keeps it.",
     )
+    retention_stage_ids = fields.One2many(
+        "progress.billing.retention.stage", "purchase_order_id", string="Retention Release Stages", copy=True
+    )
+    retention_guarantee_ids = fields.One2many(
+        "progress.billing.retention.guarantee", "purchase_order_id", string="Retention Guarantees"
+    )
     sub_invoice_ids = fields.One2many("progress.billing.sub.invoice", "purchase_order_id", string="Subcontractor Invoices")
     sub_invoice_count = fields.Integer(compute="_compute_sub_invoice_count")
     invoice_contact_id = fields.Many2one(

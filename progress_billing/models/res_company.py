@@ -32,6 +32,19 @@ class ResCompany(models.Model):
         help="The pay application PDF of an owner invoice ends with the compiled backup of the subcontractor "
         "invoices copied onto it: one file to send the owner.",
     )
+    retention_trust_account = fields.Boolean(
+        "Retention Trust Accounts",
+        help="Flag the projects whose retention held on subcontractors must be kept in a separate trust account, "
+        "and total it in the retention ledger.",
+    )
+    retention_trust_threshold = fields.Monetary(
+        "Trust Account Threshold", currency_field="currency_id", default=20_000_000.0,
+        help="A project is flagged when the value of its prime contracts (contract sums revised by approved change "
+        "orders) reaches this amount. Default: AUD 20,000,000, the project value from which a head contractor must "
+        "hold retention money in a retention money trust account under the NSW Building and Construction Industry "
+        "Security of Payment Regulation 2020 (cl. 8; variations count towards the value), a threshold "
+        "unchanged since the 2015 amendment that introduced the scheme.",
+    )
     progress_billing_dictionary = fields.Selection(
         [(DEFAULT, "Default"), *((dictionary.key, dictionary.label) for dictionary in DICTIONARIES)],
         string="Point-of-View Dictionary",

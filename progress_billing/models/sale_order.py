@@ -14,6 +14,12 @@ class SaleOrder(models.Model):
         help="Up to five sliding-scale rules, in order; where set they replace the retainage rates above, and a line "
         "with a rate of its own keeps it.",
     )
+    retention_stage_ids = fields.One2many(
+        "progress.billing.retention.stage", "sale_order_id", string="Retention Release Stages", copy=True
+    )
+    retention_guarantee_ids = fields.One2many(
+        "progress.billing.retention.guarantee", "sale_order_id", string="Retention Guarantees"
+    )
     owner_invoice_ids = fields.One2many("progress.billing.owner.invoice", "sale_order_id", string="Owner Invoices")
     owner_invoice_count = fields.Integer(compute="_compute_owner_invoice_count")
 

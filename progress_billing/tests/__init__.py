@@ -44,5 +44,9 @@ from . import test_business_days
 from . import test_statutory_clock
 from . import test_claimed_certified
 from . import test_payment_schedule
+from . import test_retention_tools
+from . import test_retention_release
+from . import test_retention_guarantees
+from . import test_retention_ledger
 from . import test_retention_rules_maths
 from . import test_retention_rules

@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_amount
 
+from ..tools.retention import split_in_proportion
+
 
 class ProgressBillingRetainageReleaseWizard(models.TransientModel):
     """Release all or part of the retainage a contract holds, line by line
@@ -26,9 +28,37 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
         "progress.billing.period", "Billing Period", required=True,
         domain="[('project_id', '=', project_id), ('state', '=', 'open')]",
     )
+    stage_id = fields.Many2one(
+        "progress.billing.retention.stage", "Release Stage", domain="[('id', 'in', available_stage_ids)]",
+        help="The release stage this release makes: each line proposes its share of the stage's amount, in "
+        "proportion to the retainage it holds. Empty: each line proposes all it holds.",
+    )
+    available_stage_ids = fields.Many2many("progress.billing.retention.stage", compute="_compute_available_stage_ids")
     line_ids = fields.One2many("progress.billing.retainage.release.wizard.line", "wizard_id", string="Lines")
     amount_total = fields.Monetary("Total Released", compute="_compute_amount_total")
     already_released_note = fields.Char(compute="_compute_already_released_note")
+
+    @api.depends("contract_ref")
+    def _compute_available_stage_ids(self):
+        """The contract's release stages not released yet."""
+        for wizard in self:
+            stages = wizard.contract_ref.retention_stage_ids if wizard.contract_ref else self.env["progress.billing.retention.stage"]
+            wizard.available_stage_ids = stages.filtered(lambda stage: not stage.date_released)
+
+    def _proposed_releases(self):
+        """{wizard line: amount proposed}: all the retainage each line can
+        still release, or with a release stage the stage's amount of the
+        retainage held (issue #14), split over the lines in proportion to what
+        each can release, exact to the cent and never above it
+        (tools/retention.py)."""
+        self.ensure_one()
+        releasable = {line: max(line._releasable(), 0.0) for line in self.line_ids}
+        if not self.stage_id:
+            return releasable
+        unit = 10 ** self.currency_id.decimal_places
+        amount = self.stage_id._release_amount(sum(self.line_ids.mapped("retainage_remaining")))
+        shares = split_in_proportion(round(amount * unit), [round(value * unit) for value in releasable.values()])
+        return {line: share / unit for line, share in zip(releasable, shares, strict=True)}
 
     @api.depends("line_ids.amount")
     def _compute_amount_total(self):
@@ -71,6 +101,7 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
         open_period = contract.project_id.billing_period_ids.filtered(lambda period: period.state == "open")[:1]
         wizard = self.create({
             "contract_ref": f"{contract._name},{contract.id}",
+            "stage_id": contract.retention_stage_ids.filtered(lambda stage: not stage.date_released)[:1].id,
             "company_id": contract.company_id.id,
             "project_id": contract.project_id.id,
             "period_id": open_period.id,
@@ -145,4 +176,6 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
                     already=format_amount(self.env, already, self.currency_id),
                     total=format_amount(self.env, line.retainage_released, self.currency_id),
                 ))
+        if self.stage_id:
+            self.stage_id._mark_released(application)
         return added_to

@@ -37,11 +37,14 @@ class ProgressBillingRetainageReleaseWizardLine(models.TransientModel):
             )
             line.already_released = period_line.retainage_released if application != latest_approved else 0.0
 
-    @api.depends("retainage_remaining", "already_released")
+    @api.depends("retainage_remaining", "already_released", "wizard_id.stage_id")
     def _compute_amount(self):
-        """By default, release all the retainage still held."""
-        for line in self:
-            line.amount = max(line._releasable(), 0.0)
+        """By default, release all the retainage still held, or the line's
+        share of the release stage chosen (``_proposed_releases``)."""
+        for wizard in self.wizard_id:
+            proposals = wizard._proposed_releases()
+            for line in self.filtered(lambda line: line.wizard_id == wizard):
+                line.amount = proposals[line]
 
     def _releasable(self):
         return self.retainage_remaining - self.already_released
