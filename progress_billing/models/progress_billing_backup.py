@@ -248,14 +248,21 @@ class ProgressBillingBackup(models.Model):
             yield out, backup_pdf.BackupBuilder(out, budget, attachment_pages)
 
     def _add_invoices(self, builder, invoices):
-        """Each invoice's pay application then its attachments."""
+        """Each invoice's pay application then its attachments. Issue #15:
+        while wkhtmltopdf renders the pay applications of a batch (in its own
+        process, on the other core), the batch's attachments are copied
+        after the places reserved for them; then they are copied in."""
         attachments = self._attachments_by_invoice(invoices)
         reasons = self._skip_reasons()
-        for pdf, ranges in self.env["ir.actions.report"]._render_pay_applications(SUB_INVOICE_REPORT, invoices):
-            with backup_pdf.open_source(pdf) as report:
-                for invoice, first_page, page_count in ranges:
-                    builder.add_pdf(self._invoice_title(invoice), report, range(first_page, first_page + page_count))
-                    self._add_attachments(builder, attachments.get(invoice.id, []), reasons)
+        for batch in self.env["ir.actions.report"]._render_pay_applications(SUB_INVOICE_REPORT, invoices):
+            places = {}
+            for invoice in batch.records:
+                places[invoice] = builder.reserve_pdf(self._invoice_title(invoice), invoice._pay_application_page_count())
+                self._add_attachments(builder, attachments.get(invoice.id, []), reasons)
+            for pdf, ranges in batch.documents():
+                with backup_pdf.open_source(pdf) as report:
+                    for invoice, first_page, page_count in ranges:
+                        builder.fill(places[invoice], report, range(first_page, first_page + page_count))
 
     def _attachments_by_invoice(self, invoices):
         attachments = {}
