@@ -1,6 +1,5 @@
 import hashlib
 import logging
-import mmap
 import os
 import tempfile
 from contextlib import contextmanager
@@ -348,21 +347,17 @@ class ProgressBillingBackup(models.Model):
         })
 
     def _attach_pdf(self, name, out):
-        """Attach the PDF written in the file ``out`` to the backup. The file
-        is mapped, not read, into memory: the filestore copies it from the
-        page cache (a database-stored attachment needs its bytes). Created as
-        superuser on the backup (which users cannot write), so that reading
-        it takes read access to the backup."""
+        """Attach the PDF written in the file ``out`` to the backup. Issue
+        #15: the file is streamed into the filestore, never read into memory
+        whatever its size. Created as superuser on the backup (which users
+        cannot write), so that reading it takes read access to the backup."""
         out.flush()
-        with mmap.mmap(out.fileno(), 0, access=mmap.ACCESS_READ) as content:
-            Attachment = self.env["ir.attachment"].sudo()
-            return Attachment.create({
-                "name": name,
-                "raw": content if Attachment._storage() != "db" else content[:],
-                "mimetype": "application/pdf",
-                "res_model": self._name,
-                "res_id": self.id,
-            }).with_env(self.env)
+        return self.env["ir.attachment"].sudo()._create_from_file({
+            "name": name,
+            "mimetype": "application/pdf",
+            "res_model": self._name,
+            "res_id": self.id,
+        }, out).with_env(self.env)
 
     def _download_url(self):
         return f"/web/content/{self.attachment_id.id}?download=true"
