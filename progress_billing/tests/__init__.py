@@ -37,3 +37,4 @@ from . import test_owner_invoice_pdf
 from . import test_screens
 from . import test_accounting_guarantees
 from . import test_attachment_from_file
+from . import test_backup_workers
