@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 from odoo import models
@@ -20,6 +20,8 @@ PAY_APPLICATION_REPORTS = ("progress_billing.report_sub_invoice", "progress_bill
 # applications per wkhtmltopdf call: bounds the memory of the call and of the
 # PDF it returns, while keeping its start-up cost rare
 RENDER_BATCH_SIZE = 50
+# below this many applications a batch is not split to start a second process
+RENDER_BATCH_MIN = 5
 # wkhtmltopdf (Qt) writes fonts in the order of a randomly seeded hash: a fixed
 # seed makes the same document give the same PDF, hence the same compiled
 # backup for the same selection. Only Qt child processes read it.
@@ -60,20 +62,32 @@ class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
     def _render_pay_applications(self, report_ref, records):
-        """Render the pay applications ``records`` as PDF, RENDER_BATCH_SIZE
-        per wkhtmltopdf call. Yields a PayApplicationBatch per batch as soon
-        as its wkhtmltopdf is started; its ``documents()`` give one PDF for
-        the batch, or one per record of a batch in which a document
+        """Render the pay applications ``records`` as PDF, at most
+        RENDER_BATCH_SIZE per wkhtmltopdf call, each call in its own process.
+        Yields a PayApplicationBatch per batch; its ``documents()`` give one
+        PDF for the batch, or one per record of a batch in which a document
         overflowed the pages it announced (each is then rendered alone and
-        measured). A batch's process is stopped, if still running, and its
-        files deleted when the next batch is asked for."""
+        measured). Issue #15: a batch is yielded once the next one is started
+        too (its HTML rendered while wkhtmltopdf renders the batch), so that
+        the caller works while up to two processes render; a selection of
+        more than RENDER_BATCH_MIN records makes at least two batches. The
+        processes still running and their files go when the caller is done."""
         if self.get_wkhtmltopdf_state() == "install":
             raise UserError(self.env._("Unable to find Wkhtmltopdf on this system. The PDF can not be created."))
         report = self._get_report(report_ref)
-        for start in range(0, len(records), RENDER_BATCH_SIZE):
-            batch = records[start:start + RENDER_BATCH_SIZE]
-            with self._start_wkhtmltopdf(report, batch) as process:
-                yield PayApplicationBatch(batch, functools.partial(self._pay_application_documents, report, batch, process))
+        size = min(RENDER_BATCH_SIZE, max(RENDER_BATCH_MIN, -(-len(records) // 2)))
+        with ExitStack() as started:
+            batches = []
+            for start in range(0, len(records), size):
+                batch = records[start:start + size]
+                process = started.enter_context(self._start_wkhtmltopdf(report, batch))
+                batches.append(PayApplicationBatch(
+                    batch, functools.partial(self._pay_application_documents, report, batch, process),
+                ))
+                if len(batches) > 1:
+                    yield batches[-2]
+            if batches:
+                yield batches[-1]
 
     @contextmanager
     def _start_wkhtmltopdf(self, report, records):
