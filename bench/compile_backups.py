@@ -17,8 +17,7 @@ and prints times, pages per second, peak memory and the ratio compile /
 (b' + c) (issue #15: at most 0.8, the compile overlapping rendering and
 merging on the 2 cores). Peak memory is the growth of the process's peak
 resident set during the compile (Linux /proc; issue #15: at most 64 MB
-whatever N), and the peak of Python allocations (tracemalloc) measured in a
-second, untimed compile.
+whatever N).
 
 With PB_BENCH_WORKERS=<n> (e.g. 100), it then times two queued backups of n
 invoices each compiled by the scheduled action's method run in one process,
@@ -43,7 +42,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 
 from odoo import Command, fields
 from odoo.tools import config
@@ -149,9 +147,9 @@ def bench(env, count, scans):
     Backup = env["progress.billing.backup"]
     Report = env["ir.actions.report"]
 
-    # (a) the compile (templates compiled and fonts loaded by the warm-up), then
-    # its Python allocations in a second, untimed run; each timing starts with
-    # nothing computed in the cache (the G702 figures the reports show)
+    # (a) the compile (templates compiled and fonts loaded by the warm-up); each
+    # timing starts with nothing computed in the cache (the G702 figures the
+    # reports show)
     env.invalidate_all()
     rss_before = memory_kb("VmRSS")
     reset_peak_rss()
@@ -159,10 +157,6 @@ def bench(env, count, scans):
     compiled = Backup._compile(invoices)
     compile_time = time.perf_counter() - start
     peak_rss = memory_kb("VmHWM") - rss_before
-    tracemalloc.start()
-    Backup._compile(invoices)
-    python_peak = tracemalloc.get_traced_memory()[1] / 1024
-    tracemalloc.stop()
 
     with tempfile.TemporaryDirectory() as folder:
         # (b') all reports the way the compile renders them
@@ -210,8 +204,7 @@ def bench(env, count, scans):
     if render_each is not None:
         line("(b)  reports, one wkhtmltopdf call each", render_each)
     print(f"  compiled PDF: {output_pages} pages (cover included), {compiled.file_size / 1024 / 1024:.1f} MB")
-    print(f"  peak memory of the compile: RSS {peak_rss / 1024:+.1f} MB (target <= +64 MB), "
-          f"Python heap {python_peak / 1024:.1f} MB")
+    print(f"  peak memory of the compile: RSS {peak_rss / 1024:+.1f} MB (target <= +64 MB)")
     print(f"  compile / (b' + c) = {compile_time / (render_batched_time + merge_qpdf):.2f}   (target <= 0.8)")
     if render_each is not None:
         print(f"  compile / (b + c)  = {compile_time / (render_each + merge_qpdf):.2f}")
