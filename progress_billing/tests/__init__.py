@@ -38,3 +38,5 @@ from . import test_screens
 from . import test_accounting_guarantees
 from . import test_attachment_from_file
 from . import test_backup_workers
+from . import test_retention_rules_maths
+from . import test_retention_rules
