@@ -221,9 +221,10 @@ def bench_workers(env, count, scans):
         sys.executable, sys.argv[0], "shell", "-d", env.cr.dbname, "--no-http", "--log-level", "warn",
         "--addons-path", ",".join(config["addons_path"]),
     ]
-    worker = (
+    worker = (  # until this worker finds nothing to claim (a failed batch waits for its retry)
         "Backup = env['progress.billing.backup']\n"
-        "while Backup.search_count([('state', '=', 'queued')]):\n"
+        "while Backup._claim_batch():\n"
+        "    env.cr.rollback()\n"
         "    Backup._cron_compile_queued()\n"
         "    env.cr.commit()\n"
     )
