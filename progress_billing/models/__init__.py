@@ -36,6 +36,7 @@ from . import account_move
 from . import progress_billing_owner_invoice_source
 from . import progress_billing_unbilled_cost
 from . import ir_actions_report
+from . import ir_attachment
 from . import progress_billing_backup
 from . import base
 from . import ir_http

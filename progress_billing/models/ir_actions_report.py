@@ -1,8 +1,16 @@
+import functools
 import io
 import logging
 import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 
-from odoo import api, models
+from odoo import models
+from odoo.addons.base.models.ir_actions_report import _wkhtml
 from odoo.exceptions import UserError
 from pypdf import PdfReader, PdfWriter
 
@@ -18,10 +26,34 @@ SELF_PAGED_REPORTS = {
 # applications per wkhtmltopdf call: bounds the memory of the call and of the
 # PDF it returns, while keeping its start-up cost rare
 RENDER_BATCH_SIZE = 50
+# below this many applications a batch is not split to start a second process
+RENDER_BATCH_MIN = 5
 # wkhtmltopdf (Qt) writes fonts in the order of a randomly seeded hash: a fixed
 # seed makes the same document give the same PDF, hence the same compiled
 # backup for the same selection. Only Qt child processes read it.
 os.environ.setdefault("QT_HASH_SEED", "0")
+
+
+@dataclass
+class PayApplicationBatch:
+    """Pay applications ``records`` that wkhtmltopdf is rendering in its own
+    process: the caller works meanwhile, then ``documents()`` waits for the
+    process and returns [(pdf bytes, [(record, first page index, page
+    count), ...]), ...]."""
+
+    records: object
+    documents: Callable[[], list]
+
+
+@dataclass
+class WkhtmltopdfProcess:
+    """A running wkhtmltopdf and the folder of its input, output and messages."""
+
+    process: subprocess.Popen
+    folder: str
+
+    def path(self, name):
+        return os.path.join(self.folder, name)
 
 
 class IrActionsReport(models.Model):
@@ -29,40 +61,97 @@ class IrActionsReport(models.Model):
     for any number of applications, in one wkhtmltopdf call, and split by the
     page count each application announces. That works with Debian's
     wkhtmltopdf (unpatched Qt: one document per call, no header/footer) as with
-    the patched build, and avoids the start-up cost of one call per record."""
+    the patched build, and avoids the start-up cost of one call per record.
+    The call runs in its own process while Odoo goes on (issue #15: the
+    compile copies attachments on the other core meanwhile)."""
 
     _inherit = "ir.actions.report"
 
-    @api.model
-    def _build_wkhtmltopdf_args(self, paperformat_id, landscape, specific_paperformat_args=None, set_viewport_size=False):
-        args = super()._build_wkhtmltopdf_args(
-            paperformat_id, landscape, specific_paperformat_args=specific_paperformat_args,
-            set_viewport_size=set_viewport_size,
-        )
-        if self.env.context.get("pay_application_static_html") and "--javascript-delay" in args:
-            # the document has no script to wait for: skip the print delay (1 s by default)
-            position = args.index("--javascript-delay")
-            args[position:position + 2] = ["--disable-javascript"]
-        return args
-
     def _render_pay_applications(self, report_ref, records):
-        """Render the pay applications ``records`` as PDF, RENDER_BATCH_SIZE
-        per wkhtmltopdf call. Yields (pdf bytes, [(record, first page index,
-        page count), ...]): one PDF per batch, or one per record of a batch in
-        which a document overflowed the pages it announced (each is then
-        rendered alone and measured)."""
+        """Render the pay applications ``records`` as PDF, at most
+        RENDER_BATCH_SIZE per wkhtmltopdf call, each call in its own process.
+        Yields a PayApplicationBatch per batch; its ``documents()`` give one
+        PDF for the batch, or one per record of a batch in which a document
+        overflowed the pages it announced (each is then rendered alone and
+        measured). Issue #15: a batch is yielded once the next one is started
+        too (its HTML rendered while wkhtmltopdf renders the batch), so that
+        the caller works while up to two processes render; a selection of
+        more than RENDER_BATCH_MIN records makes at least two batches. The
+        processes still running and their files go when the caller is done."""
         if self.get_wkhtmltopdf_state() == "install":
             raise UserError(self.env._("Unable to find Wkhtmltopdf on this system. The PDF can not be created."))
         report = self._get_report(report_ref)
-        for start in range(0, len(records), RENDER_BATCH_SIZE):
-            yield from self._render_pay_application_batch(report, records[start:start + RENDER_BATCH_SIZE])
+        size = min(RENDER_BATCH_SIZE, max(RENDER_BATCH_MIN, -(-len(records) // 2)))
+        with ExitStack() as started:
+            batches = []
+            for start in range(0, len(records), size):
+                batch = records[start:start + size]
+                process = started.enter_context(self._start_wkhtmltopdf(report, batch))
+                batches.append(PayApplicationBatch(
+                    batch, functools.partial(self._pay_application_documents, report, batch, process),
+                ))
+                if len(batches) > 1:
+                    yield batches[-2]
+            if batches:
+                yield batches[-1]
 
-    def _render_pay_application_batch(self, report, records):
-        """One wkhtmltopdf call for ``records``, split by the page count each announces."""
-        html = self._render_qweb_html(report, records.ids, data={"report_type": "pdf"})[0].decode()
-        pdf = self.with_context(pay_application_static_html=True)._run_wkhtmltopdf(
-            [html], report_ref=report, landscape=self.env.context.get("landscape"),
-        )
+    @contextmanager
+    def _start_wkhtmltopdf(self, report, records):
+        """Start wkhtmltopdf on the HTML of the pay applications ``records``
+        as ONE document, in its own process, without waiting for it. The
+        document has no script to wait for: no print delay (1 s by default)."""
+        html = self._render_qweb_html(report, records.ids, data={"report_type": "pdf"})[0]
+        args = self._build_wkhtmltopdf_args(report.get_paperformat(), self.env.context.get("landscape"))
+        if "--javascript-delay" in args:
+            position = args.index("--javascript-delay")
+            args[position:position + 2] = ["--disable-javascript"]
+        folder = tempfile.mkdtemp(prefix="report.pay_applications.")
+        try:
+            body = os.path.join(folder, "body.html")
+            with open(body, "wb") as file:
+                file.write(html)
+            with open(os.path.join(folder, "messages.txt"), "wb") as messages:
+                process = subprocess.Popen(
+                    [_wkhtml().bin, *args, body, os.path.join(folder, "report.pdf")],
+                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=messages,
+                )
+            try:
+                yield WkhtmltopdfProcess(process, folder)
+            finally:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _wkhtmltopdf_result(self, process):
+        """Wait for ``process`` and return its PDF; its failure is told as
+        Odoo's own _run_wkhtmltopdf tells it (exit code 1 only warns)."""
+        returncode = process.process.wait()
+        with open(process.path("messages.txt"), encoding="utf-8", errors="replace") as file:
+            messages = file.read()
+        if returncode == 1:
+            _logger.warning("wkhtmltopdf: %s", messages)
+        elif returncode:
+            if returncode == -11:
+                message = self.env._(
+                    "Wkhtmltopdf failed (error code: %(error_code)s). Memory limit too low or maximum file number "
+                    "of subprocess reached. Message : %(message)s", error_code=returncode, message=messages[-1000:],
+                )
+            else:
+                message = self.env._(
+                    "Wkhtmltopdf failed (error code: %(error_code)s). Message: %(message)s",
+                    error_code=returncode, message=messages[-1000:],
+                )
+            _logger.warning(message)
+            raise UserError(message)
+        with open(process.path("report.pdf"), "rb") as file:
+            return file.read()
+
+    def _pay_application_documents(self, report, records, process):
+        """The PDF of the pay applications ``records`` rendered by
+        ``process``, split by the page count each announces."""
+        pdf = self._wkhtmltopdf_result(process)
         page_count = len(PdfReader(io.BytesIO(pdf)).pages)
         if len(records) == 1:
             return [(pdf, [(records, 0, page_count)])]
@@ -72,9 +161,13 @@ class IrActionsReport(models.Model):
                 "Pay applications %s took %s pages instead of %s: rendering them one by one.",
                 records.mapped("display_name"), page_count, sum(counts),
             )
-            return [document for record in records for document in self._render_pay_application_batch(report, record)]
+            return [document for record in records for document in self._render_pay_application_alone(report, record)]
         starts = [sum(counts[:position]) for position in range(len(counts))]
         return [(pdf, list(zip(records, starts, counts, strict=True)))]
+
+    def _render_pay_application_alone(self, report, record):
+        with self._start_wkhtmltopdf(report, record) as process:
+            return self._pay_application_documents(report, record, process)
 
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
         report = self._get_report(report_ref)
@@ -82,15 +175,16 @@ class IrActionsReport(models.Model):
             return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
         records = self.env[report.model].browse(list(dict.fromkeys(res_ids)))
         streams = {}
-        for pdf, ranges in self._render_pay_applications(report, records):
-            reader = PdfReader(io.BytesIO(pdf))
-            for record, first_page, page_count in ranges:
-                writer = PdfWriter()
-                for index in range(first_page, first_page + page_count):
-                    writer.add_page(reader.pages[index])
-                if report.report_name in PAY_APPLICATION_REPORTS:
-                    record._append_to_pay_application_pdf(writer)
-                stream = io.BytesIO()
-                writer.write(stream)
-                streams[record.id] = {"stream": stream, "attachment": None}
+        for batch in self._render_pay_applications(report, records):
+            for pdf, ranges in batch.documents():
+                reader = PdfReader(io.BytesIO(pdf))
+                for record, first_page, page_count in ranges:
+                    writer = PdfWriter()
+                    for index in range(first_page, first_page + page_count):
+                        writer.add_page(reader.pages[index])
+                    if report.report_name in PAY_APPLICATION_REPORTS:
+                        record._append_to_pay_application_pdf(writer)
+                    stream = io.BytesIO()
+                    writer.write(stream)
+                    streams[record.id] = {"stream": stream, "attachment": None}
         return streams

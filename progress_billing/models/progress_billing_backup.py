@@ -1,6 +1,5 @@
 import hashlib
 import logging
-import mmap
 import os
 import tempfile
 from contextlib import contextmanager
@@ -10,8 +9,9 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import ConcurrencyError, UserError
 from odoo.fields import Domain
+from odoo.tools import SQL
 from odoo.tools.image import IMAGE_MAX_RESOLUTION
-from psycopg2.errors import UniqueViolation
+from psycopg2.errors import SerializationFailure, UniqueViolation
 
 from ..report import backup_pdf
 
@@ -234,7 +234,7 @@ class ProgressBillingBackup(models.Model):
                 backup.flush_recordset()
         except UniqueViolation as error:
             raise ConcurrencyError(_("This selection is already being queued by another request.")) from error
-        self.env.ref("progress_billing.ir_cron_compile_backups")._trigger()
+        self._trigger_compile()
         return backup
 
     @contextmanager
@@ -248,14 +248,21 @@ class ProgressBillingBackup(models.Model):
             yield out, backup_pdf.BackupBuilder(out, budget, attachment_pages)
 
     def _add_invoices(self, builder, invoices):
-        """Each invoice's pay application then its attachments."""
+        """Each invoice's pay application then its attachments. Issue #15:
+        while wkhtmltopdf renders the pay applications of a batch (in its own
+        process, on the other core), the batch's attachments are copied
+        after the places reserved for them; then they are copied in."""
         attachments = self._attachments_by_invoice(invoices)
         reasons = self._skip_reasons()
-        for pdf, ranges in self.env["ir.actions.report"]._render_pay_applications(SUB_INVOICE_REPORT, invoices):
-            with backup_pdf.open_source(pdf) as report:
-                for invoice, first_page, page_count in ranges:
-                    builder.add_pdf(self._invoice_title(invoice), report, range(first_page, first_page + page_count))
-                    self._add_attachments(builder, attachments.get(invoice.id, []), reasons)
+        for batch in self.env["ir.actions.report"]._render_pay_applications(SUB_INVOICE_REPORT, invoices):
+            places = {}
+            for invoice in batch.records:
+                places[invoice] = builder.reserve_pdf(self._invoice_title(invoice), invoice._pay_application_page_count())
+                self._add_attachments(builder, attachments.get(invoice.id, []), reasons)
+            for pdf, ranges in batch.documents():
+                with backup_pdf.open_source(pdf) as report:
+                    for invoice, first_page, page_count in ranges:
+                        builder.fill(places[invoice], report, range(first_page, first_page + page_count))
 
     def _attachments_by_invoice(self, invoices):
         attachments = {}
@@ -341,21 +348,17 @@ class ProgressBillingBackup(models.Model):
         })
 
     def _attach_pdf(self, name, out):
-        """Attach the PDF written in the file ``out`` to the backup. The file
-        is mapped, not read, into memory: the filestore copies it from the
-        page cache (a database-stored attachment needs its bytes). Created as
-        superuser on the backup (which users cannot write), so that reading
-        it takes read access to the backup."""
+        """Attach the PDF written in the file ``out`` to the backup. Issue
+        #15: the file is streamed into the filestore, never read into memory
+        whatever its size. Created as superuser on the backup (which users
+        cannot write), so that reading it takes read access to the backup."""
         out.flush()
-        with mmap.mmap(out.fileno(), 0, access=mmap.ACCESS_READ) as content:
-            Attachment = self.env["ir.attachment"].sudo()
-            return Attachment.create({
-                "name": name,
-                "raw": content if Attachment._storage() != "db" else content[:],
-                "mimetype": "application/pdf",
-                "res_model": self._name,
-                "res_id": self.id,
-            }).with_env(self.env)
+        return self.env["ir.attachment"].sudo()._create_from_file({
+            "name": name,
+            "mimetype": "application/pdf",
+            "res_model": self._name,
+            "res_id": self.id,
+        }, out).with_env(self.env)
 
     def _download_url(self):
         return f"/web/content/{self.attachment_id.id}?download=true"
@@ -383,27 +386,86 @@ class ProgressBillingBackup(models.Model):
         it. A batch that fails is retried at a later run, MAX_BATCH_ATTEMPTS
         times in all, RETRY_DELAY apart, then its backup fails with the
         reason; meanwhile the next backups are compiled (those with fewer
-        failed attempts first)."""
+        failed attempts first).
+
+        Issue #15: several cron workers, on one server or several sharing the
+        database and the filestore, run this action at once (one scheduled
+        action per worker, see _trigger_compile): each batch is claimed with a
+        row lock (_claim_batch, _lock_claimed), so that a batch is compiled
+        by one worker only and two backups progress in parallel."""
         cron = self.env["ir.cron"]
-        backups = self.search(
-            [("state", "=", "queued"), "|", ("retry_after", "=", False), ("retry_after", "<=", fields.Datetime.now())],
-            order="attempt_count, id",
-        )
-        cron._commit_progress(remaining=sum(backup.invoice_count - backup.processed_count + 1 for backup in backups))
-        for backup in backups:
+        queued = self.search([("state", "=", "queued")])
+        cron._commit_progress(remaining=sum(backup.invoice_count - backup.processed_count + 1 for backup in queued))
+        while backup := self._claim_batch():
             user = backup.user_id
             as_requester = backup.with_user(user).with_context(
                 lang=user.lang, allowed_company_ids=((backup.company_id & user.company_ids) | user.company_ids).ids,
             )
-            while backup.state == "queued":
-                processed = 1
-                if as_requester._start_attempt():
-                    cron._commit_progress()
+            processed = 1
+            if as_requester._start_attempt():
+                attempt = backup.attempt_count
+                cron._commit_progress()
+                if backup._lock_claimed(attempt):
                     processed = as_requester._compile_next_batch()
-                if not cron._commit_progress(processed):
-                    return
-                if backup.attempt_count:  # the batch failed: its retry waits for retry_after
-                    break
+            if not cron._commit_progress(processed):
+                return
+
+    @api.model
+    def _claim_batch(self):
+        """The queued backup whose next batch this worker compiles, locked
+        until the transaction ends, or none. A backup locked by another
+        worker (FOR NO KEY UPDATE SKIP LOCKED, as ir.cron claims its jobs)
+        or whose batch is under way or waits for its retry (retry_after) is
+        skipped; those with fewer failed attempts first. The claim lasts
+        past the commit of the attempt through retry_after, and through the
+        batch by _lock_claimed."""
+        self.flush_model(["state", "retry_after", "attempt_count"])
+        for _attempt in range(3):
+            try:
+                self.env.cr.execute(SQL(
+                    """SELECT id FROM progress_billing_backup
+                        WHERE state = 'queued' AND (retry_after IS NULL OR retry_after <= %s)
+                        ORDER BY attempt_count, id
+                        LIMIT 1
+                          FOR NO KEY UPDATE SKIP LOCKED""",
+                    fields.Datetime.now(),
+                ), log_exceptions=False)
+                return self.browse(self.env.cr.fetchone() or [])
+            except SerializationFailure:
+                # another worker claimed it after this transaction began: a new
+                # transaction sees that claim
+                self.env.cr.rollback()
+        return self.browse()
+
+    def _lock_claimed(self, attempt):
+        """Lock the claimed backup again for the transaction of its batch,
+        unless another worker claimed it since this worker committed its
+        ``attempt`` (the attempt count it recorded; this batch outlived
+        RETRY_DELAY): whether this worker compiles the batch. Held until the
+        batch commits, the lock keeps any other worker from claiming it."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(SQL(
+                    """SELECT id FROM progress_billing_backup
+                        WHERE id = %s AND state = 'queued' AND attempt_count = %s
+                          FOR NO KEY UPDATE SKIP LOCKED""",
+                    self.id, attempt,
+                ), log_exceptions=False)
+                return bool(self.env.cr.fetchone())
+        except SerializationFailure:
+            return False
+
+    @api.model
+    def _trigger_compile(self, at=None):
+        """Run, now or ``at``, the scheduled actions compiling queued backups:
+        one per cron worker meant to compile at the same time (Odoo runs a
+        scheduled action in one worker at a time; an administrator adds one
+        by duplicating *Progress Billing: compile queued backups*)."""
+        for cron in self.env["ir.cron"].sudo().search([
+            ("model_id.model", "=", self._name), ("code", "ilike", "_cron_compile_queued"),
+        ]):
+            cron._trigger(at)
 
     def _start_attempt(self):
         """Count an attempt at the next batch and schedule a run to retry it
@@ -418,7 +480,7 @@ class ProgressBillingBackup(models.Model):
             return False
         retry_after = fields.Datetime.now() + RETRY_DELAY
         self._record({"attempt_count": self.attempt_count + 1, "retry_after": retry_after})
-        self.env.ref("progress_billing.ir_cron_compile_backups").sudo()._trigger(retry_after)
+        self._trigger_compile(retry_after)
         return True
 
     def _compile_next_batch(self):

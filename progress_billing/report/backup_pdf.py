@@ -298,17 +298,23 @@ class PdfPageStream:
         self.offsets = [None]  # offset of each object by number; object 0 is the free list head
         self.catalog_number = self._new_number()
         self.pages_number = self._new_number()
-        self.page_numbers = []
+        self.segments = []  # page object numbers, in runs kept in document order whatever order they are copied in
 
     def _new_number(self):
         self.offsets.append(None)
         return len(self.offsets) - 1
 
-    def copy_pages(self, source, indices, front=False):
+    def reserve(self):
+        """A place at the end of the document for pages copied later with
+        ``copy_pages(..., into=place)``: pages copied meanwhile come after it."""
+        self.segments.append([])
+        return self.segments[-1]
+
+    def copy_pages(self, source, indices, front=False, into=None):
         """Copy the pages ``indices`` of ``source``, all or none (a failure
-        leaves the output as it was), at the end of the document or, with
-        ``front``, before every page copied so far. Returns the number of
-        pages copied."""
+        leaves the output as it was), at the end of the document, or, with
+        ``front``, before every page copied so far, or at a place made by
+        ``reserve``. Returns the number of pages copied."""
         indices = list(indices)
         start_offset, start_count = self.out.tell(), len(self.offsets)
         new = {}
@@ -320,10 +326,12 @@ class PdfPageStream:
             del self.offsets[start_count:]
             raise
         source.written.update(new)
-        if front:
-            self.page_numbers[0:0] = copied
+        if into is not None:
+            into.extend(copied)
+        elif front:
+            self.segments.insert(0, copied)
         else:
-            self.page_numbers.extend(copied)
+            self.segments.append(copied)
         return len(copied)
 
     def _copy_page(self, source, page, new):
@@ -416,11 +424,12 @@ class PdfPageStream:
     def close(self, outline=(), title=None):
         """Write the page tree, the ``outline`` (a list of (title, page index,
         children) triples) and the trailer. Returns the number of pages."""
-        kids = " ".join(f"{number} 0 R" for number in self.page_numbers).encode()
-        self._write(self.pages_number, [b"<</Type /Pages /Count %d /Kids [%s]>>" % (len(self.page_numbers), kids)])
+        page_numbers = [number for segment in self.segments for number in segment]
+        kids = " ".join(f"{number} 0 R" for number in page_numbers).encode()
+        self._write(self.pages_number, [b"<</Type /Pages /Count %d /Kids [%s]>>" % (len(page_numbers), kids)])
         catalog = [b"<</Type /Catalog /Pages %d 0 R" % self.pages_number]
         if outline:
-            catalog.append(b" /Outlines %d 0 R /PageMode /UseOutlines" % self._write_outline(outline))
+            catalog.append(b" /Outlines %d 0 R /PageMode /UseOutlines" % self._write_outline(outline, page_numbers))
         self._write(self.catalog_number, [*catalog, b">>"])
         info_number = self._new_number()
         info = DictionaryObject({NameObject("/Producer"): TextStringObject("progress_billing")})
@@ -433,15 +442,15 @@ class PdfPageStream:
         self.out.write(b"trailer\n<</Size %d /Root %d 0 R /Info %d 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (
             len(self.offsets), self.catalog_number, info_number, xref_offset,
         ))
-        return len(self.page_numbers)
+        return len(page_numbers)
 
-    def _write_outline(self, outline):
+    def _write_outline(self, outline, page_numbers):
         root = self._new_number()
-        first, last, count = self._write_outline_items(outline, root)
+        first, last, count = self._write_outline_items(outline, root, page_numbers)
         self._write(root, [b"<</Type /Outlines /First %d 0 R /Last %d 0 R /Count %d>>" % (first, last, count)])
         return root
 
-    def _write_outline_items(self, items, parent):
+    def _write_outline_items(self, items, parent, page_numbers):
         """Write sibling outline items; returns their first and last object
         numbers and how many are visible (children start closed)."""
         numbers = [self._new_number() for _item in items]
@@ -450,7 +459,7 @@ class PdfPageStream:
                 NameObject("/Title"): TextStringObject(title),
                 NameObject("/Parent"): IndirectObject(parent, 0, None),
                 NameObject("/Dest"): ArrayObject([
-                    IndirectObject(self.page_numbers[page_index], 0, None), NameObject("/Fit"),
+                    IndirectObject(page_numbers[page_index], 0, None), NameObject("/Fit"),
                 ]),
             })
             if position:
@@ -458,7 +467,7 @@ class PdfPageStream:
             if position + 1 < len(numbers):
                 item[NameObject("/Next")] = IndirectObject(numbers[position + 1], 0, None)
             if children:
-                first, last, count = self._write_outline_items(children, number)
+                first, last, count = self._write_outline_items(children, number, page_numbers)
                 item.update({
                     NameObject("/First"): IndirectObject(first, 0, None),
                     NameObject("/Last"): IndirectObject(last, 0, None),
@@ -544,6 +553,15 @@ def cover_font(bold=False):
     return "Helvetica-Bold" if bold else "Helvetica"
 
 
+@dataclass
+class ReservedPlace:
+    """Where ``BackupBuilder.fill`` copies the pages of a reserved document."""
+
+    entry: IndexEntry
+    pages: list
+    filled: bool = False
+
+
 class BackupBuilder:
     """Builds a compiled backup into a binary file object: add pay
     applications (level 0) and attachments (level 1) in order, then ``close``
@@ -559,6 +577,7 @@ class BackupBuilder:
         self.page_count = 0
         self.budget = budget or Budget()
         self.attachment_pages = attachment_pages
+        self.places = []
 
     def _append(self, entry, source, indices):
         count = self.stream.copy_pages(source, indices)
@@ -571,6 +590,32 @@ class BackupBuilder:
         """Add the pages ``pages`` (default: all) of a PdfSource."""
         indices = range(source.page_count) if pages is None else pages
         return self._append(IndexEntry(title, level), source, indices)
+
+    def reserve_pdf(self, title, page_count, level=0):
+        """Add a document whose ``page_count`` pages are copied later with
+        ``fill`` (a pay application wkhtmltopdf is still rendering), so that
+        documents can be added after it meanwhile. Returns its place."""
+        entry = IndexEntry(title, level, first_page=self.page_count, page_count=page_count)
+        self.page_count += page_count
+        self.entries.append(entry)
+        place = ReservedPlace(entry, self.stream.reserve())
+        self.places.append(place)
+        return place
+
+    def fill(self, place, source, pages):
+        """Copy the pages ``pages`` of a PdfSource into a place made by
+        ``reserve_pdf``. Should they be more or fewer than it announced, the
+        documents after it move accordingly."""
+        count = self.stream.copy_pages(source, pages, into=place.pages)
+        place.filled = True
+        shift = count - place.entry.page_count
+        if shift:
+            position = next(index for index, entry in enumerate(self.entries) if entry is place.entry)
+            for entry in self.entries[position + 1:]:
+                if entry.included:
+                    entry.first_page += shift
+            place.entry.page_count = count
+            self.page_count += shift
 
     def add_skipped(self, title, reason, level=1):
         entry = IndexEntry(title, level, note=reason)
@@ -622,6 +667,9 @@ class BackupBuilder:
     def close(self, cover=None):
         """Finish the PDF; with a CoverText, the index pages come first and the
         outline gets an item per included document. Returns the page count."""
+        unfilled = [place.entry.title for place in self.places if not place.filled]
+        if unfilled:
+            raise ValueError(f"reserved documents never filled: {unfilled}")
         if cover is None:
             return self.stream.close()
         cover_pdf, cover_pages = build_cover(self.entries, cover)

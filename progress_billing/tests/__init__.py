@@ -48,5 +48,7 @@ from . import test_retention_tools
 from . import test_retention_release
 from . import test_retention_guarantees
 from . import test_retention_ledger
+from . import test_attachment_from_file
+from . import test_backup_workers
 from . import test_retention_rules_maths
 from . import test_retention_rules

@@ -142,6 +142,37 @@ class TestBackupPdf(BaseCase):
         self.assertEqual(pdf_page_texts(out.getvalue()), pdf_page_texts(whole))
         self.assertEqual(pdf_outline(out.getvalue()), pdf_outline(whole))
 
+    def test_reserved_documents_keep_their_place_whatever_their_length(self):
+        """Issue #15: a pay application still being rendered has its place
+        reserved; the attachments after it are copied meanwhile. Filled with
+        more pages than announced, the documents after it move."""
+        out = io.BytesIO()
+        builder = backup_pdf.BackupBuilder(out)
+        first = builder.reserve_pdf("Invoice 1", 1)
+        builder.add_attachment("Waiver", sample_pdf("Waiver", 2), REASONS)
+        second = builder.reserve_pdf("Invoice 2", 2)
+        builder.add_attachment("notes.txt", b"text", REASONS)
+        with self.assertRaisesRegex(ValueError, r"reserved documents never filled: \['Invoice 1', 'Invoice 2'\]"):
+            builder.close()
+        builder.fill(second, backup_pdf.PdfSource(sample_pdf("Invoice 2", 2)), range(2))
+        builder.fill(first, backup_pdf.PdfSource(sample_pdf("Invoice 1", 3)), range(3))
+        builder.close(backup_pdf.CoverText(title="Backup", details=["Project: Tower"]))
+        self.assertEqual(
+            [(entry.title, entry.first_page, entry.page_count) for entry in builder.entries],
+            [("Invoice 1", 0, 3), ("Waiver", 3, 2), ("Invoice 2", 5, 2), ("notes.txt", None, 0)],
+        )
+        pdf = out.getvalue()
+        self.assertEqual(pdf_page_texts(pdf)[1:], [
+            "Invoice 1 page 1", "Invoice 1 page 2", "Invoice 1 page 3", "Waiver page 1", "Waiver page 2",
+            "Invoice 2 page 1", "Invoice 2 page 2",
+        ])
+        self.assertEqual(pdf_outline(pdf), [("Invoice 1", 2, [("Waiver", 5, [])]), ("Invoice 2", 7, [])])
+        whole, _builder = build([
+            ("Invoice 1", sample_pdf("Invoice 1", 3), 0), ("Waiver", sample_pdf("Waiver", 2), 1),
+            ("Invoice 2", sample_pdf("Invoice 2", 2), 0), ("notes.txt", b"text", 1),
+        ])
+        self.assertEqual(pdf_page_texts(pdf), pdf_page_texts(whole), "the same document as added in order")
+
     def test_same_documents_give_the_same_bytes(self):
         documents = [("Invoice", sample_pdf("Invoice", 2), 0), ("Photo", sample_image(), 1), ("x.txt", b"x", 1)]
         self.assertEqual(build(documents)[0], build(documents)[0])

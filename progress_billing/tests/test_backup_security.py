@@ -269,10 +269,10 @@ class TestBackupRetries(PayApplicationCase):
             self.env.ref("progress_billing.ir_cron_compile_backups").method_direct_trigger()
 
 
-@tagged("post_install", "-at_install", "progress_billing")
-class TestBackupQueuedOnce(TransactionCase):
-    """The same selection queued twice is compiled once, also by two
-    concurrent requests (two cursors, as account's test_sequence_mixin)."""
+class CommittedInvoiceCase(TransactionCase):
+    """A subcontractor invoice committed in setUp (two transactions must both
+    see it) and two more database cursors, ``self.envs``; everything is
+    deleted in the end."""
 
     def setUp(self):
         super().setUp()
@@ -308,6 +308,12 @@ class TestBackupQueuedOnce(TransactionCase):
             project.unlink()
             env["product.product"].browse(self.ids["product"]).unlink()
             env["res.partner"].browse(self.ids["partners"]).unlink()
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestBackupQueuedOnce(CommittedInvoiceCase):
+    """The same selection queued twice is compiled once, also by two
+    concurrent requests (two cursors, as account's test_sequence_mixin)."""
 
     def _queue(self, env):
         return env["progress.billing.backup"]._queue(env["progress.billing.sub.invoice"].browse(self.ids["invoice"]))

@@ -2,6 +2,7 @@ from unittest.mock import patch
 
 from odoo.tests import tagged
 
+from ..models import ir_actions_report
 from .common_pay_application import PayApplicationCase
 from .pdf_samples import pdf_page_texts
 
@@ -56,30 +57,57 @@ class TestPayApplicationReport(PayApplicationCase):
         self.assertIn("Concrete", pages[1])
         self.assertIn("T09", pages[1], "a line billing a division shows its code")
 
+    def _count_wkhtmltopdf_calls(self):
+        """Patch the start of wkhtmltopdf to record the records of each call."""
+        calls = []
+        report_class = type(self.env["ir.actions.report"])
+        start = report_class._start_wkhtmltopdf
+
+        def record_call(reports, report, records):
+            calls.append(records)
+            return start(reports, report, records)
+
+        return calls, patch.object(report_class, "_start_wkhtmltopdf", record_call)
+
     def test_several_applications_render_in_one_single_document_call(self):
         """One wkhtmltopdf call with ONE document, no header and no footer: what
         an unpatched Qt build accepts (the patched one too), split by page counts."""
         invoices = self.invoice | self._create_tenth_invoice(self.commitment)
-        calls = []
-        report_class = type(self.env["ir.actions.report"])
-        run = report_class._run_wkhtmltopdf
-
-        def record_call(report_model, bodies, **kwargs):
-            calls.append((len(list(bodies)), kwargs.get("header"), kwargs.get("footer")))
-            return run(report_model, bodies, **kwargs)
-
-        with patch.object(report_class, "_run_wkhtmltopdf", record_call):
+        calls, counting = self._count_wkhtmltopdf_calls()
+        with counting:
             pages = pdf_page_texts(self._render(SUB_REPORT, invoices))
-        self.assertEqual(calls, [(1, None, None)])
+        self.assertEqual(calls, [invoices])
         counts = [invoice._pay_application_page_count() for invoice in invoices]
         self.assertEqual(len(pages), sum(counts))
         self.assertIn(invoices[1].name, pages[counts[0]])
         self.assertIn("Page 1 of 2", pages[counts[0]])
 
+    def test_printing_a_list_selection_renders_batches_in_order(self):
+        """Issue #15: Print > Pay Application on invoices selected in the list
+        takes the compile's batched rendering: one wkhtmltopdf call per batch
+        (of 2 here), every invoice in the PDF, in the order selected."""
+        invoices = self.env["progress.billing.sub.invoice"]
+        for position in range(5):
+            invoices |= self._create_tenth_invoice(self._create_described_commitment(self.project, [f"Scope {position}"]))
+        selected = invoices.browse(list(reversed(invoices.ids)))
+        calls, counting = self._count_wkhtmltopdf_calls()
+        with counting, patch.object(ir_actions_report, "RENDER_BATCH_SIZE", 2):
+            pages = pdf_page_texts(self._render(SUB_REPORT, selected))
+        self.assertEqual(calls, [selected[0:2], selected[2:4], selected[4:5]])
+        self.assertEqual(len(pages), sum(invoice._pay_application_page_count() for invoice in selected))
+        firsts = [page for page in pages if "Application and Certificate for Payment" in page]
+        self.assertEqual(len(firsts), 5)
+        for first, invoice in zip(firsts, selected, strict=True):
+            self.assertIn(invoice.name, first)
+            self.assertIn(invoice.purchase_order_id.name, first)
+
     def test_a_document_longer_than_announced_is_rendered_alone(self):
         invoices = self.invoice | self._create_tenth_invoice(self.commitment)
         with patch.object(type(self.invoice), "_pay_application_page_count", lambda invoice: 1):
-            documents = list(self.env["ir.actions.report"]._render_pay_applications(SUB_REPORT, invoices))
+            documents = [
+                document for batch in self.env["ir.actions.report"]._render_pay_applications(SUB_REPORT, invoices)
+                for document in batch.documents()
+            ]
         self.assertEqual(
             [[(record, first, count) for record, first, count in ranges] for _pdf, ranges in documents],
             [[(invoices[0], 0, self.invoice._pay_application_page_count())], [(invoices[1], 0, 2)]],
