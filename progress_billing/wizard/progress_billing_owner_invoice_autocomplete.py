@@ -222,11 +222,13 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         previewed = {line.owner_line_id: (line.new_work, line.new_materials) for line in self.line_ids}
         current = {row["line"]: (row["work_this_period"], row["materials_stored"]) for row in proposal}
         fingerprints = ticked._autocomplete_fingerprints()
+        # read once: each read of a json field copies it whole (issue #15)
+        previewed_fingerprints = self.line_fingerprints or {}
         changed = [
             line for line in self.invoice_id.line_ids
             if (line in previewed) != (line in current)
             or (line in current and not all(currency.is_zero(new - old) for new, old in zip(current[line], previewed[line], strict=True)))
-            or (line in ticked and fingerprints.get(line.id) != (self.line_fingerprints or {}).get(str(line.id)))
+            or (line in ticked and fingerprints.get(line.id) != previewed_fingerprints.get(str(line.id)))
         ]
         if changed:
             raise UserError(self.env._(
