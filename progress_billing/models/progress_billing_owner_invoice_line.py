@@ -102,8 +102,9 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
         the last auto-completion (spec: never overwritten without confirmation)."""
         self.ensure_one()
         work, materials = self._autocompleted_amounts()
-        return not (self.currency_id.is_zero(self.work_this_period - work)
-                    and self.currency_id.is_zero(self.materials_stored - materials))
+        # the invoice's currency, not the related one of each line: the preview asks this of hundreds of lines (issue #15)
+        currency = self.invoice_id.currency_id
+        return not (currency.is_zero(self.work_this_period - work) and currency.is_zero(self.materials_stored - materials))
 
     def _autocomplete_changes(self, sources, line_of_source, current):
         """Source by source, what changed since this line was last
