@@ -7,8 +7,9 @@ class SnapshotMany2one(fields.Many2one):
     without a foreign key: a snapshot must not hold up the deletion of what
     it names, and auto-completion inserts thousands of such rows at once,
     each foreign key checked (and its row locked) one row at a time
-    (issue #15). Once the record is deleted the field reads as empty (Odoo
-    reads a missing many2one as False); compare it by id."""
+    (issue #15). Once the record is deleted, ``read`` (the web client) shows
+    the field empty, as Odoo does for any missing many2one; code compares it
+    by id and displays it through ``exists()``."""
 
     def update_db_foreign_key(self, model, column):
         # a database installed before keeps the foreign key of the plain Many2one: drop it
