@@ -97,7 +97,7 @@ class TestAutocompleteSubInvoices(AutocompleteCase):
         scrapped.unlink()
         link.invalidate_recordset()
         self.assertEqual(link.read(["source_cost_type_id"])[0]["source_cost_type_id"], False)
-        self.assertIn("Cost Type When Copied: none → Labor", link.stale_reason)
+        self.assertIn("Cost Type When Copied: none → TL Labor", link.stale_reason)
 
 
 @tagged("post_install", "-at_install", "progress_billing")
