@@ -29,6 +29,7 @@
         "views/progress_billing_unbilled_cost_views.xml",
         "views/project_project_views.xml",
         "views/sale_order_views.xml",
+        "views/progress_billing_retention_rule_views.xml",
         "views/purchase_order_views.xml",
         "wizard/progress_billing_line_reject_wizard_views.xml",
         "views/res_config_settings_views.xml",

@@ -31,11 +31,15 @@ set -e
 demo_failed=0
 if [ -z "${PB_TEST_TAGS:-}" ]; then
     demo_log=$(mktemp -t progress_billing-demo.XXXXXX.log)
-    if [ "${PB_FAST:-}" = 1 ]; then create_from_dependency_template "$demo_db"; fi
+    # (never from the PB_FAST template: a database created without demo data
+    # installs later modules without theirs, whatever --with-demo says)
     say "installing the demo data in $demo_db (log: $demo_log)"
     odoo_bin -d "$demo_db" -i progress_billing --with-demo --stop-after-init --log-level warn \
         --max-cron-threads 0 --no-http >"$demo_log" 2>&1 || demo_failed=1
     if grep -qE "demo data failed to install|(ERROR|CRITICAL) $demo_db " "$demo_log"; then demo_failed=1; fi
+    if [ "$(psql -d "$demo_db" -Atc "SELECT demo FROM ir_module_module WHERE name = 'progress_billing'" 2>/dev/null)" != t ]; then
+        say "the addon was installed without its demo data"; demo_failed=1
+    fi
     [ "$demo_failed" -eq 0 ] || { say "the demo data failed to install:"; cat "$demo_log" >&2; }
 fi
 

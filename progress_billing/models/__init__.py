@@ -39,3 +39,4 @@ from . import base
 from . import ir_http
 from . import ir_module_module
 from . import res_users
+from . import progress_billing_retention_rule

@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_compare
 from odoo.tools.misc import format_amount
 
 from ..tools.trusted_write import check_trusted_write
@@ -20,7 +21,9 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     # fields of the review workflow, written while the application itself is locked
     _workflow_fields = frozenset()
     # columns taken from other documents (contract, earlier applications), frozen with the application
-    _frozen_fields = ("scheduled_value", "previous_work", "previous_retainage_released")
+    _frozen_fields = (
+        "scheduled_value", "previous_work", "previous_retainage_released", "retainage_work", "retainage_on_materials",
+    )
     # fields the user enters to bill an amount
     _billed_fields = ("work_this_period", "materials_stored")
 
@@ -70,6 +73,16 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
 
     def _billing_source_key(self):
         return tuple(self[name]._origin.id for name in self._source_fields)
+
+    def _previous_lines(self):
+        """Each line -> the line of the previous application of its contract
+        that bills the same source (empty when there is none)."""
+        previous_by_key = {
+            (invoice, line._billing_source_key()): line
+            for invoice in self.invoice_id
+            for line in invoice._previous_application().line_ids
+        }
+        return {line: previous_by_key.get((line.invoice_id, line._billing_source_key()), line.browse()) for line in self}
 
     @api.depends(lambda self: [
         "cost_code_id.code", "cost_type_id.code", *(["division_id.code"] if "division_id" in self._fields else []),
@@ -129,21 +142,54 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             line.balance_to_finish = line.scheduled_value - line.total_completed
             line.percent_complete = 100.0 * line.total_completed / line.scheduled_value if line.scheduled_value else 0.0
 
-    @api.depends(
+    @api.depends(lambda self: [
         "previous_work", "work_this_period", "materials_stored", "retainage_rate",
-        "retainage_rate_materials", "retainage_released", "previous_retainage_released",
-    )
+        "retainage_rate_materials", "retainage_released", "previous_retainage_released", "frozen_values",
+        "invoice_id.state", "invoice_id.period_id", "invoice_id.line_ids.total_completed",
+        "invoice_id.line_ids.retainage_rate", "invoice_id.line_ids.retainage_rate_materials",
+        *(f"invoice_id.{self.invoice_id._contract_field}.{name}" for name in (
+            "retainage_rate", "stored_materials_method", "original_contract_sum", "revised_contract_sum",
+            "retention_rule_ids.sequence", "retention_rule_ids.rate_work", "retention_rule_ids.rate_materials",
+            "retention_rule_ids.limit_type", "retention_rule_ids.limit_percent", "retention_rule_ids.limit_amount",
+            "retention_rule_ids.contract_sum_basis",
+        )),
+    ])
     def _compute_retainage(self):
-        """I of G703: rate on completed work (D + E) plus rate on stored
-        materials (F), less what earlier and this application released."""
+        """I of G703: the retention on work and on stored materials held on
+        the line as of the previous application, plus what this application
+        withholds on it (``_retention_to_withhold`` of the application), less
+        what earlier applications and this one released. A certified
+        application keeps the retention it was certified with (issue #14:
+        rules changed later do not change certified figures)."""
+        frozen = self.filtered(lambda line: "retainage_work" in (line.frozen_values or {}))
+        for line in frozen:
+            line.retainage_work = line.frozen_values["retainage_work"]
+            line.retainage_on_materials = line.frozen_values["retainage_on_materials"]
+        live = self - frozen
+        # earliest application first: a later one adds to the retention of the previous one, computed by then
+        for invoice in live.invoice_id.sorted(lambda invoice: invoice._application_position()):
+            withheld = invoice._retention_to_withhold()
+            previous = invoice.line_ids._previous_lines()
+            currency = invoice.currency_id or invoice._contract().currency_id
+            for line in live.filtered(lambda line: line.invoice_id == invoice):
+                work, materials = withheld[line]
+                line.retainage_work = currency.round(previous[line].retainage_work + work)
+                line.retainage_on_materials = currency.round(previous[line].retainage_on_materials + materials)
         for line in self:
-            currency = line.currency_id or line.company_id.currency_id or self.env.company.currency_id
-            line.retainage_work = currency.round((line.previous_work + line.work_this_period) * line.retainage_rate / 100)
-            line.retainage_on_materials = currency.round(line.materials_stored * line.retainage_rate_materials / 100)
             line.retainage = (
                 line.retainage_work + line.retainage_on_materials
                 - line.previous_retainage_released - line.retainage_released
             )
+
+    def _follows_retention_rules(self):
+        """Issue #14: the retention rules of a contract replace its single
+        rate; a line whose rate differs from the contract's keeps it, as an
+        override of the rules."""
+        self.ensure_one()
+        contract = self.invoice_id._contract()
+        return bool(contract.retention_rule_ids) and not float_compare(
+            self.retainage_rate, contract.retainage_rate, precision_digits=self._fields["retainage_rate"].get_digits(self.env)[1]
+        )
 
     def _is_over_billed(self):
         self.ensure_one()

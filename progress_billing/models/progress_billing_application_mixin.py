@@ -3,7 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_list
 from odoo.tools.misc import format_date
 
-from ..tools import g703_workbook
+from ..tools import g703_workbook, retention_rules
 from ..tools.trusted_write import trusted
 
 MANAGER_GROUP = "progress_billing.group_progress_billing_manager"
@@ -302,8 +302,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             self.env["progress.billing.period"].browse(vals["period_id"])._check_accepts_new_invoice(self._new_document_label())
         result = super().write(vals)
         if set(vals) & {"state", "period_id", "date"}:
-            # D and line 7 of the other applications depend on this one
-            self.env[self.line_ids._name].invalidate_model(["previous_work", "previous_retainage_released"])
+            # D, I (retention adds to the previous application's) and line 7 of the other applications depend on this one
+            self.env[self.line_ids._name].invalidate_model([
+                "previous_work", "previous_retainage_released", "retainage_work", "retainage_on_materials", "retainage",
+            ])
             self.invalidate_model()
         return result
 
@@ -384,6 +386,80 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             "cost_type_id": source.cost_type_id.id,
             "retainage_rate": source.retainage_rate if "retainage_rate" in source._fields else contract.retainage_rate,
             "retainage_rate_materials": contract.retainage_rate_materials,
+        }
+
+    def _retention_to_withhold(self):
+        """The retention this application withholds this period, per line:
+        {line: (on work, on stored materials)}, the increase of the line's
+        retention on work (5a) and on stored materials (5b) over the previous
+        application. G702 line 5, G703 column I and the retention line of the
+        bill all follow from it (issue #14, "Rules": the one place where what
+        is withheld is decided).
+
+        A line at its own rate (a contract without retention rules, or a line
+        overriding them) holds its rate on work completed to date (D + E) and
+        its materials rate on the materials presently stored (F), each rounded
+        to the currency, as it always has. The lines following the rules
+        withhold what ``_retention_by_rules`` gives."""
+        self.ensure_one()
+        lines = self.line_ids
+        previous = lines._previous_lines()
+        currency = self.currency_id or self._contract().currency_id
+        by_rules = lines.filtered(lambda line: line._follows_retention_rules())
+        withheld = {
+            line: (
+                currency.round((line.previous_work + line.work_this_period) * line.retainage_rate / 100)
+                - previous[line].retainage_work,
+                currency.round(line.materials_stored * line.retainage_rate_materials / 100)
+                - previous[line].retainage_on_materials,
+            )
+            for line in lines - by_rules
+        }
+        if by_rules:
+            withheld.update(self._retention_by_rules(by_rules, previous, withheld))
+        return withheld
+
+    def _retention_by_rules(self, lines, previous, withheld_at_own_rate):
+        """{line: (on work, on stored materials)} withheld this period on
+        ``lines`` by the contract's retention rules (issue #14), computed by
+        the pure function of tools/retention_rules.py from the contract's
+        completed and stored (G702 line 4) and retention withheld (5a + 5b)
+        of the previous application, the lines at their own rate of this
+        period counted first.
+
+        What a line claims this period is the increase of its G: the materials
+        newly stored are claimed as materials, the rest as work. Materials
+        installed (leaving F: the decrease of F under the carry forward method,
+        the whole previous F under roll forward) were claimed when stored: the
+        retention held on them moves from stored materials to work, at the
+        share of the previous F they are, and they are not claimed again."""
+        self.ensure_one()
+        contract = self._contract()
+        currency = self.currency_id or contract.currency_id
+        previous_lines = self._previous_application().line_ids
+        completed = sum(previous_lines.mapped("total_completed")) + sum(
+            line.total_completed - previous[line].total_completed for line in withheld_at_own_rate
+        )
+        withheld = (
+            sum(previous_lines.mapped("retainage_work")) + sum(previous_lines.mapped("retainage_on_materials"))
+            + sum(work + materials for work, materials in withheld_at_own_rate.values())
+        )
+        rules = [rule._limit(contract.revised_contract_sum, contract.original_contract_sum) for rule in contract.retention_rule_ids]
+        rolls_stored = contract.stored_materials_method == "roll_forward"
+        claims, moved = [], []
+        for line in lines:
+            before = previous[line]
+            stored_before = before.materials_stored
+            installed = stored_before if rolls_stored else max(stored_before - line.materials_stored, 0.0)
+            moved.append(currency.round(before.retainage_on_materials * installed / stored_before) if stored_before else 0.0)
+            claimed_materials = line.materials_stored - stored_before + installed
+            claims.append(retention_rules.Claim(
+                work=line.total_completed - before.total_completed - claimed_materials, materials=claimed_materials,
+            ))
+        shares = retention_rules.withhold(rules, completed, withheld, claims, currency.rounding)
+        return {
+            line: (move + share.work, share.materials - move)
+            for line, move, share in zip(lines, moved, shares, strict=True)
         }
 
     def _change_state(self, target, allowed_from, manager_only=False):
@@ -518,6 +594,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                     percent=line.percent_complete,
                     balance=line.balance_to_finish,
                     retainage=line.retainage,
+                    retainage_by_rules=line._follows_retention_rules(),
                 )
                 for line in self.line_ids
             ],

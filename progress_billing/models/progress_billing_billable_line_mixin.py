@@ -40,16 +40,6 @@ class ProgressBillingBillableLineMixin(models.AbstractModel):
         """The Schedule of Values / SSOV line this line bills (empty for a change order line billed on its own)."""
         return self[self._source_fields[0]]
 
-    def _previous_lines(self):
-        """Each line -> the line of the previous application of its contract
-        that bills the same source (empty when there is none)."""
-        previous_by_key = {
-            (invoice, line._billing_source_key()): line
-            for invoice in self.invoice_id
-            for line in invoice._previous_application().line_ids
-        }
-        return {line: previous_by_key.get((line.invoice_id, line._billing_source_key()), line.browse()) for line in self}
-
     @api.depends("total_completed", "retainage_work", "retainage_on_materials", "invoice_id.state", "invoice_id.period_id")
     def _compute_amounts_to_bill(self):
         """ΔG and ΔI against the previous application (see the class docstring)."""

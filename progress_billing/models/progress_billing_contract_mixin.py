@@ -41,6 +41,10 @@ class ProgressBillingContractMixin(models.AbstractModel):
     retainage_remaining = fields.Monetary(
         compute="_compute_retainage_summary", help="Retainage held and not released yet: what a release can still pay."
     )
+    retention_rules_locked = fields.Boolean(
+        compute="_compute_retention_rules_locked",
+        help="A pay application of the contract is certified: its retention rules can no longer change.",
+    )
 
     # set by each contract model: the boolean field making the order a contract,
     # its field on change orders and their type
@@ -132,6 +136,19 @@ class ProgressBillingContractMixin(models.AbstractModel):
                     "longer change.",
                     contract=contract.display_name, applications=", ".join(applications.mapped("display_name")),
                 ))
+
+    def _certified_applications(self):
+        """The pay applications out of review (not void): certified documents
+        whose figures are frozen (issue #10)."""
+        self.ensure_one()
+        return self[self._applications_field].filtered(
+            lambda application: application.state != "void" and application._is_frozen_state(application.state)
+        )
+
+    @api.depends(lambda self: [f"{self._applications_field}.state"])
+    def _compute_retention_rules_locked(self):
+        for contract in self:
+            contract.retention_rules_locked = bool(contract._certified_applications())
 
     def _latest_approved_application(self):
         self.ensure_one()

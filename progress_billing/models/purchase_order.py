@@ -18,6 +18,11 @@ class PurchaseOrder(models.Model):
         help="Unit/quantity-based commitments bill quantity × unit price and have no stored materials.",
     )
     change_order_ids = fields.One2many("progress.billing.change.order", "purchase_order_id", string="Commitment Change Orders")
+    retention_rule_ids = fields.One2many(
+        "progress.billing.retention.rule", "purchase_order_id", string="Retention Rules", copy=True,
+        help="Up to five sliding-scale rules, in order; where set they replace the retainage rates above, and a line "
+        "with a rate of its own keeps it.",
+    )
     sub_invoice_ids = fields.One2many("progress.billing.sub.invoice", "purchase_order_id", string="Subcontractor Invoices")
     sub_invoice_count = fields.Integer(compute="_compute_sub_invoice_count")
 

@@ -9,6 +9,11 @@ class SaleOrder(models.Model):
 
     is_prime_contract = fields.Boolean("Prime Contract", index=True, copy=False)
     change_order_ids = fields.One2many("progress.billing.change.order", "sale_order_id", string="Prime Contract Change Orders")
+    retention_rule_ids = fields.One2many(
+        "progress.billing.retention.rule", "sale_order_id", string="Retention Rules", copy=True,
+        help="Up to five sliding-scale rules, in order; where set they replace the retainage rates above, and a line "
+        "with a rate of its own keeps it.",
+    )
     owner_invoice_ids = fields.One2many("progress.billing.owner.invoice", "sale_order_id", string="Owner Invoices")
     owner_invoice_count = fields.Integer(compute="_compute_owner_invoice_count")
 

@@ -36,3 +36,5 @@ from . import test_g703_export
 from . import test_owner_invoice_pdf
 from . import test_screens
 from . import test_accounting_guarantees
+from . import test_retention_rules_maths
+from . import test_retention_rules

@@ -88,3 +88,20 @@ class TestJsonRpcGuards(ProgressBillingCase, HttpCase):
                 self.assertRefused(error, "AccessError", "are set by Progress Billing itself")
         self.invoice.invalidate_recordset()
         self.assertEqual(self.invoice.state, "draft")
+
+    def test_change_retention_rules_of_a_certified_contract(self):
+        """Issue #14: the retention rules of a contract with a certified pay application are locked."""
+        rule = self.env["progress.billing.retention.rule"].create({
+            "purchase_order_id": self.commitment.id, "rate_work": 10, "limit_type": "percent_complete", "limit_percent": 50,
+        })
+        self.invoice.action_submit()
+        self.invoice.action_approve()
+        for method, args in (
+            ("write", [rule.ids, {"rate_work": 5}]),
+            ("unlink", [rule.ids]),
+            ("create", [{"purchase_order_id": self.commitment.id, "rate_work": 5}]),
+        ):
+            with self.subTest(method=method):
+                error = self._call_kw(rule._name, method, args)
+                self.assertRefused(error, "UserError", "has certified pay applications .*: its retention rules can no longer change")
+        self.assertEqual(self.commitment.retention_rule_ids.mapped("rate_work"), [10.0])

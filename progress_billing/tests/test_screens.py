@@ -97,6 +97,10 @@ class TestScreens(ProgressBillingCase):
                 self.assertEqual(shown, always_shown[:5] + stored + always_shown[5:])
                 for name in ("scheduled_value", "previous_work", "work_this_period", "total_completed", "retainage"):
                     self.assertEqual(safe_eval(lines.xpath(f"field[@name='{name}']")[0].get("options")), {"no_symbol": True})
+                # Odoo's list footer prefixes each total with the currency symbol whenever the currency
+                # field is in the list: 7-digit totals were cut at 1600 px ("$ 1,087,60…")
+                self.assertFalse(lines.xpath("field[@name='currency_id']"),
+                                 "the totals read without the currency symbol, as printed on the G703")
         invoice = self._create_owner_invoice()
         self.assertEqual(self._line_of(invoice, self.sov_concrete).g703_code, "T03-300.TL")
         self.assertEqual(self._line_of(invoice, self.sov_finishes).g703_code, "T09", "a line billing a division")
@@ -114,7 +118,7 @@ class TestScreens(ProgressBillingCase):
                     self.assertGreaterEqual(int(lines.xpath(f"field[@name='{name}']")[0].get("width").removesuffix("px")),
                                             105, name)
                 self.assertEqual(lines.xpath("field[@name='scheduled_value']")[0].get("width"), "125px",
-                                 "its total (with the currency symbol) is the widest")
+                                 "its total, the contract sum, is the widest")
         sources = self._arch("progress.billing.owner.invoice", "form").xpath(
             "//field[@name='line_ids']/list/button[@name='action_view_autocomplete_sources']")[0]
         self.assertEqual(sources.get("width"), "20px", "an icon button leaves the rest to the Description")
@@ -150,6 +154,12 @@ class TestScreens(ProgressBillingCase):
                      "line_ids']/list/field[@name='is_stale"):
             self.assertEqual(form.xpath(f"//field[@name='{path}']")[0].get("width"), "70px",
                              "a readonly checkbox column is narrower than its heading otherwise")
+        earlier = form.xpath("//field[@name='earlier_ids']/list")[0]
+        self.assertEqual(earlier.xpath("field[@name='period_id']")[0].get("width"), "200px",
+                         "a period's name (2026-09-01 – 2026-09-30) reads whole")
+        for name in ("source_kind", "cost_type_id"):
+            # the document's number says its kind, the cost code its line: both stay one click away
+            self.assertEqual(earlier.xpath(f"field[@name='{name}']")[0].get("optional"), "hide", name)
         lines = self.env["progress.billing.owner.invoice.autocomplete.line"]._fields
         self.assertEqual(lines["new_materials"].string, "Materials Presently Stored, After")
         self.assertEqual(lines["changes"].string, "Changes Since Last Auto-Completion")

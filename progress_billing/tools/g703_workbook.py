@@ -7,7 +7,9 @@ G702 lines, so that an accountant's checks recompute in the spreadsheet;
 each formula also carries the value the addon computed, shown by readers
 that do not recalculate. Retainage (I) is computed as on the PDF: the rate on
 completed work (D + E) plus the rate on stored materials (F), each rounded
-to the currency, less the retainage released to date. The rates and the
+to the currency, less the retainage released to date; a line following the
+contract's retention rules (issue #14) shows I as computed, its retention
+depending on the earlier applications rather than on its row. The rates and the
 released retainage it needs are extra columns to the right of I.
 
 No database here: the caller gives plain figures and translated labels."""
@@ -56,6 +58,9 @@ class G703Line:
     percent: float
     balance: float
     retainage: float
+    # issue #14: I of a line following the contract's retention rules depends on the earlier
+    # applications, not on this row: the sheet shows it as computed, without rates or formula
+    retainage_by_rules: bool = False
 
 
 @dataclasses.dataclass
@@ -171,8 +176,12 @@ class G703Workbook:
             for col, value in ((SCHEDULED, line.scheduled), (PREVIOUS, line.previous),
                                (THIS_PERIOD, line.this_period), (STORED, line.stored), (RELEASED, line.retainage_released)):
                 sheet.write_number(row, col, value, self.amount)
-            sheet.write_number(row, RATE_WORK, line.retainage_rate, self.rate)
-            sheet.write_number(row, RATE_MATERIALS, line.retainage_rate_materials, self.rate)
+            if line.retainage_by_rules:
+                sheet.write_blank(row, RATE_WORK, None, self.rate)
+                sheet.write_blank(row, RATE_MATERIALS, None, self.rate)
+            else:
+                sheet.write_number(row, RATE_WORK, line.retainage_rate, self.rate)
+                sheet.write_number(row, RATE_MATERIALS, line.retainage_rate_materials, self.rate)
             self._line_formulas(sheet, row, line)
 
         total = first + len(application.lines)
@@ -198,6 +207,9 @@ class G703Workbook:
         sheet.write_formula(row, COMPLETED, f"={d}+{e}+{f}", self.amount, line.completed)
         sheet.write_formula(row, PERCENT, f"=IF({c}=0,0,{g}/{c})", self.percent, line.percent / 100)
         sheet.write_formula(row, BALANCE, f"={c}-{g}", self.amount, line.balance)
+        if line.retainage_by_rules:
+            sheet.write_number(row, RETAINAGE, line.retainage, self.amount)
+            return
         sheet.write_formula(
             row, RETAINAGE,
             f"={self._round(f'({d}+{e})*{rate}/100')}+{self._round(f'{f}*{rate_materials}/100')}-{released}",
