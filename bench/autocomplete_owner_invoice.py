@@ -11,16 +11,20 @@ period is then timed:
 
 * SQL: one GROUP BY (cost code, cost type) over the eligible subcontractor
   invoice lines and direct cost lines of the period;
-* auto-completion: ``_autocomplete()`` (gather, match, write amounts and
-  source links), from a cold ORM cache, split into its steps;
-* preview: what the wizard computes before the user applies;
+* preview: *Yes* in the wizard, what it computes and stores before the user
+  applies (sources gathered and matched, changes, stale fingerprints);
+* apply: *Apply* after that preview: the sources gathered again, the stale
+  check, the amounts and source links written, the constraints checked;
 * link rows alone: inserting again the source links auto-completion just
   wrote, one row per copied source line, nothing else: the floor the
   database sets on keeping those links (each row's foreign keys are checked
   one by one).
 
-Each is run 5 times (auto-completion rolled back to a savepoint between
-runs); the medians are printed, with the ratio auto-completion / SQL.
+Each from a cold ORM cache, 5 times side by side (rolled back to a savepoint
+between runs); the medians are printed with their ratio to the SQL. Then
+every source line of the period is repeated to make 10 times the sources on
+the same Schedule of Values, and the same is timed again: the growth of each
+figure shows whether auto-completion grows linearly with its sources.
 
 Run from the repository root (a few minutes, mostly generating the data):
 
@@ -41,6 +45,8 @@ from odoo import Command
 from odoo.tools import SQL
 
 RUNS = 5
+# the second size: this many times the sources of the timed period
+SCALE = 10
 SOV_LINES = 1000
 COMMITMENTS = 200
 COMMITMENT_LINES = 20
@@ -186,22 +192,29 @@ def timed(function):
     return time.perf_counter() - start, result
 
 
-def time_autocompletion(invoice):
-    """One auto-completion, step by step, rolled back afterwards."""
+def time_preview(invoice):
+    """The wizard's preview (Yes), rolled back: the wizard and its lines."""
     with closing(env.cr.savepoint()):
-        allocation_time, allocation = timed(invoice._autocomplete_allocation)
-        start = time.perf_counter()
-        proposal = invoice._autocomplete_proposal(allocation)
-        proposal_time = time.perf_counter() - start
-        start = time.perf_counter()
-        invoice._autocomplete_apply(proposal)
-        env.flush_all()
-        apply_time = time.perf_counter() - start
-        totals = (sum(invoice.line_ids.mapped("work_this_period")), sum(invoice.line_ids.mapped("materials_stored")))
+        elapsed, _action = timed(invoice.action_autocomplete)
+    env.invalidate_all()
+    return elapsed
+
+
+def time_apply(invoice):
+    """The wizard's Apply after a preview (what the user waits for once the
+    preview shows), rolled back: the stale check, the amounts, the links and
+    the constraints. Returns the time, the owner lines' totals of E and F
+    applied and the allocation they come from."""
+    with closing(env.cr.savepoint()):
+        action = invoice.action_autocomplete()
+        wizard = env[action["res_model"]].browse(action["res_id"])
+        elapsed, _action = timed(wizard.action_apply)
+        allocation = invoice._autocomplete_allocation()
+        lines = invoice.line_ids.filtered(lambda line: line.id in allocation.sources_by_line)
+        totals = sum(lines.mapped("work_this_period")), sum(lines.mapped("materials_stored"))
         link_rows_time = time_link_rows(invoice)
     env.invalidate_all()
-    total = allocation_time + proposal_time + apply_time
-    return total, allocation_time, proposal_time, apply_time, link_rows_time, allocation, totals
+    return elapsed, link_rows_time, totals, allocation
 
 
 def time_link_rows(invoice):
@@ -221,11 +234,62 @@ def time_link_rows(invoice):
         return time.perf_counter() - start
 
 
-def time_preview(invoice):
-    with closing(env.cr.savepoint()):
-        elapsed, _action = timed(invoice.action_autocomplete)
+def copy_rows(model, parent_field, parent_ids, copies):
+    """Insert ``copies`` copies of every row of ``model`` whose ``parent_field``
+    is in ``parent_ids`` (the data generator only: no ORM, no checks)."""
+    Model = env[model]
+    Model.flush_model()
+    columns = SQL(", ").join(
+        SQL.identifier(name) for name, field in Model._fields.items() if field.store and field.column_type and name != "id"
+    )
+    env.cr.execute(SQL(
+        "INSERT INTO %(table)s (%(columns)s) SELECT %(columns)s FROM %(table)s, generate_series(1, %(copies)s) "
+        "WHERE %(parent)s = ANY(%(parents)s)",
+        table=SQL.identifier(Model._table), columns=columns, copies=copies,
+        parent=SQL.identifier(parent_field), parents=parent_ids,
+    ))
     env.invalidate_all()
-    return elapsed
+
+
+def multiply_sources(invoice, factor):
+    """``factor`` times the sources of the invoice's billing period, on the
+    same Schedule of Values: each subcontractor invoice line of the period
+    and each direct cost line of the project repeated."""
+    sub_invoices = env["progress.billing.sub.invoice"].search([
+        ("project_id", "=", invoice.project_id.id), ("period_id", "=", invoice.period_id.id),
+    ])
+    costs = env["progress.billing.direct.cost"].search([("project_id", "=", invoice.project_id.id)])
+    copy_rows("progress.billing.sub.invoice.line", "invoice_id", sub_invoices.ids, factor - 1)
+    copy_rows("progress.billing.direct.cost.line", "direct_cost_id", costs.ids, factor - 1)
+    env.cr.execute("ANALYZE")
+
+
+def measure(invoice, label):
+    """Medians of RUNS runs of the GROUP BY, the preview and the Apply, side by side."""
+    sql_times, preview_times, apply_runs = [], [], []
+    for _run in range(RUNS):
+        sql_time, groups = timed(lambda: group_by_sources(invoice))
+        sql_times.append(sql_time)
+        preview_times.append(time_preview(invoice))
+        apply_runs.append(time_apply(invoice))
+
+    *_times, (work, materials), allocation = apply_runs[0]
+    copied = sum(len(sources) for sources in allocation.sources_by_line.values())
+    unmatched = sum(source.work + source.materials for source, _reason in allocation.unmatched)
+    grouped = sum(float(group[2]) + float(group[3]) for group in groups)
+    assert abs(work + materials + unmatched - grouped) < 0.01, (work, materials, unmatched, grouped)
+    sql = statistics.median(sql_times)
+    preview = statistics.median(preview_times)
+    apply = statistics.median(run[0] for run in apply_runs)
+    link_rows = statistics.median(run[1] for run in apply_runs)
+    print(f"{label}: {copied} source lines copied onto {len(allocation.sources_by_line)} owner invoice lines, "
+          f"{len(allocation.unmatched)} unmatched, {len(allocation.ambiguous)} ambiguous line groups; "
+          f"copied + unmatched = GROUP BY total = {grouped:,.2f}")
+    print(f"  SQL GROUP BY of the same sources: {sql * 1000:8.1f} ms")
+    print(f"  preview (Yes, wizard shown):      {preview * 1000:8.1f} ms  ({preview / sql:5.1f} x SQL)")
+    print(f"  apply (Apply, after the preview): {apply * 1000:8.1f} ms  ({apply / sql:5.1f} x SQL)")
+    print(f"  link rows alone ({copied} INSERTed): {link_rows * 1000:8.1f} ms  ({link_rows / sql:5.1f} x SQL)")
+    return copied, sql, preview, apply
 
 
 def main():
@@ -246,36 +310,14 @@ def main():
     print(f"data generated in {time.perf_counter() - start:.0f} s: {len(invoice.line_ids)} SOV lines, "
           f"{len(commitments)} commitments x {COMMITMENT_LINES} lines, "
           f"{env['progress.billing.sub.invoice'].search_count([('project_id', '=', project.id)])} subcontractor invoices "
-          f"over {len(periods)} periods, {DIRECT_COSTS} direct costs")
-
-    sql_times, auto_runs, preview_times = [], [], []
-    for _run in range(RUNS):
-        sql_time, groups = timed(lambda: group_by_sources(invoice))
-        sql_times.append(sql_time)
-        auto_runs.append(time_autocompletion(invoice))
-        preview_times.append(time_preview(invoice))
-
-    *_times, allocation, (work, materials) = auto_runs[0]
-    copied = sum(len(sources) for sources in allocation.sources_by_line.values())
-    unmatched = sum(source.work + source.materials for source, _reason in allocation.unmatched)
-    grouped = sum(float(group[2]) + float(group[3]) for group in groups)
-    assert abs(work + materials + unmatched - grouped) < 0.01, (work, materials, unmatched, grouped)
-    print(f"sources: {copied} lines copied onto {len(allocation.sources_by_line)} owner invoice lines, "
-          f"{len(allocation.unmatched)} unmatched, {len(allocation.ambiguous)} ambiguous line groups; "
-          f"copied + unmatched = GROUP BY total = {grouped:,.2f}")
-
-    def median(index):
-        return statistics.median(run[index] for run in auto_runs)
-
-    sql, auto = statistics.median(sql_times), median(0)
-    print(f"SQL GROUP BY of the same sources: {sql * 1000:8.1f} ms")
-    print(f"auto-completion:                  {auto * 1000:8.1f} ms  (gather + match {median(1) * 1000:.1f} ms, "
-          f"proposal {median(2) * 1000:.1f} ms, write amounts and links {median(3) * 1000:.1f} ms)")
-    print(f"ratio auto-completion / SQL:      {auto / sql:8.1f}")
-    print(f"gather + match / SQL:             {median(1) / sql:8.1f}")
-    print(f"link rows alone ({copied} INSERTed): {median(4) * 1000:8.1f} ms  ({median(4) / sql:.1f} x SQL)")
-    print(f"preview (wizard before Apply):    {statistics.median(preview_times) * 1000:8.1f} ms")
-    print(f"medians of {RUNS} runs")
+          f"over {len(periods)} periods, {DIRECT_COSTS} direct costs; medians of {RUNS} runs")
+    small = measure(invoice, "bench project")
+    multiply_sources(invoice, SCALE)
+    large = measure(invoice, f"{SCALE} x the sources, same SOV")
+    (copied, *small_times), (copied_large, *large_times) = small, large
+    print(f"growth for {copied_large / copied:.1f} x the source lines: "
+          + ", ".join(f"{name} {after / before:.1f} x" for name, before, after in zip(
+              ("SQL", "preview", "apply"), small_times, large_times, strict=True)))
     env.cr.rollback()
 
 

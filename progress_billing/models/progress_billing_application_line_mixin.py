@@ -340,7 +340,8 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     @api.constrains("materials_stored", "retainage_rate", "retainage_rate_materials")
     def _check_amounts_and_rates(self):
         for line in self:
-            if line.currency_id.compare_amounts(line.materials_stored, 0) < 0:
+            # the currency only for a negative amount: auto-completion checks hundreds of lines (issue #15)
+            if line.materials_stored < 0 and line.currency_id.compare_amounts(line.materials_stored, 0) < 0:
                 raise ValidationError(
                     _("Line “%(line)s” of %(invoice)s has negative materials presently stored.",
                       line=line.name, invoice=line.invoice_id.display_name)

@@ -196,9 +196,12 @@ class ProgressBillingOwnerInvoice(models.Model):
     def _autocomplete_current_sources(self, allocation):
         """{source ref: CurrentSource} of the sources gathered for
         ``allocation`` and of those copied onto this invoice before."""
+        links = self.line_ids.autocomplete_source_ids
+        if not links:
+            # nothing copied before, nothing to compare (issue #15: the first auto-completion of a large invoice)
+            return {}
         gathered = [source.key for sources in allocation.sources_by_line.values() for source in sources]
         current = {source.ref: source for source in gathered + [source.key for source, _reason in allocation.unmatched]}
-        links = self.line_ids.autocomplete_source_ids
         not_gathered = links.filtered(lambda link: link._source_ref() not in current)
         return current | not_gathered._current_sources_of_links()
 

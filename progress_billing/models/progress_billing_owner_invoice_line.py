@@ -27,8 +27,16 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
 
     @api.depends("autocomplete_source_ids.is_stale")
     def _compute_autocomplete_stale(self):
+        """In one query for all the lines (issue #15): auto-completion
+        replaces the links of hundreds of lines at once, and reading each
+        line's links to find one stale took a third of it."""
+        stale = {
+            line.id for [line] in self.env["progress.billing.owner.invoice.source"]._read_group(
+                [("owner_line_id", "in", self._origin.ids), ("is_stale", "=", True)], ["owner_line_id"],
+            )
+        }
         for line in self:
-            line.autocomplete_stale = any(line.autocomplete_source_ids.mapped("is_stale"))
+            line.autocomplete_stale = line._origin.id in stale
 
     def _write_autocompleted_amounts(self, amounts):
         """Set E and F of these lines ({line: (work, materials)}) in one
@@ -94,8 +102,9 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
         the last auto-completion (spec: never overwritten without confirmation)."""
         self.ensure_one()
         work, materials = self._autocompleted_amounts()
-        return not (self.currency_id.is_zero(self.work_this_period - work)
-                    and self.currency_id.is_zero(self.materials_stored - materials))
+        # the invoice's currency, not the related one of each line: the preview asks this of hundreds of lines (issue #15)
+        currency = self.invoice_id.currency_id
+        return not (currency.is_zero(self.work_this_period - work) and currency.is_zero(self.materials_stored - materials))
 
     def _autocomplete_changes(self, sources, line_of_source, current):
         """Source by source, what changed since this line was last

@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
 from ..tools.autocomplete_allocation import SourceLine
+from ..tools.snapshot_field import SnapshotMany2one
 from ..tools.trusted_write import is_trusted
 
 # seed: the subcontractor invoice must have a status of Approved, Approved as Noted, or Pending Owner Approval
@@ -142,10 +143,10 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     work_this_period = fields.Monetary("Work Completed This Period", help="Amount copied into E.")
     materials_stored = fields.Monetary("Materials Presently Stored", help="Amount copied into F.")
     source_state = fields.Selection("_selection_source_state", "Source Status When Copied")
-    source_period_id = fields.Many2one("progress.billing.period", "Source Billing Period When Copied")
+    source_period_id = SnapshotMany2one("progress.billing.period", "Source Billing Period When Copied")
     source_date_received = fields.Date("Date Received When Copied")
-    source_cost_code_id = fields.Many2one("progress.billing.cost.code", "Cost Code When Copied")
-    source_cost_type_id = fields.Many2one("progress.billing.cost.type", "Cost Type When Copied")
+    source_cost_code_id = SnapshotMany2one("progress.billing.cost.code", "Cost Code When Copied")
+    source_cost_type_id = SnapshotMany2one("progress.billing.cost.type", "Cost Type When Copied")
     is_stale = fields.Boolean(
         "Source Changed", compute="_compute_is_stale", store=True,
         help="The source was revised or deleted after it was copied: auto-complete again to see what changed.",
@@ -293,7 +294,8 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         if field.type == "selection":
             return dict(field._description_selection(self.env))[value]
         if field.type == "many2one":
-            return self.env[field.comodel_name].browse(value).display_name
+            # a snapshot keeps the id of a record deleted since (SnapshotMany2one)
+            return self.env[field.comodel_name].browse(value).exists().display_name or self.env._("none")
         return format_date(self.env, value)
 
     @api.model
@@ -502,8 +504,8 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     @api.model
     def _replace_links(self, owner_lines, copies):
         """Replace the links of ``owner_lines`` by one per (owner line,
-        CurrentSource) of ``copies``, in a query per kind of source however
-        many there are (spec: a bounded number of queries). Links are written
+        CurrentSource) of ``copies``, in two queries however many there are
+        (spec: a bounded number of queries). Links are written
         here only, in SQL: whoever may write the owner lines may have them
         auto-completed, nobody writes links through the ORM (issue #10)."""
         owner_lines.check_access("write")
@@ -511,36 +513,39 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         self.env.cr.execute(SQL(
             "DELETE FROM %s WHERE owner_line_id = ANY(%s)", SQL.identifier(self._table), owner_lines.ids,
         ))
-        for link_field in CURRENT_SOURCE_QUERIES:
-            pairs = [(owner_line.id, source.id) for owner_line, source in copies if source.link_field == link_field]
-            if pairs:
-                self._insert_links(link_field, pairs)
+        if copies:
+            self._insert_links(copies)
         self.invalidate_model()
         owner_lines.invalidate_recordset(["autocomplete_source_ids"])
         owner_lines.modified(["autocomplete_source_ids"])
 
     @api.model
-    def _insert_links(self, link_field, pairs):
-        """Link each (owner line id, source line id) of ``pairs``: one INSERT
-        in which the database takes the snapshot of each source itself, with
-        the owner invoice's billing period. No new link is stale."""
+    def _insert_links(self, copies):
+        """Link each (owner line, CurrentSource) of ``copies``, with the
+        owner invoice's billing period and the snapshot of what the source
+        said when auto-completion read it, the amounts it copies: one INSERT
+        of the values in hand (issue #15: reading the sources again in the
+        INSERT cost as much as the rows). No new link is stale."""
         self.env["progress.billing.owner.invoice"].flush_model(["period_id"])
-        source_ids = [source_id for _owner_line_id, source_id in pairs]
+        columns = [*CURRENT_SOURCE_QUERIES, "name", *SNAPSHOT_FIELDS]
+        values = {
+            **{link_field: [source.id if source.link_field == link_field else None for _line, source in copies]
+               for link_field in CURRENT_SOURCE_QUERIES},
+            **{name: [getattr(source, name) for _line, source in copies] for name in ("name", *SNAPSHOT_FIELDS)},
+        }
         self.env.cr.execute(SQL(
-            """INSERT INTO %(table)s (owner_line_id, period_id, %(link_field)s, name, %(snapshot_columns)s, is_stale)
-               SELECT copied.owner_line_id, owner_invoice.period_id, source.id, source.name, %(snapshot)s, FALSE
-                 FROM unnest(%(owner_line_ids)s::int[], %(source_ids)s::int[]) AS copied(owner_line_id, source_id)
+            """INSERT INTO %(table)s (owner_line_id, period_id, %(columns)s, is_stale)
+               SELECT copied.owner_line_id, owner_invoice.period_id, %(copied_columns)s, FALSE
+                 FROM unnest(%(owner_line_ids)s::int[], %(arrays)s) AS copied(owner_line_id, %(columns)s)
                  JOIN progress_billing_owner_invoice_line owner_line ON owner_line.id = copied.owner_line_id
-                 JOIN progress_billing_owner_invoice owner_invoice ON owner_invoice.id = owner_line.invoice_id
-                 JOIN (%(current)s) AS source(%(current_columns)s) ON source.id = copied.source_id""",
+                 JOIN progress_billing_owner_invoice owner_invoice ON owner_invoice.id = owner_line.invoice_id""",
             table=SQL.identifier(self._table),
-            link_field=SQL.identifier(link_field),
-            snapshot_columns=SQL(", ").join(SQL.identifier(name) for name in SNAPSHOT_FIELDS),
-            snapshot=SQL(", ").join(SQL.identifier("source", name) for name in SNAPSHOT_FIELDS),
-            owner_line_ids=[owner_line_id for owner_line_id, _source_id in pairs],
-            source_ids=source_ids,
-            current=self._current_sources_query(link_field, SQL("line.id = ANY(%s)", source_ids)),
-            current_columns=SQL(", ").join(SQL.identifier(name) for name in CurrentSource._fields),
+            columns=SQL(", ").join(SQL.identifier(name) for name in columns),
+            copied_columns=SQL(", ").join(SQL.identifier("copied", name) for name in columns),
+            owner_line_ids=[owner_line.id for owner_line, _source in copies],
+            arrays=SQL(", ").join(
+                SQL("%s::%s[]", values[name], SQL(self._fields[name].column_type[0])) for name in columns
+            ),
         ))
 
     def action_open_source(self):

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
+from odoo.tools import SQL
 
 from ..tools.trusted_write import _KEY, trusted
 from .common import USER_GROUP
@@ -235,7 +236,10 @@ class TestAutocompleteRestrictedSource(CompaniesCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.owner_line_a = cls.owner_invoice_a.line_ids
-        cls.env[LINK_MODEL].sudo()._insert_links("sub_invoice_line_id", [(cls.owner_line_a.id, cls.sub_invoice_b.line_ids.id)])
+        Link = cls.env[LINK_MODEL].sudo()
+        Link._insert_links([(cls.owner_line_a, source) for source in Link._current_sources(
+            "sub_invoice_line_id", SQL("line.id = %s", cls.sub_invoice_b.line_ids.id),
+        )])
         cls.link = cls.owner_line_a.autocomplete_source_ids
         cls.sub_invoice_b.action_void()
         cls.sub_invoice_b.action_reset_to_draft()

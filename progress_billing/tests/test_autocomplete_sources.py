@@ -83,6 +83,22 @@ class TestAutocompleteSubInvoices(AutocompleteCase):
         self.assertLineAmounts(owner_invoice, {self.sov_concrete: (140, 2)})
         self.assertEqual(len(owner_invoice.line_ids.autocomplete_source_ids), 2)
 
+    def test_snapshot_naming_a_deleted_record(self):
+        """Issue #15: a link's snapshot of the source's cost type has no
+        foreign key: the cost type it names is deleted all the same, the
+        snapshot then reads as empty in the client and the link says what changed."""
+        self._create_billed_sub_invoice(self.commitment, {self.ssov_labor: (100, 10)})
+        link = self._autocompleted().line_ids.autocomplete_source_ids
+        scrapped = self.env["progress.billing.cost.type"].create({"code": "TX", "name": "Scrapped", "company_id": self.company.id})
+        # as if the source had been coded Scrapped when copied, and re-coded since
+        self.env.cr.execute(
+            "UPDATE progress_billing_owner_invoice_source SET source_cost_type_id = %s WHERE id = %s", [scrapped.id, link.id],
+        )
+        scrapped.unlink()
+        link.invalidate_recordset()
+        self.assertEqual(link.read(["source_cost_type_id"])[0]["source_cost_type_id"], False)
+        self.assertIn("Cost Type When Copied: none → TL Labor", link.stale_reason)
+
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestAutocompleteDirectCosts(AutocompleteCase):

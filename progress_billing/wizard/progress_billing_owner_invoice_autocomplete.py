@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.fields import Command
+from odoo.tools import SQL
 
 
 class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
@@ -138,49 +138,79 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         self.write({
             "step": "preview",
             "line_fingerprints": {str(line_id): fingerprint for line_id, fingerprint in owner_lines._autocomplete_fingerprints().items()},
-            "line_ids": [Command.clear()] + [
-                Command.create({
-                    "owner_line_id": row["line"].id,
-                    "current_work": row["line"].work_this_period,
-                    "new_work": row["work_this_period"],
-                    "current_materials": row["line"].materials_stored,
-                    "new_materials": row["materials_stored"],
-                    "is_manual": row["line"]._has_manual_amounts(),
-                    "source_names": "\n".join(source.name for source in row["sources"]),
-                    "changes": "\n".join(row["changes"]),
-                    "apply": row["line"] not in unticked,
-                })
-                for row in proposal
-            ],
-            "unmatched_ids": [Command.clear()] + [
-                Command.create({
-                    "name": source.key.name,
-                    "cost_code_id": source.cost_code_id,
-                    "cost_type_id": source.cost_type_id,
-                    "work_this_period": source.work,
-                    "materials_stored": source.materials,
-                    "reason": reason,
-                })
-                for source, reason in invoice._autocomplete_unmatched(allocation)
-            ],
             "ambiguity_warning": "\n".join(invoice._autocomplete_ambiguity_warnings(allocation)) or False,
-            "earlier_ids": [Command.clear()] + [
-                Command.create({
-                    "source_kind": source.link_field,
-                    "source_line_id": source.id,
-                    "name": source.name,
-                    "period_id": source.source_period_id,
-                    "date_received": source.source_date_received,
-                    "cost_code_id": source.source_cost_code_id,
-                    "cost_type_id": source.source_cost_type_id,
-                    "work_this_period": source.work_this_period,
-                    "materials_stored": source.materials_stored,
-                    "amount": source.work_this_period + source.materials_stored,
-                    "include": source.ref in included,
-                })
-                for source in sorted(left_behind, key=lambda source: source.name)
-            ],
         })
+        self._replace_rows("line_ids", [
+            {
+                "owner_line_id": row["line"].id,
+                "current_work": row["line"].work_this_period,
+                "new_work": row["work_this_period"],
+                "current_materials": row["line"].materials_stored,
+                "new_materials": row["materials_stored"],
+                "is_manual": row["line"]._has_manual_amounts(),
+                "source_names": "\n".join(source.name for source in row["sources"]),
+                "changes": "\n".join(row["changes"]),
+                "apply": row["line"] not in unticked,
+            }
+            for row in proposal
+        ])
+        self._replace_rows("unmatched_ids", [
+            {
+                "name": source.key.name,
+                "cost_code_id": source.cost_code_id,
+                "cost_type_id": source.cost_type_id,
+                "work_this_period": source.work,
+                "materials_stored": source.materials,
+                "reason": reason,
+            }
+            for source, reason in invoice._autocomplete_unmatched(allocation)
+        ])
+        self._replace_rows("earlier_ids", [
+            {
+                "source_kind": source.link_field,
+                "source_line_id": source.id,
+                "name": source.name,
+                "period_id": source.source_period_id,
+                "date_received": source.source_date_received,
+                "cost_code_id": source.source_cost_code_id,
+                "cost_type_id": source.source_cost_type_id,
+                "work_this_period": source.work_this_period,
+                "materials_stored": source.materials_stored,
+                "amount": source.work_this_period + source.materials_stored,
+                "include": source.ref in included,
+            }
+            for source in sorted(left_behind, key=lambda source: source.name)
+        ])
+
+    def _replace_rows(self, field_name, vals_list):
+        """Replace the preview rows of the one2many ``field_name`` by one row
+        per dict of ``vals_list`` (every column given, amounts already rounded
+        to the currency), in one INSERT. Issue #15: the preview of a large
+        project holds a row per owner invoice line, and the ORM's create
+        converts each amount through a new record of its currency, which took
+        most of the preview's time. Rows of a wizard the user just opened:
+        no defaults, constraints nor stored computations to honour."""
+        self.ensure_one()
+        self[field_name].unlink()
+        Rows = self.env[self._fields[field_name].comodel_name]
+        Rows.check_access("create")
+        if vals_list:
+            names = list(vals_list[0])
+            now = self.env.cr.now()
+            self.env.cr.execute(SQL(
+                """INSERT INTO %(table)s (%(inverse)s, create_uid, create_date, write_uid, write_date, %(columns)s)
+                   SELECT %(wizard)s, %(uid)s, %(now)s, %(uid)s, %(now)s, %(columns)s
+                     FROM unnest(%(arrays)s) AS preview(%(columns)s)""",
+                table=SQL.identifier(Rows._table), inverse=SQL.identifier(self._fields[field_name].inverse_name),
+                columns=SQL(", ").join(map(SQL.identifier, names)), wizard=self.id, uid=self.env.uid, now=now,
+                arrays=SQL(", ").join(
+                    SQL("%s::%s[]", [Rows._fields[name].convert_to_column(vals[name], Rows) for vals in vals_list],
+                        SQL(Rows._fields[name].column_type[0]))
+                    for name in names
+                ),
+            ))
+        self.invalidate_recordset([field_name])
+        self.modified([field_name])
 
     def _check_still_current(self, proposal, ticked):
         """Issue #10: Apply writes exactly what the preview showed, or
@@ -192,11 +222,13 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         previewed = {line.owner_line_id: (line.new_work, line.new_materials) for line in self.line_ids}
         current = {row["line"]: (row["work_this_period"], row["materials_stored"]) for row in proposal}
         fingerprints = ticked._autocomplete_fingerprints()
+        # read once: each read of a json field copies it whole (issue #15)
+        previewed_fingerprints = self.line_fingerprints or {}
         changed = [
             line for line in self.invoice_id.line_ids
             if (line in previewed) != (line in current)
             or (line in current and not all(currency.is_zero(new - old) for new, old in zip(current[line], previewed[line], strict=True)))
-            or (line in ticked and fingerprints.get(line.id) != (self.line_fingerprints or {}).get(str(line.id)))
+            or (line in ticked and fingerprints.get(line.id) != previewed_fingerprints.get(str(line.id)))
         ]
         if changed:
             raise UserError(self.env._(

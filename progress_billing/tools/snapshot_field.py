@@ -1,0 +1,18 @@
+from odoo import fields
+from odoo.tools import sql
+
+
+class SnapshotMany2one(fields.Many2one):
+    """A Many2one that records which record a value was when it was copied,
+    without a foreign key: a snapshot must not hold up the deletion of what
+    it names, and auto-completion inserts thousands of such rows at once,
+    each foreign key checked (and its row locked) one row at a time
+    (issue #15). Once the record is deleted, ``read`` (the web client) shows
+    the field empty, as Odoo does for any missing many2one; code compares it
+    by id and displays it through ``exists()``."""
+
+    def update_db_foreign_key(self, model, column):
+        # a database installed before keeps the foreign key of the plain Many2one: drop it
+        comodel = model.env[self.comodel_name]
+        for name in sql.get_foreign_keys(model.env.cr, model._table, self.name, comodel._table, "id", "set null"):
+            sql.drop_constraint(model.env.cr, model._table, name)
