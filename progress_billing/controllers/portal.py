@@ -7,7 +7,12 @@ from odoo.tools import float_is_zero, float_repr
 from werkzeug.exceptions import BadRequest, Forbidden, NotFound
 
 INVOICE_MODEL = "progress.billing.sub.invoice"
-REPORT_REF = "progress_billing.action_report_sub_invoice"
+# the documents a subcontractor downloads from its invoice's page: its pay
+# application, and our payment schedule once its claim is certified (issue #13)
+PORTAL_REPORTS = {
+    "pay_application": "progress_billing.action_report_sub_invoice",
+    "payment_schedule": "progress_billing.action_report_payment_schedule",
+}
 # issue #12: what a subcontractor may attach to its pay application (lien
 # waiver, backup, photos), told by the file's first bytes, not its name
 UPLOAD_SIGNATURES = {
@@ -78,13 +83,17 @@ class ProgressBillingPortal(portal.CustomerPortal):
         }
 
     @http.route(["/my/progress-billing/invoice/<int:invoice_id>"], type="http", auth="public", website=True)
-    def portal_my_progress_billing_invoice(self, invoice_id, access_token=None, report_type=None, download=False, **kw):
+    def portal_my_progress_billing_invoice(
+        self, invoice_id, access_token=None, report_type=None, download=False, document="pay_application", **kw,
+    ):
         try:
             invoice_sudo = self._document_check_access(INVOICE_MODEL, invoice_id, access_token)
         except (AccessError, MissingError):
             return request.redirect("/my")
         if report_type == "pdf":
-            return self._show_report(invoice_sudo, "pdf", REPORT_REF, download=download)
+            if document not in self._portal_documents(invoice_sudo):
+                raise NotFound()
+            return self._show_report(invoice_sudo, "pdf", PORTAL_REPORTS[document], download=download)
         return self._render_invoice(invoice_sudo, access_token, **kw)
 
     def _render_invoice(self, invoice_sudo, access_token, entered=None, error=None, status=200, **kw):
@@ -99,6 +108,9 @@ class ProgressBillingPortal(portal.CustomerPortal):
                 [("res_model", "=", INVOICE_MODEL), ("res_id", "=", invoice_sudo.id)], order="id",
             ),
             "report_url": invoice_sudo.get_portal_url(report_type="pdf", download=True),
+            "schedule_url": "payment_schedule" in self._portal_documents(invoice_sudo) and invoice_sudo.get_portal_url(
+                report_type="pdf", download=True, query_string="&document=payment_schedule",
+            ),
             "attachment_kinds": self._attachment_kind_labels(),
             "amount_input": lambda amount: float_repr(amount, invoice_sudo.currency_id.decimal_places),
         }
@@ -108,6 +120,15 @@ class ProgressBillingPortal(portal.CustomerPortal):
         if error:
             values["error"] = error
         return request.render("progress_billing.portal_progress_billing_invoice", values, status=status)
+
+    def _portal_documents(self, invoice_sudo):
+        """The PDFs of ``invoice_sudo`` its subcontractor may download: the pay
+        application always, the payment schedule once a reviewer certified
+        the claim (issue #13: it answers a certified claim only)."""
+        documents = {"pay_application"}
+        if invoice_sudo.state in invoice_sudo._schedule_given_states:
+            documents.add("payment_schedule")
+        return documents
 
     def _may_edit(self, invoice_sudo):
         """Whether the logged-in user may change the invoice: write access

@@ -356,7 +356,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             self._check_period_not_billed(vals)
         if vals.get("period_id"):
             self.env["progress.billing.period"].browse(vals["period_id"])._check_accepts_new_invoice(self._new_document_label())
-        submitted = self.filtered(lambda invoice: invoice.state != "under_review") if vals.get("state") == "under_review" else self.browse()
+        if vals.get("state") == "under_review":
+            # frozen before the status moves: a subcontractor submitting from the portal may write its
+            # invoice only while it is a draft (or sent back)
+            self.filtered(lambda invoice: invoice.state != "under_review")._freeze_claim()
         result = super().write(vals)
         if set(vals) & {"state", "period_id", "date"}:
             # D, I (retention adds to the previous application's) and line 7 of the other applications depend on this one
@@ -364,7 +367,6 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                 "previous_work", "previous_retainage_released", "retainage_work", "retainage_on_materials", "retainage",
             ])
             self.invalidate_model()
-        submitted._freeze_claim()
         return result
 
     @api.ondelete(at_uninstall=False)

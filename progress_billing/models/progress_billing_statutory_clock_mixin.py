@@ -140,8 +140,12 @@ class ProgressBillingStatutoryClockMixin(models.AbstractModel):
         reviewers get an activity due on the day the schedule is due."""
         today = fields.Date.context_today(self)
         for claim in self:
-            regime = claim._contract().payment_regime_id or claim.project_id[self._project_regime_field]
-            trusted(claim).write({
+            # the terms of the claim's own contract and project, whoever submits it: a subcontractor
+            # submitting from the portal may read neither, nor write its invoice once Under Review (the
+            # status write just checked that this user may submit this very claim)
+            terms = claim.sudo()
+            regime = terms._contract().payment_regime_id or terms.project_id[self._project_regime_field]
+            trusted(terms).write({
                 "claim_received_date": today, "payment_regime_id": regime.id,
                 "schedule_given_date": False, "schedule_served_date": False,
             })
@@ -181,7 +185,7 @@ class ProgressBillingStatutoryClockMixin(models.AbstractModel):
             )
             open_activities = claim.sudo().activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type)
             open_activities.write({"summary": claim_summary, "note": note or False, "date_deadline": claim.schedule_due_date})
-            for reviewer in claim._clock_reviewers() - open_activities.user_id:
+            for reviewer in claim.sudo()._clock_reviewers() - open_activities.user_id:
                 claim.sudo().activity_schedule(
                     SCHEDULE_ACTIVITY, date_deadline=claim.schedule_due_date, user_id=reviewer.id,
                     summary=claim_summary, note=note or "",

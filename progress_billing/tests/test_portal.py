@@ -1,5 +1,6 @@
 import base64
 import re
+from contextlib import contextmanager
 from unittest.mock import patch
 
 from odoo import Command, http
@@ -63,6 +64,18 @@ class PortalCase(ProgressBillingCase, HttpCase):
             f"/my/progress-billing/invoice/{invoice.id}/attachment", {"kind": kind}, files={"attachment": (name, content)},
         )
 
+    @contextmanager
+    def rendering_pdfs(self):
+        """Render reports as PDF with wkhtmltopdf (Odoo renders HTML in tests unless told otherwise)."""
+        Report = type(self.env["ir.actions.report"])
+        render = Report._render_qweb_pdf
+
+        def render_pdf(report, *args, **kwargs):
+            return render(report.with_context(force_report_rendering=True), *args, **kwargs)
+
+        with patch.object(Report, "_render_qweb_pdf", render_pdf):
+            yield
+
     def get(self, url):
         return self.url_open(url, allow_redirects=False)
 
@@ -97,10 +110,11 @@ class TestPortalPages(PortalCase):
         # a session keeps the language it logged in with
         self.login(self.portal_user)
         self.assertEqual(self.user.lang, "en@headcontractor", "the staff keep the company's own dictionary")
-        page = self.get("/my/progress-billing").text
+        # (the pages of a language other than the default one live under its prefix, /en-specialty/...)
+        page = self.url_open("/my/progress-billing").text
         self.assertIn(">Subcontracts<", page)
         self.assertNotIn(">Commitments<", page)
-        self.assertIn(">Subcontract<", self.get(self.invoice.access_url).text)
+        self.assertIn(">Subcontract<", self.url_open(self.invoice.access_url).text)
 
     def test_home_counter(self):
         self.login(self.portal_user)
@@ -141,14 +155,8 @@ class TestPortalPages(PortalCase):
     def test_pdf_download(self):
         """The pay application PDF of the back office, rendered by
         wkhtmltopdf (Odoo renders HTML in tests unless told otherwise)."""
-        Report = type(self.env["ir.actions.report"])
-        render = Report._render_qweb_pdf
-
-        def render_pdf(report, *args, **kwargs):
-            return render(report.with_context(force_report_rendering=True), *args, **kwargs)
-
         self.login(self.portal_user)
-        with patch.object(Report, "_render_qweb_pdf", render_pdf):
+        with self.rendering_pdfs():
             response = self.get(f"{self.invoice.access_url}?report_type=pdf&download=1")
             self.assertEqual(response.status_code, 200)
             self.assertEqual(response.headers["Content-Type"], "application/pdf")
@@ -244,6 +252,30 @@ class TestPortalBilling(PortalCase):
         self.assertRedirects(response, f"{self.invoice.access_url}?message=submitted")
         self.assertValues(self.invoice, {"state": "under_review"})
         self.assertValues(self.labor_line, {"work_this_period": 3000, "review_state": "to_review", "rejection_reason": False})
+
+    def test_certified_claim_shows_beside_the_claim_with_its_payment_schedule(self):
+        """Issue #13 on the portal: once a reviewer certifies less than was
+        claimed, the subcontractor sees per line what it claimed, what was
+        certified and why, line 8 as claimed, and downloads our payment
+        schedule, which no claim has before it is certified."""
+        self.login(self.portal_user)
+        self.save(self.invoice, {f"work_{self.labor_line.id}": "6000", "submit": "1"})
+        schedule_url = f"{self.invoice.access_url}?report_type=pdf&document=payment_schedule"
+        self.assertEqual(self.get(schedule_url).status_code, 404, "an uncertified claim has no payment schedule yet")
+        self.assertEqual(self.get(f"{self.invoice.access_url}?report_type=pdf&document=forged").status_code, 404)
+        self.labor_line.with_user(self.manager).write({"work_this_period": 5000, "certification_reason": "Pour 3 not inspected"})
+        self.invoice.with_user(self.manager).action_approve_as_noted()
+        page = self.get(self.invoice.access_url).text
+        certification = re.search(r'class="o_pb_certification">(.*?)</div>\s*</div>', page, re.S).group(1)
+        self.assertRegex(certification, r"(?s)Claimed.*6,000\.00.*certified.*5,000\.00.*Pour 3 not inspected")
+        self.assertIn("o_pb_claimed_due", page)
+        self.assertIn("document=payment_schedule", page)
+        with self.rendering_pdfs():
+            response = self.get(schedule_url)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        text = pdf_page_texts(response.content)[0]
+        self.assertIn("Payment Schedule", text)
+        self.assertIn("Pour 3 not inspected", text)
 
     def test_upload_lands_in_the_backup_like_a_back_office_attachment(self):
         self.login(self.portal_user)
