@@ -14,6 +14,7 @@ from ..tools.autocomplete_allocation import (
     TargetLine,
     allocate,
 )
+from ..tools.company_sql import active_companies_condition
 
 # between the Draft and Void of every application
 OWNER_INVOICE_STATES = [
@@ -157,7 +158,7 @@ class ProgressBillingOwnerInvoice(models.Model):
         self.env.cr.execute(SQL(
             "SELECT %s FROM %s line WHERE invoice_id = %s AND %s",
             SQL(", ").join(SQL.identifier("line", name) for name in columns), SQL.identifier(Line._table), self.id,
-            Line._company_condition(),
+            active_companies_condition(self.env, "line"),
         ))
         return [TargetLine(*row) for row in self.env.cr.fetchall()]
 

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.company_sql import active_companies_condition
 from .progress_billing_owner_invoice_source import SNAPSHOT_FIELDS
 
 
@@ -53,19 +54,12 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
                  FROM unnest(%(ids)s::int[], %(work)s::numeric[], %(materials)s::numeric[]) AS new(id, work, materials)
                 WHERE line.id = new.id AND %(companies)s""",
             table=SQL.identifier(self._table), uid=self.env.uid, now=self.env.cr.now(),
-            companies=self._company_condition(),
+            companies=active_companies_condition(self.env, "line"),
             ids=self.ids, work=[amounts[line][0] for line in self], materials=[amounts[line][1] for line in self],
         ))
         self.invalidate_recordset([*fnames, "write_uid", "write_date"])
         self.modified(fnames)
         self._validate_fields(fnames)
-
-    @api.model
-    def _company_condition(self):
-        """SQL: the ``line`` belongs to a company the user has active, as the
-        record rule on owner invoice lines says (issue #10: raw SQL filters
-        as the rules would); for the superuser, as for the ORM, no filter."""
-        return SQL("TRUE") if self.env.su else SQL("line.company_id = ANY(%s)", self.env.companies.ids)
 
     def _autocomplete_fingerprints(self):
         """{line id: fingerprint} of what auto-completion reads and writes on
@@ -87,7 +81,7 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
                 WHERE line.id = ANY(%(ids)s) AND %(companies)s""",
             link_columns=SQL(", ").join(SQL.identifier("link", name) for name in link_columns),
             link_table=SQL.identifier(Link._table), table=SQL.identifier(self._table),
-            ids=self.ids, companies=self._company_condition(),
+            ids=self.ids, companies=active_companies_condition(self.env, "line"),
         ))
         return dict(self.env.cr.fetchall())
 

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.company_sql import active_companies_condition
+
 # each kind of contract: its table and flag, its pay applications' model, and
 # the parity of its rows' ids (contract id * 2 + parity: unique across both)
 LEDGER_KINDS = {
@@ -95,7 +97,7 @@ class ProgressBillingRetentionLedger(models.Model):
 
     def _contract_rows_query(self, kind, parity, Contract, flag, Application, guarantees_in_force):
         """The ledger rows of one kind of contract, bounded by the companies
-        the user works in (``_company_condition``)."""
+        the user works in (``tools/company_sql.py``)."""
         contract_field = Application._contract_field
         contract_column = SQL.identifier(contract_field)
         return SQL(
@@ -134,19 +136,11 @@ class ProgressBillingRetentionLedger(models.Model):
             is_commitment=SQL("TRUE" if kind == "commitment" else "FALSE"),
             contract_table=SQL.identifier(Contract._table), application_table=SQL.identifier(Application._table),
             certified_states=tuple(Application._billable_states), guarantees_in_force=guarantees_in_force.subselect(),
-            contract_companies=self._company_condition("contract"),
-            application_companies=self._company_condition(Application._table),
-            stage_companies=self._company_condition("progress_billing_retention_stage"),
-            guarantee_companies=self._company_condition("progress_billing_retention_guarantee"),
+            contract_companies=active_companies_condition(self.env, "contract"),
+            application_companies=active_companies_condition(self.env, Application._table),
+            stage_companies=active_companies_condition(self.env, "progress_billing_retention_stage"),
+            guarantee_companies=active_companies_condition(self.env, "progress_billing_retention_guarantee"),
         )
-
-    def _company_condition(self, alias):
-        """Rows of the companies the user works in (``env.companies``, the
-        ``company_ids`` of the record rules); for the superuser, as for the
-        ORM, no company filter."""
-        if self.env.su:
-            return SQL("TRUE")
-        return SQL("%s.company_id = ANY(%s)", SQL.identifier(alias), self.env.companies.ids)
 
     def _contract(self):
         self.ensure_one()
