@@ -89,5 +89,5 @@ class TestLineRejectWizard(ProgressBillingCase):
         wizard = Form(self.env[action["res_model"]].with_user(self.manager).with_context(action["context"]))
         wizard.reason = "Level 3 slab not poured yet"
         wizard.save().action_confirm()
-        self.assertValues(line, {"review_state": "rejected", "rejection_reason": "Level 3 slab not poured yet"})
+        self.assertRecordValues(line, [{"review_state": "rejected", "rejection_reason": "Level 3 slab not poured yet"}])
         self.assertEqual(invoice.state, "revise_resubmit")
