@@ -46,8 +46,8 @@ class TestViews(ProgressBillingCase):
         open projects and orders: the progress billing parts are hidden."""
         for model, group, hidden_field in (
             ("project.project", "project.group_project_user", "billing_period_count"),
-            ("sale.order", "sales_team.group_sale_salesman", "owner_invoice_count"),
-            ("purchase.order", "purchase.group_purchase_user", "sub_invoice_count"),
+            ("sale.order", "sales_team.group_sale_salesman", "application_count"),
+            ("purchase.order", "purchase.group_purchase_user", "application_count"),
         ):
             with self.subTest(model=model):
                 outsider = new_test_user(self.env, f"pb_outsider_{model}", groups=group)
