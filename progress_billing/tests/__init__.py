@@ -54,3 +54,4 @@ from . import test_retention_rules_maths
 from . import test_retention_rules
 from . import test_counts
 from . import test_menus
+from . import test_report_environment
