@@ -1,7 +1,7 @@
 """Claimed and certified amounts (issue #13).
 
 Worked example of the README (subcontractor side, ``TestClaimedCertified``):
-a commitment of labor 60,000 (untaxed) and materials 40,000 (10% tax),
+a commitment of labor 60,000 (untaxed) and materials 40,000 (15% tax),
 retainage 10% on work and 0% on stored materials. The subcontractor claims
 labor 30,000 this period, materials 10,000 this period and 5,000 stored:
 G = 45,000, retainage 4,000, G702 line 8 as claimed 41,000. The reviewer
@@ -280,5 +280,5 @@ class TestOwnerPaymentSchedule(AccountingCase):
         )
         self.assertEqual(self.project.with_user(self.user).owner_withheld_amount, 3_000.0)
         other = self._create_user("pb_other_company", "progress_billing.group_progress_billing_user",
-                                  company=self._create_company("Other Builders"))
+                                  company=self.setup_other_company(name="Other Builders")["company"])
         self.assertFalse(Report.with_user(other).search(domain), "rows are filtered by company")
