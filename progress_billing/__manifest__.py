@@ -45,7 +45,6 @@
         "wizard/progress_billing_period_open_wizard_views.xml",
         "wizard/progress_billing_retainage_release_wizard_views.xml",
         "views/progress_billing_payment_regime_views.xml",
-        "views/progress_billing_menus.xml",
         "views/progress_billing_owner_invoice_source_views.xml",
         "views/progress_billing_owner_invoice_autocomplete_views.xml",
         "wizard/progress_billing_owner_invoice_autocomplete_views.xml",
@@ -58,6 +57,7 @@
         "wizard/progress_billing_invite_wizard_views.xml",
         "data/res_lang_data.xml",
         "views/portal_templates.xml",
+        "views/progress_billing_menus.xml",
     ],
     "demo": [
         "demo/progress_billing_contract_demo.xml",
