@@ -55,4 +55,5 @@ from . import test_retention_rules
 from . import test_counts
 from . import test_menus
 from . import test_report_environment
+from . import test_autocomplete_speed
 from . import test_docs
