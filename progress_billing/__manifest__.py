@@ -5,8 +5,8 @@
     "version": "19.0.1.0.0",
     "category": "Services/Project",
     "license": "LGPL-3",
-    # Stated once, here: Odoo's Apps page, the wheel's metadata (whool: author, home page, status
-    # classifier) and the licence headers (scripts/add_licence_headers.py: author) read them from here.
+    # Stated once, here: Odoo's Apps page, the wheel's metadata (author, home page, status classifier)
+    # and the licence header at the top of each file (author) take them from this manifest.
     "author": "Progress Billing Developers",
     # Placeholder (example.com is reserved, RFC 2606): the repository's public URL once it has one.
     "website": "https://example.com/progress_billing",
