@@ -5,8 +5,13 @@
     "version": "19.0.1.0.0",
     "category": "Services/Project",
     "license": "LGPL-3",
-    "author": "progress_billing developers",
+    # Stated once, here: Odoo's Apps page, the wheel's metadata (author, home page, status classifier)
+    # and the licence header at the top of each file (author) take them from this manifest.
+    "author": "Progress Billing Developers",
+    # Placeholder (example.com is reserved, RFC 2606): the repository's public URL once it has one.
     "website": "https://example.com/progress_billing",
+    # No "maintainers" key yet: OCA lists the maintainers' GitHub handles there, to add once published.
+    "development_status": "Beta",
     "depends": ["mail", "portal", "project", "sale_project", "project_purchase"],
     "external_dependencies": {"python": ["pypdf>=6.4", "xlsxwriter"]},
     "data": [
@@ -79,5 +84,4 @@
     },
     "post_init_hook": "post_init_hook",
     "application": True,
-    "installable": True,
 }
