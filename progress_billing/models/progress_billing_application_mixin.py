@@ -602,10 +602,13 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         figures it takes from its contract and from earlier applications (C,
         D, G702 lines 1-3 and 7) no longer follow later change orders, edits
         or voids."""
-        for invoice in self:
-            for line in invoice.line_ids:
-                trusted(line).frozen_values = {name: line[name] for name in line._frozen_fields}
-            trusted(invoice).frozen_values = {name: invoice[name] for name in self._frozen_fields}
+        # every figure read before any is written: each write makes the figures of the application computed again
+        frozen = [
+            (record, {name: record[name] for name in record._frozen_fields})
+            for invoice in self for record in (*invoice.line_ids, invoice)
+        ]
+        for record, values in frozen:
+            trusted(record).frozen_values = values
 
     def _unfreeze(self):
         """Only what is frozen is written: a subcontractor submitting from the
