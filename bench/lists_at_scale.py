@@ -18,14 +18,18 @@ list views), it times:
 
 each for 10 rows (or groups) and 80 (the list's page), from a cold ORM cache:
 the median server time of 5 runs and the number of queries (the same
-whatever the rows, which ``TestListQueries`` checks). Then it prints the pay
+whatever the rows, which ``TestListQueries`` checks). It writes E and F on
+every line of a draft owner invoice, as auto-completion's Apply does, and
+prints what the flush that computes the stored figures again costs. Then it
+prints the pay
 applications of 200 subcontractor invoices selected in the list (the report
 action on 200 ids, as Print > Pay Application does): the wkhtmltopdf calls it
 makes (the compile's batched rendering, at most 50 applications per call)
 and the time.
 
-PB_BENCH_QUICK=1 builds 25 commitments and 1 prime contract instead (500 and
-20 invoices) and prints 20 invoices: a quick check of the bench itself.
+PB_BENCH_QUICK=1 builds 25 commitments and 1 prime contract of 10 lines
+instead (500 and 20 invoices) and prints 20 invoices: a quick check of the
+bench itself. PB_BENCH_COMMITMENTS and PB_BENCH_PERIODS set those sizes.
 
 Run from the repository root (mostly generating the data):
 
@@ -40,6 +44,7 @@ import os
 import random
 import statistics
 import time
+from contextlib import closing
 from datetime import date
 from unittest.mock import patch
 
@@ -52,7 +57,7 @@ PERIODS = int(os.environ.get("PB_BENCH_PERIODS", 20))
 COMMITMENTS = int(os.environ.get("PB_BENCH_COMMITMENTS", 25 if QUICK else 250))
 COMMITMENT_LINES = 4
 PRIME_CONTRACTS = 1 if QUICK else 5
-SOV_LINES = 40
+SOV_LINES = 10 if QUICK else 40
 PRINTED = 20 if QUICK else 200
 SUB_REPORT = "progress_billing.action_report_sub_invoice"
 # the columns the lists show by default (views/*_views.xml), as the web client reads them
@@ -228,6 +233,26 @@ def time_print(user):
           f"{len(single)} one-record wkhtmltopdf calls")
 
 
+def time_owner_lines_write():
+    """What the stored figures cost auto-completion's Apply, which writes E
+    and F on the owner invoice's lines: the same write on every line of the
+    draft owner invoice, then the flush that computes its stored figures
+    again (and line 7 of the contract's other applications) and saves them."""
+    invoice = env["progress.billing.owner.invoice"].search([("state", "=", "draft")], limit=1)
+    with closing(env.cr.savepoint()):
+        env.flush_all()
+        env.invalidate_all()
+        queries, start = env.cr.sql_log_count, time.perf_counter()
+        invoice.line_ids.write({"work_this_period": 1234, "materials_stored": 100})
+        written, written_queries = time.perf_counter(), env.cr.sql_log_count
+        env.flush_all()
+        flushed, flushed_queries = time.perf_counter(), env.cr.sql_log_count
+    env.invalidate_all()
+    print(f"writing E and F on the {len(invoice.line_ids)} lines of {invoice.name}: write {(written - start) * 1000:.1f} ms "
+          f"({written_queries - queries} queries), then the flush (stored figures computed and saved) "
+          f"{(flushed - written) * 1000:.1f} ms ({flushed_queries - written_queries} queries)")
+
+
 def main():
     start = time.perf_counter()
     project, periods, commitments, prime_contracts = build_project()
@@ -242,6 +267,7 @@ def main():
           f"{env['progress.billing.owner.invoice'].search_count([('project_id', '=', project.id)])} owner invoices; "
           f"server time, medians of {RUNS} runs, cold ORM cache, as {user.name}; load {os.getloadavg()[0]:.2f}")
     time_lists(user, project)
+    time_owner_lines_write()
     time_print(user)
     env.cr.rollback()
 
