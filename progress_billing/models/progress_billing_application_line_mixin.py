@@ -197,7 +197,12 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             source = line._billing_source()
             line.scheduled_value = source.revised_scheduled_value if source else 0.0
 
-    @api.depends(lambda self: ["frozen_values", "invoice_id.state", "invoice_id.period_id", "invoice_id.date", *self._source_fields])
+    @api.depends(lambda self: [
+        "frozen_values", "invoice_id.state", "invoice_id.period_id", "invoice_id.date", *self._source_fields,
+        *(f"invoice_id.{name}" for name in self.invoice_id._contract_applications_depends(
+            "state", "period_date_start", "date",
+        )),
+    ])
     def _compute_previous_amounts(self):
         """D of G703: sum of E over the earlier non-void applications of the
         same contract that bill the same line; likewise released retainage.

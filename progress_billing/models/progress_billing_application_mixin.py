@@ -1,3 +1,5 @@
+from collections import Counter, defaultdict
+
 from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -77,20 +79,20 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     )
     note = fields.Html()
     # G702
-    original_contract_sum = fields.Monetary("1. Original Contract Sum", compute="_compute_g702")
-    net_change_orders = fields.Monetary("2. Net Change by Change Orders", compute="_compute_g702")
-    contract_sum_to_date = fields.Monetary("3. Contract Sum to Date", compute="_compute_g702")
-    total_completed = fields.Monetary("4. Total Completed and Stored to Date", compute="_compute_g702")
-    retainage_work = fields.Monetary("5a. Retainage on Completed Work", compute="_compute_g702")
-    retainage_materials = fields.Monetary("5b. Retainage on Stored Material", compute="_compute_g702")
-    retainage_released = fields.Monetary("Retainage Released to Date", compute="_compute_g702")
-    total_retainage = fields.Monetary("5. Total Retainage", compute="_compute_g702")
-    total_earned = fields.Monetary("6. Total Earned Less Retainage", compute="_compute_g702")
-    previous_certificates = fields.Monetary("7. Less Previous Certificates for Payment", compute="_compute_payment_due")
-    current_payment_due = fields.Monetary("8. Current Payment Due", compute="_compute_payment_due")
-    balance_to_finish = fields.Monetary("9. Balance to Finish, Including Retainage", compute="_compute_g702")
-    work_this_period = fields.Monetary("Work Completed This Period", compute="_compute_g702")
-    materials_stored = fields.Monetary("Materials Presently Stored", compute="_compute_g702")
+    original_contract_sum = fields.Monetary("1. Original Contract Sum", compute="_compute_g702", store=True)
+    net_change_orders = fields.Monetary("2. Net Change by Change Orders", compute="_compute_g702", store=True)
+    contract_sum_to_date = fields.Monetary("3. Contract Sum to Date", compute="_compute_g702", store=True)
+    total_completed = fields.Monetary("4. Total Completed and Stored to Date", compute="_compute_g702", store=True)
+    retainage_work = fields.Monetary("5a. Retainage on Completed Work", compute="_compute_g702", store=True)
+    retainage_materials = fields.Monetary("5b. Retainage on Stored Material", compute="_compute_g702", store=True)
+    retainage_released = fields.Monetary("Retainage Released to Date", compute="_compute_g702", store=True)
+    total_retainage = fields.Monetary("5. Total Retainage", compute="_compute_g702", store=True)
+    total_earned = fields.Monetary("6. Total Earned Less Retainage", compute="_compute_g702", store=True)
+    previous_certificates = fields.Monetary("7. Less Previous Certificates for Payment", compute="_compute_payment_due", store=True)
+    current_payment_due = fields.Monetary("8. Current Payment Due", compute="_compute_payment_due", store=True)
+    balance_to_finish = fields.Monetary("9. Balance to Finish, Including Retainage", compute="_compute_g702", store=True)
+    work_this_period = fields.Monetary("Work Completed This Period", compute="_compute_g702", store=True)
+    materials_stored = fields.Monetary("Materials Presently Stored", compute="_compute_g702", store=True)
     retainage_guarantee_cover = fields.Monetary(
         "Retainage Covered by Guarantees", compute="_compute_retainage_guarantee_cover",
         help="Bank guarantees and retention bonds of the contract in force at the end of the billing period: "
@@ -148,12 +150,29 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         earlier = self._other_applications().filtered(lambda other: other._application_position() < position)
         return max(earlier, key=lambda other: other._application_position(), default=self.browse())
 
+    def _contract_applications_depends(self, *names):
+        """Dependencies on ``names`` of every application of the contract
+        (this one included): what an earlier application of the same
+        contract holds changes the figures of the later ones."""
+        return [f"{self._contract_field}.{self._contract_applications_field}.{name}" for name in names]
+
     @api.depends(lambda self: [
-        "line_ids.total_completed", "line_ids.retainage", "line_ids.work_this_period", "period_id", "state",
+        "line_ids.total_completed", "line_ids.retainage", "line_ids.work_this_period", "line_ids.materials_stored",
+        "line_ids.retainage_released", "period_id", "state", "frozen_values",
         f"{self._contract_field}.original_contract_sum", f"{self._contract_field}.approved_change_orders_amount",
+        f"{self._contract_field}.revised_contract_sum",
     ])
     def _compute_g702(self):
-        """G702 lines 1-9: 3 = 1 + 2, 6 = 4 - 5, 8 = 6 - 7, 9 = 3 - 6."""
+        """G702 lines 1-9: 3 = 1 + 2, 6 = 4 - 5, 8 = 6 - 7, 9 = 3 - 6.
+
+        Stored, so that the lists read, sort, group and sum them in SQL.
+        They follow the lines, whose columns D and I follow the earlier
+        applications of the contract (their dependencies say so): the status,
+        billing period and date of each, which tell which applications are
+        earlier and whether they count. What an earlier application bills
+        cannot change while a later one is not void: only the latest
+        application is editable (``_editable_reason``), and a void one is
+        frozen."""
         for invoice in self:
             contract = invoice._contract()
             lines = invoice.line_ids
@@ -192,7 +211,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             in_force = guarantees.filtered_domain(Guarantee._in_force_domain(day)) if day else guarantees.browse()
             invoice.retainage_guarantee_cover = sum(in_force.mapped("amount"))
 
-    @api.depends("total_earned", "frozen_values", "period_id", "date", "state")
+    @api.depends(lambda self: [
+        "total_earned", "frozen_values", "period_id", "date", "state",
+        *self._contract_applications_depends("total_earned", "state", "period_date_start", "date"),
+    ])
     def _compute_payment_due(self):
         """G702 lines 7 and 8: 7 = line 6 of the previous application, 8 = 6 - 7.
 
@@ -342,8 +364,21 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             self.env["progress.billing.period"].browse(vals.get("period_id"))._check_accepts_new_invoice(
                 self._new_document_label()
             )
-        invoices = super().create(vals_list)
-        invoices._sync_lines()
+        # several applications of one contract (an import): created and given their lines one at a time, earliest
+        # period first, each while it is the latest of its contract (only the latest is editable), as one by one
+        periods = self.env["progress.billing.period"].browse({vals["period_id"] for vals in vals_list})
+        starts = {period.id: period.date_start for period in periods}
+        rounds, per_contract = defaultdict(list), Counter()
+        for index in sorted(range(len(vals_list)), key=lambda index: starts[vals_list[index]["period_id"]]):
+            contract_id = vals_list[index].get(self._contract_field)
+            rounds[per_contract[contract_id]].append(index)
+            per_contract[contract_id] += 1
+        created = {}
+        for indexes in rounds.values():
+            batch = super().create([vals_list[index] for index in indexes])
+            batch._sync_lines()
+            created.update(zip(indexes, batch.ids, strict=True))
+        invoices = self.browse([created[index] for index in range(len(vals_list))])
         # an administrator's import of applications Under Review: what they claim is frozen as by Submit
         invoices.filtered(lambda invoice: invoice.state == "under_review")._freeze_claim()
         return invoices
@@ -567,10 +602,13 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         figures it takes from its contract and from earlier applications (C,
         D, G702 lines 1-3 and 7) no longer follow later change orders, edits
         or voids."""
-        for invoice in self:
-            for line in invoice.line_ids:
-                trusted(line).frozen_values = {name: line[name] for name in line._frozen_fields}
-            trusted(invoice).frozen_values = {name: invoice[name] for name in self._frozen_fields}
+        # every figure read before any is written: each write makes the figures of the application computed again
+        frozen = [
+            (record, {name: record[name] for name in record._frozen_fields})
+            for invoice in self for record in (*invoice.line_ids, invoice)
+        ]
+        for record, values in frozen:
+            trusted(record).frozen_values = values
 
     def _unfreeze(self):
         """Only what is frozen is written: a subcontractor submitting from the

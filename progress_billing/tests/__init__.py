@@ -56,4 +56,5 @@ from . import test_counts
 from . import test_menus
 from . import test_report_environment
 from . import test_autocomplete_speed
+from . import test_list_queries
 from . import test_docs

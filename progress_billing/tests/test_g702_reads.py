@@ -104,6 +104,43 @@ class TestG702WhateverTheRead(ProgressBillingCase):
                 actual = {row["id"]: {name: row[name] for name in FIGURES} for row in result["records"]}
                 self.assertEqual(actual, expected, f"{model} list ordered by {order}")
 
+    def test_grouped_lists_sum_the_figures_of_the_form(self):
+        """web_read_group by contract, as the lists grouped by commitment or
+        prime contract sum the (stored) figures in SQL."""
+        for model, (earlier, later) in self.applications.items():
+            expected = self._expected(earlier, later)
+            self.env.invalidate_all()
+            groups = self.env[model].web_read_group(
+                [("id", "in", (earlier | later).ids)], [earlier._contract_field], [f"{name}:sum" for name in FIGURES],
+            )["groups"]
+            self.assertEqual(len(groups), 1)
+            self.assertEqual(
+                {name: groups[0][f"{name}:sum"] for name in FIGURES},
+                {name: expected[earlier.id][name] + expected[later.id][name] for name in FIGURES}, model,
+            )
+            self.assertEqual(self.env[model].search([("current_payment_due", "=", 18_650)]), later,
+                             f"{model}: line 8 is searched in SQL")
+
+    def test_voiding_or_restoring_the_earlier_application_updates_the_later_one(self):
+        """Line 7 and D of the later application follow the earlier one's
+        status, as stored: voided, it no longer counts; back to draft, it does."""
+        for model, (earlier, later) in self.applications.items():
+            expected = self._expected(earlier, later)
+            earlier.action_void()
+            self.env.invalidate_all()
+            lines = later.line_ids
+            self.assertEqual(
+                {name: later[name] for name in ("previous_certificates", "total_completed", "total_earned")},
+                {"previous_certificates": 0.0, "total_completed": sum(lines.mapped("total_completed")),
+                 "total_earned": sum(lines.mapped("total_completed")) - sum(lines.mapped("retainage"))},
+                f"{model}: the earlier application voided",
+            )
+            self.assertEqual(sum(lines.mapped("previous_work")), 0.0)
+            self.assertEqual(later.current_payment_due, later.total_earned)
+            earlier.action_reset_to_draft()
+            self.env.invalidate_all()
+            self.assertEqual({name: later[name] for name in FIGURES}, expected[later.id], f"{model}: back to draft")
+
     def test_export_reads_the_figures_of_the_form(self):
         for model, (earlier, later) in self.applications.items():
             expected = self._expected(earlier, later)
@@ -140,3 +177,47 @@ class TestG702WhateverTheRead(ProgressBillingCase):
             self.assertTrue(match, f"{label} is printed with its amount on one row:\n{page}")
             amounts.append(match.group(1))
         return tuple(amounts)
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestG702WhateverTheCreation(ProgressBillingCase):
+    """Applications of one contract created in one batch (an import) get the
+    figures they get when created one by one, in either order of the batch."""
+
+    def _contract_with_a_first_application(self, model):
+        """A new contract of the kind billed by ``model``, whose first application (``period``) is approved."""
+        lines = [{"name": "Structure", "cost_code_id": self.cost_code.id, "cost_type_id": self.labor.id,
+                  "price_unit": 100_000}]
+        create = self._create_commitment if model == "progress.billing.sub.invoice" else self._create_prime_contract
+        contract = create(self.project, lines)
+        self.period.state = "open"
+        first = self._create_invoice(contract, self.period, {contract.order_line: (10_000, 8_000)})
+        first.action_submit()
+        first.action_approve()
+        return contract
+
+    def test_one_batch_in_either_order_as_one_by_one(self):
+        second = self._create_next_period(state="future")
+        third = self._create_next_period(after=second, state="future")
+        for model in REPORTS:
+            contract_field = self.env[model]._contract_field
+            figures = {}
+            for how, batches in {
+                "one by one": [[second], [third]],
+                "in one batch": [[second, third]],
+                "in one batch, latest first": [[third, second]],
+            }.items():
+                contract = self._contract_with_a_first_application(model)
+                second.state = third.state = "open"
+                for batch in batches:
+                    self.env[model].create([{contract_field: contract.id, "period_id": period.id} for period in batch])
+                self.env.invalidate_all()
+                figures[how] = {
+                    invoice.period_id: {name: invoice[name] for name in FIGURES}
+                    for invoice in contract[self.env[model]._contract_applications_field]
+                }
+            # line 6 of the first: 18,000 completed and stored less 1,000 + 400 retainage
+            self.assertEqual(figures["one by one"][second]["previous_certificates"], 16_600, model)
+            self.assertEqual(figures["one by one"][third]["previous_certificates"], figures["one by one"][second]["total_earned"])
+            self.assertEqual(figures["in one batch"], figures["one by one"], model)
+            self.assertEqual(figures["in one batch, latest first"], figures["one by one"], model)
