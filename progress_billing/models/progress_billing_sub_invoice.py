@@ -100,7 +100,10 @@ class ProgressBillingSubInvoice(models.Model):
     def create(self, vals_list):
         invoices = super().create(vals_list)
         for invoice in invoices:
-            invoice.position = self.search_count([("purchase_order_id", "=", invoice.purchase_order_id.id)])
+            # counted up to this invoice: several invoices of one commitment may be created in one batch
+            invoice.position = self.search_count(
+                [("purchase_order_id", "=", invoice.purchase_order_id.id), ("id", "<=", invoice.id)]
+            )
         return invoices
 
     def _compute_access_url(self):

@@ -221,3 +221,7 @@ class TestG702WhateverTheCreation(ProgressBillingCase):
             self.assertEqual(figures["one by one"][third]["previous_certificates"], figures["one by one"][second]["total_earned"])
             self.assertEqual(figures["in one batch"], figures["one by one"], model)
             self.assertEqual(figures["in one batch, latest first"], figures["one by one"], model)
+            if model == "progress.billing.sub.invoice":
+                # each invoice's rank among its commitment's invoices, whichever way they were created
+                self.assertEqual(contract.sub_invoice_ids.sorted("period_date_start").mapped("position"),
+                                 [1, 2, 3])
