@@ -17,7 +17,20 @@ and prints times, pages per second, peak memory and the ratio compile /
 (b' + c) (target: at most 0.8, the compile overlapping rendering and
 merging on the 2 cores). Peak memory is the growth of the process's peak
 resident set during the compile (Linux /proc; target: at most 64 MB
-whatever N).
+whatever N), and the peak resident set of the process that assembles the
+PDF (backup_pdf.BuilderProcess) as it reports it: its peak resident set
+less its size once started.
+
+Each part also prints the CPU seconds it took in this Python process and in
+its child processes (wkhtmltopdf, qpdf, the PDF assembly process), so that a
+reader sees whether the machine had the cores it needed: the CPU seconds of
+all of them over the wall time is the number of cores busy on average (at
+most 2 on 2 cores; far below when other work shares the machine).
+
+With PB_BENCH_PROFILE=1, each N is compiled once more (untimed) under cProfile
+and Odoo's profiler with the SQL collector, and the bench prints where the
+time goes: the functions with the most cumulative and own time, and the
+queries (count, time, the code that ran them).
 
 With PB_BENCH_WORKERS=<n> (e.g. 100), it then times two queued backups of n
 invoices each compiled by the scheduled action's method run in one process,
@@ -35,9 +48,14 @@ database where progress_billing is installed:
     PB_BENCH_SIZES=10,50,200 odoo_bin shell -d <db> --no-http --log-level warn < bench/compile_backups.py
 """
 
+import cProfile
 import io
+import json
+import logging
 import os
+import pstats
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -45,6 +63,7 @@ import time
 
 from odoo import Command, fields
 from odoo.tools import config
+from odoo.tools.profiler import Profiler
 from PIL import Image
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import letter
@@ -127,6 +146,52 @@ def reset_peak_rss():
         clear_refs.write("5")
 
 
+def cpu_seconds():
+    """CPU seconds (user + system) used so far by this process and by its
+    children that ended (wkhtmltopdf, qpdf, worker processes)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+class Timer:
+    """Wall time and CPU seconds of this process and of its children over a block."""
+
+    def __enter__(self):
+        self.start, self.cpu_start = time.perf_counter(), cpu_seconds()
+        return self
+
+    def __exit__(self, *_exc):
+        self.wall = time.perf_counter() - self.start
+        self.python, self.children = (end - start for end, start in zip(cpu_seconds(), self.cpu_start, strict=True))
+
+
+class AssemblyReports(logging.Handler):
+    """Keeps what each PDF assembly process reports (BuilderProcess.close):
+    its CPU seconds and the growth of its resident set (peak less its size
+    once started)."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.cpu, self.peaks = [], []
+        builder_logger = logging.getLogger("odoo.addons.progress_billing.report.backup_pdf")
+        builder_logger.setLevel(logging.INFO)
+        builder_logger.propagate = False
+        builder_logger.addHandler(self)
+
+    def emit(self, record):
+        if record.msg.startswith("Assembled"):
+            _pages, cpu, peak, start = record.args
+            self.cpu.append(cpu)
+            self.peaks.append(peak - start)
+
+    def clear(self):
+        self.cpu.clear()
+        self.peaks.clear()
+
+
+ASSEMBLY = AssemblyReports()
+
+
 def render_batched(env, invoices, folder):
     """(b'): the pay applications rendered as the compile renders them, one
     batch after the other; returns the PDF files and, per invoice, its file
@@ -151,20 +216,19 @@ def bench(env, count, scans):
     # timing starts with nothing computed in the cache (the G702 figures the
     # reports show)
     env.invalidate_all()
+    ASSEMBLY.clear()
     rss_before = memory_kb("VmRSS")
     reset_peak_rss()
-    start = time.perf_counter()
-    compiled = Backup._compile(invoices)
-    compile_time = time.perf_counter() - start
+    with Timer() as compile_timer:
+        compiled = Backup._compile(invoices)
     peak_rss = memory_kb("VmHWM") - rss_before
 
     with tempfile.TemporaryDirectory() as folder:
         # (b') all reports the way the compile renders them
         ordered = Backup._ordered(invoices)
         env.invalidate_all()
-        start = time.perf_counter()
-        ranges = render_batched(env, ordered, folder)
-        render_batched_time = time.perf_counter() - start
+        with Timer() as render_timer:
+            ranges = render_batched(env, ordered, folder)
 
         # (c) qpdf merging the same files in the compile's order
         by_invoice = {}
@@ -173,75 +237,138 @@ def bench(env, count, scans):
         pages_arguments = []
         for invoice in Backup._ordered(invoices):
             pages_arguments += [*ranges[invoice.id], *by_invoice[invoice.id]]
-        start = time.perf_counter()
-        subprocess.run(["qpdf", "--empty", "--pages", *pages_arguments, "--", os.path.join(folder, "merged.pdf")],
-                       check=True)
-        merge_qpdf = time.perf_counter() - start
+        with Timer() as qpdf_timer:
+            subprocess.run(["qpdf", "--empty", "--pages", *pages_arguments, "--", os.path.join(folder, "merged.pdf")],
+                           check=True)
         input_size = sum(os.path.getsize(path) for path in {*pages_arguments} if os.path.isfile(path)) / 1024
 
     # (b) each report alone, as printing one record does
-    render_each = None
+    each_timer = None
     if os.environ.get("PB_BENCH_EACH") == "1":
         env.invalidate_all()
-        start = time.perf_counter()
-        for invoice in invoices:
-            Report._render_qweb_pdf(SUB_REPORT, invoice.ids)
-        render_each = time.perf_counter() - start
+        with Timer() as each_timer:
+            for invoice in invoices:
+                Report._render_qweb_pdf(SUB_REPORT, invoice.ids)
 
     report_pages = sum(invoice._pay_application_page_count() for invoice in invoices)
     pages = report_pages + len(attachments) * PAGES_PER_ATTACHMENT
     with open(compiled._full_path(compiled.store_fname), "rb") as file:
         output_pages = len(PdfReader(file).pages)
 
-    def line(label, seconds):
-        print(f"  {label:<42} {seconds:8.2f} s  {pages / seconds:8.1f} pages/s")
+    def line(label, timer):
+        print(f"  {label:<42} {timer.wall:8.2f} s  {pages / timer.wall:8.1f} pages/s   "
+              f"CPU: Python {timer.python:6.2f} s, children {timer.children:6.2f} s")
 
     print(f"\nN = {count}: {count} invoices ({report_pages} report pages), {len(attachments)} attachments "
           f"({len(attachments) * PAGES_PER_ATTACHMENT} pages), inputs {input_size / 1024:.1f} MB")
-    line("(a)  compile", compile_time)
-    line("(b') reports, as the compile renders them", render_batched_time)
-    line("(c)  qpdf --empty --pages", merge_qpdf)
-    if render_each is not None:
-        line("(b)  reports, one wkhtmltopdf call each", render_each)
+    line("(a)  compile", compile_timer)
+    line("(b') reports, as the compile renders them", render_timer)
+    line("(c)  qpdf --empty --pages", qpdf_timer)
+    if each_timer is not None:
+        line("(b)  reports, one wkhtmltopdf call each", each_timer)
     print(f"  compiled PDF: {output_pages} pages (cover included), {compiled.file_size / 1024 / 1024:.1f} MB")
-    print(f"  peak memory of the compile: RSS {peak_rss / 1024:+.1f} MB (target <= +64 MB)")
-    print(f"  compile / (b' + c) = {compile_time / (render_batched_time + merge_qpdf):.2f}   (target <= 0.8)")
-    if render_each is not None:
-        print(f"  compile / (b + c)  = {compile_time / (render_each + merge_qpdf):.2f}")
-    print(f"  compile per invoice: {compile_time / count * 1000:.0f} ms")
-    return compile_time
+    print(f"  peak memory of the compile: RSS {peak_rss / 1024:+.1f} MB (target <= +64 MB); "
+          f"PDF assembly process: RSS {max(ASSEMBLY.peaks):+.1f} MB")
+    assembly_cpu = sum(ASSEMBLY.cpu)
+    print(f"  compile CPU: Odoo {compile_timer.python:.2f} s + PDF assembly process {assembly_cpu:.2f} s "
+          f"+ wkhtmltopdf {compile_timer.children - assembly_cpu:.2f} s "
+          f"= {(compile_timer.python + compile_timer.children) / compile_timer.wall:.2f} cores busy on average")
+    print(f"  compile / (b' + c) = {compile_timer.wall / (render_timer.wall + qpdf_timer.wall):.2f}   (target <= 0.8)")
+    if each_timer is not None:
+        print(f"  compile / (b + c)  = {compile_timer.wall / (each_timer.wall + qpdf_timer.wall):.2f}")
+    print(f"  compile per invoice: {compile_timer.wall / count * 1000:.0f} ms")
+    if os.environ.get("PB_BENCH_PROFILE") == "1":
+        profile_compile(env, invoices)
+    return compile_timer.wall
+
+
+def profile_compile(env, invoices):
+    """Compile ``invoices`` once more under cProfile and Odoo's profiler (SQL
+    collector) and print where the time goes."""
+    env.invalidate_all()
+    profile = cProfile.Profile()
+    with Profiler(collectors=["sql"], db=None, description="compile") as odoo_profiler:
+        profile.enable()
+        env["progress.billing.backup"]._compile(invoices)
+        profile.disable()
+    print(f"\n  profile of one more compile of {len(invoices)} invoices (cProfile, Odoo's SQL collector):")
+    stats = pstats.Stats(profile, stream=sys.stdout)
+    stats.sort_stats("cumulative").print_stats(30)
+    stats.sort_stats("tottime").print_stats(20)
+    queries = odoo_profiler.collectors[0]._entries
+    print(f"  SQL: {len(queries)} queries, {sum(entry['time'] for entry in queries):.2f} s")
+    by_caller = {}
+    for entry in queries:
+        frames = [frame for frame in entry["stack"] if "progress_billing" in frame[0]]
+        caller = ", ".join(f"{frame[2]}:{frame[1]}" for frame in frames[-2:]) or "(outside progress_billing)"
+        count, seconds = by_caller.get(caller, (0, 0.0))
+        by_caller[caller] = (count + 1, seconds + entry["time"])
+    print("  queries by the innermost progress_billing frames that ran them (count, seconds):")
+    for caller, (count, seconds) in sorted(by_caller.items(), key=lambda item: -item[1][1])[:15]:
+        print(f"    {count:6d} {seconds:7.3f} s  {caller}")
+
+
+WORKER = """
+import json, logging, resource
+
+assembly_cpu = []
+
+
+class KeepAssemblyCpu(logging.Handler):
+    def emit(self, record):
+        if record.msg.startswith("Assembled"):
+            assembly_cpu.append(record.args[1])
+
+
+builder_logger = logging.getLogger("odoo.addons.progress_billing.report.backup_pdf")
+builder_logger.setLevel(logging.INFO)
+builder_logger.propagate = False
+builder_logger.addHandler(KeepAssemblyCpu())
+Backup = env["progress.billing.backup"]
+while Backup._claim_batch():  # until this worker finds nothing to claim (a failed batch waits for its retry)
+    env.cr.rollback()
+    Backup._cron_compile_queued()
+    env.cr.commit()
+own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+print("CPU " + json.dumps([own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime, sum(assembly_cpu)]))
+"""
 
 
 def bench_workers(env, count, scans):
     """Two queued backups of ``count`` invoices, compiled by the scheduled
     action's method in one process, then (queued again) in two processes at
-    once. Commits."""
+    once. Prints the wall time and the CPU seconds of the workers (Odoo), of
+    their PDF assembly processes and of their wkhtmltopdf processes, with the
+    load average: on 2 cores, about 2 cores busy means the machine was the
+    limit. Commits."""
     selections = [build_invoices(env, count, scans)[0] for _backup in range(2)]
     command = [
         sys.executable, sys.argv[0], "shell", "-d", env.cr.dbname, "--no-http", "--log-level", "warn",
         "--addons-path", ",".join(config["addons_path"]),
     ]
-    worker = (  # until this worker finds nothing to claim (a failed batch waits for its retry)
-        "Backup = env['progress.billing.backup']\n"
-        "while Backup._claim_batch():\n"
-        "    env.cr.rollback()\n"
-        "    Backup._cron_compile_queued()\n"
-        "    env.cr.commit()\n"
-    )
-    print(f"\n2 queued backups of {count} invoices each, compiled by the scheduled action's method:")
+    print(f"\n2 queued backups of {count} invoices each, compiled by the scheduled action's method "
+          f"({os.cpu_count()} cores):")
     for workers in (1, 2):
         backups = env["progress.billing.backup"].browse([
             env["progress.billing.backup"]._queue(invoices).id for invoices in selections
         ])
         env.cr.commit()
         start = time.perf_counter()
-        processes = [subprocess.Popen(command, stdin=subprocess.PIPE, text=True) for _worker in range(workers)]
+        processes = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                     for _worker in range(workers)]
+        for process in processes:  # every worker gets its script before any is waited for
+            process.stdin.write(WORKER)
+            process.stdin.close()
+        odoo = assembly = wkhtmltopdf = 0.0
         for process in processes:
-            process.communicate(worker)
+            own, children, assembled = json.loads(process.communicate()[0].rsplit("CPU ", 1)[1])
+            odoo, assembly, wkhtmltopdf = odoo + own, assembly + assembled, wkhtmltopdf + children - assembled
         elapsed = time.perf_counter() - start
         backups.invalidate_recordset()
-        print(f"  {workers} worker(s): {elapsed:6.1f} s  "
-              f"(states {backups.mapped('state')}, {sum(backups.mapped('page_count'))} pages)")
+        print(f"  {workers} worker(s): {elapsed:6.1f} s  (states {backups.mapped('state')}, "
+              f"{sum(backups.mapped('page_count'))} pages)  CPU: Odoo {odoo:.1f} s, PDF assembly {assembly:.1f} s, "
+              f"wkhtmltopdf {wkhtmltopdf:.1f} s = {(odoo + assembly + wkhtmltopdf) / elapsed:.2f} cores busy "
+              f"on average; load average {os.getloadavg()[0]:.1f}")
 
 
 scans = [scan_image(seed) for seed in range(4)]
