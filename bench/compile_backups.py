@@ -268,7 +268,7 @@ def bench(env, count, scans):
         line("(b)  reports, one wkhtmltopdf call each", each_timer)
     print(f"  compiled PDF: {output_pages} pages (cover included), {compiled.file_size / 1024 / 1024:.1f} MB")
     print(f"  peak memory of the compile: RSS {peak_rss / 1024:+.1f} MB (target <= +64 MB); "
-          f"PDF assembly process: RSS {max(ASSEMBLY.peaks):+.1f} MB")
+          f"PDF assembly process: RSS {max(ASSEMBLY.peaks, default=0.0):+.1f} MB")
     assembly_cpu = sum(ASSEMBLY.cpu)
     print(f"  compile CPU: Odoo {compile_timer.python:.2f} s + PDF assembly process {assembly_cpu:.2f} s "
           f"+ wkhtmltopdf {compile_timer.children - assembly_cpu:.2f} s "
