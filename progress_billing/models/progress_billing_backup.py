@@ -348,9 +348,9 @@ class ProgressBillingBackup(models.Model):
         })
 
     def _attach_pdf(self, name, out):
-        """Attach the PDF written in the file ``out`` to the backup. Issue
-        #15: the file is streamed into the filestore, never read into memory
-        whatever its size. Created as superuser on the backup (which users
+        """Attach the PDF written in the file ``out`` to the backup. The file
+        is streamed into the filestore, never read into memory whatever its
+        size (readme/CONFIGURE.md, "Deployment: workers and several servers"). Created as superuser on the backup (which users
         cannot write), so that reading it takes read access to the backup."""
         out.flush()
         return self.env["ir.attachment"].sudo()._create_from_file({

@@ -62,9 +62,10 @@ class TestDocumentationCitations(BaseCase):
         for relative, text in source_files():
             lines = text.splitlines()
             for number, line in enumerate(lines, 1):
-                # the sentence may begin on the line before ("a fixed / seed")
-                sentence = " ".join(lines[max(number - 2, 0):number])
-                if FOREIGN_CITATIONS.search(line) and not NOT_A_CITATION.search(sentence):
+                # a citation may begin on the line before ("Issue / #15"), a sentence two lines before ("a fixed / seed")
+                joined = " ".join(part.strip() for part in lines[max(number - 2, 0):number])
+                sentence = " ".join(lines[max(number - 3, 0):number])
+                if FOREIGN_CITATIONS.search(joined) and not NOT_A_CITATION.search(sentence):
                     found.append(f"{relative}:{number}: {line.strip()}")
         self.assertEqual(found, [], "cite readme/<FRAGMENT>.md and its section, the AIA form or the statute instead")
 
