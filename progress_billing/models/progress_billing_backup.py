@@ -492,6 +492,12 @@ class ProgressBillingBackup(models.Model):
         self.ensure_one()
         invoices = self._ordered(self.sub_invoice_ids)
         batch = invoices[self.processed_count:self.processed_count + self._batch_size()]
+        # with several cron workers, the log line (and its process id) tells which worker compiles which batch
+        if batch:
+            _logger.info("Backup %s: compiling invoices %s-%s of %s (attempt %s)", self.id, self.processed_count + 1,
+                         self.processed_count + len(batch), len(invoices), self.attempt_count)
+        else:
+            _logger.info("Backup %s: assembling %s parts", self.id, len(self.part_index or []))
         try:
             with self.env.cr.savepoint():
                 if not self.processed_count:
