@@ -52,3 +52,4 @@ from . import test_attachment_from_file
 from . import test_backup_workers
 from . import test_retention_rules_maths
 from . import test_retention_rules
+from . import test_workflow_transitions
