@@ -14,9 +14,9 @@ text per page), then, in the same run, times:
        wkhtmltopdf call per invoice (what printing one record does);
 
 and prints times, pages per second, peak memory and the ratio compile /
-(b' + c) (issue #15: at most 0.8, the compile overlapping rendering and
+(b' + c) (target: at most 0.8, the compile overlapping rendering and
 merging on the 2 cores). Peak memory is the growth of the process's peak
-resident set during the compile (Linux /proc; issue #15: at most 64 MB
+resident set during the compile (Linux /proc; target: at most 64 MB
 whatever N).
 
 With PB_BENCH_WORKERS=<n> (e.g. 100), it then times two queued backups of n

@@ -4,7 +4,7 @@ Usage: python scripts/update_dictionaries.py [EXPORTED_POT]
 EXPORTED_POT, when given, replaces progress_billing/i18n/progress_billing.pot
 first (scripts/update_dictionaries.sh exports it from a scratch database).
 
-Every entry holding one of the spec's terms gets each dictionary's word, in
+Every entry holding one of the terms of tools/dictionaries.py (TERMS) gets each dictionary's word, in
 the case it is written in, with "a"/"an" fixed after the swap; every other
 entry keeps an empty msgstr and falls back to English (US). Placeholders and
 markup are never touched. OVERRIDES fixes the few sentences the word swap

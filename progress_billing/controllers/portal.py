@@ -8,12 +8,12 @@ from werkzeug.exceptions import BadRequest, Forbidden, NotFound
 
 INVOICE_MODEL = "progress.billing.sub.invoice"
 # the documents a subcontractor downloads from its invoice's page: its pay
-# application, and our payment schedule once its claim is certified (issue #13)
+# application, and our payment schedule once its claim is certified (readme/USAGE.md, "Claimed and certified amounts")
 PORTAL_REPORTS = {
     "pay_application": "progress_billing.action_report_sub_invoice",
     "payment_schedule": "progress_billing.action_report_payment_schedule",
 }
-# issue #12: what a subcontractor may attach to its pay application (lien
+# readme/USAGE.md, "The subcontractor's side (portal)": what a subcontractor may attach to its pay application (lien
 # waiver, backup, photos), told by the file's first bytes, not its name
 UPLOAD_SIGNATURES = {
     b"%PDF-": "application/pdf",
@@ -28,7 +28,7 @@ ATTACHMENT_KINDS = ("lien_waiver", "backup", "photo")
 
 
 class ProgressBillingPortal(portal.CustomerPortal):
-    """The subcontractor's side of progress billing (issue #12): its
+    """The subcontractor's side of progress billing (readme/USAGE.md, "The subcontractor's side (portal)"): its
     commitments and pay applications on /my/progress-billing. Pages read the
     documents the user may read (record rules, or the access token of an
     e-mailed link) as Odoo's portal does; every change is written as the
@@ -124,7 +124,7 @@ class ProgressBillingPortal(portal.CustomerPortal):
     def _portal_documents(self, invoice_sudo):
         """The PDFs of ``invoice_sudo`` its subcontractor may download: the pay
         application always, the payment schedule once a reviewer certified
-        the claim (issue #13: it answers a certified claim only)."""
+        the claim (readme/USAGE.md, "Claimed and certified amounts": it answers a certified claim only)."""
         documents = {"pay_application"}
         if invoice_sudo.state in invoice_sudo._schedule_given_states:
             documents.add("payment_schedule")

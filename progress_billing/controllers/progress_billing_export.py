@@ -10,7 +10,7 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 class ProgressBillingExport(http.Controller):
     @http.route("/progress_billing/g703.xlsx", type="http", auth="user", methods=["GET"], readonly=True)
     def g703_xlsx(self, model, ids):
-        """Export G703 to Excel (issue #11): the workbook of the pay
+        """Export G703 to Excel (readme/USAGE.md, "Export G703 to Excel"): the workbook of the pay
         applications ``ids``, read as the requesting user in their allowed
         companies (record rules apply: another company's application is
         refused with an access error, never read as superuser)."""

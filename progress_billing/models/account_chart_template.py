@@ -3,7 +3,7 @@ from odoo.addons.account.models.chart_template import template
 
 
 class AccountChartTemplate(models.AbstractModel):
-    """The retainage accounts of the generic chart of accounts (issue)."""
+    """The retainage accounts of the generic chart of accounts (readme/USAGE.md, "Bills, invoices and retainage")."""
 
     _inherit = "account.chart.template"
 

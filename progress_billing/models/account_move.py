@@ -10,7 +10,7 @@ ACTIVE_MOVE_SQL = "state != 'cancel' AND payment_state IS DISTINCT FROM 'reverse
 
 def _one_active_move_index(field_name):
     """Partial unique index: at most one active bill per pay application
-    (issue #10), whatever writes it (two concurrent clicks, a cancelled bill
+    (readme/CONFIGURE.md, "Accounting"), whatever writes it (two concurrent clicks, a cancelled bill
     reset to draft, a create or write over JSON-RPC). A cancelled bill, or one
     reversed by a credit note, leaves the index, so the application can be
     billed again; a reversed bill made active again (its credit note
@@ -62,7 +62,7 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         """A bill is posted only while its untaxed total is still the current
-        payment due of its pay application (issue)."""
+        payment due of its pay application (readme/USAGE.md, "Bills, invoices and retainage")."""
         for move in self:
             # accountants outside Progress Billing post bills too
             application = move.sudo()._progress_billing_application()
@@ -72,7 +72,7 @@ class AccountMove(models.Model):
 
     def button_draft(self):
         """A cancelled or reversed bill comes back to draft only while its pay
-        application has no other active bill (issue #10): the application row
+        application has no other active bill (readme/CONFIGURE.md, "Accounting"): the application row
         is locked first, so that a bill created meanwhile by another user is
         seen. The unique index on the application field is the last guard."""
         reactivated = self.filtered(lambda move: not move._is_active_progress_billing_move())
@@ -94,7 +94,8 @@ class AccountMove(models.Model):
         return super().button_draft()
 
     def _invoice_paid_hook(self):
-        """An owner invoice is Paid once accounting closes its customer invoice (spec)."""
+        """An owner invoice is Paid once accounting closes its customer invoice
+        (readme/USAGE.md, "Pay applications")."""
         result = super()._invoice_paid_hook()
         owner_invoices = self.sudo().progress_billing_owner_invoice_id
         approved = owner_invoices.filtered(lambda invoice: invoice.state in ("approved", "approved_as_noted"))

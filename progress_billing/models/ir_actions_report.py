@@ -62,8 +62,8 @@ class IrActionsReport(models.Model):
     page count each application announces. That works with Debian's
     wkhtmltopdf (unpatched Qt: one document per call, no header/footer) as with
     the patched build, and avoids the start-up cost of one call per record.
-    The call runs in its own process while Odoo goes on (issue #15: the
-    compile copies attachments on the other core meanwhile)."""
+    The call runs in its own process while Odoo goes on (readme/USAGE.md, "Pay application PDFs and compiled backups":
+    the compile copies attachments on the other core meanwhile)."""
 
     _inherit = "ir.actions.report"
 
@@ -73,8 +73,8 @@ class IrActionsReport(models.Model):
         Yields a PayApplicationBatch per batch; its ``documents()`` give one
         PDF for the batch, or one per record of a batch in which a document
         overflowed the pages it announced (each is then rendered alone and
-        measured). Issue #15: a batch is yielded once the next one is started
-        too (its HTML rendered while wkhtmltopdf renders the batch), so that
+        measured). readme/USAGE.md, "Pay application PDFs and compiled backups": a batch is yielded once the next one is
+        started too (its HTML rendered while wkhtmltopdf renders the batch), so that
         the caller works while up to two processes render; a selection of
         more than RENDER_BATCH_MIN records makes at least two batches. The
         processes still running and their files go when the caller is done."""

@@ -10,8 +10,9 @@ FILE_CHUNK = 1 << 20
 
 
 class IrAttachment(models.Model):
-    """Attachments made from a file that never has to fit in memory (issue
-    #15: a compiled backup of hundreds of megabytes)."""
+    """Attachments made from a file that never has to fit in memory
+    (readme/USAGE.md, "Pay application PDFs and compiled backups":
+    a compiled backup of hundreds of megabytes)."""
 
     _inherit = "ir.attachment"
 

@@ -11,7 +11,7 @@ class IrModuleModule(models.Model):
     def _load_module_terms(self, modules, langs, overwrite=False):
         """Updating the addon refreshes its point-of-view dictionaries: their
         translations are replaced by the current .po files, even without
-        --i18n-overwrite (issue: dictionary terms that changed)."""
+        --i18n-overwrite, so that dictionary terms that changed reach the database."""
         super()._load_module_terms(modules, langs, overwrite=overwrite)
         dictionary_langs = [lang for lang in langs or () if lang in DICTIONARY_LANGS]
         if "progress_billing" in modules and dictionary_langs:

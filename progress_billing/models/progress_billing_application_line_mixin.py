@@ -11,7 +11,7 @@ from ..tools.workflow import MANAGER_GROUP
 
 class ProgressBillingApplicationLineMixin(models.AbstractModel):
     """A line of a pay application (subcontractor or owner invoice) with the
-    AIA G703 columns C-I (spec, "Progress billing columns")."""
+    AIA G703 columns C-I."""
 
     _name = "progress.billing.application.line.mixin"
     _description = "Pay Application Line"
@@ -28,9 +28,9 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     )
     # fields the user enters to bill an amount
     _billed_fields = ("work_this_period", "materials_stored")
-    # issue #13: claimed field -> the field whose value the claim froze
+    # readme/USAGE.md, "Claimed and certified amounts": claimed field -> the field whose value the claim froze
     _claim_fields = {"claimed_work_this_period": "work_this_period", "claimed_stored_materials": "materials_stored"}
-    # figures only the addon's own code writes, through ``trusted`` (issues #10, #13)
+    # figures only the addon's own code writes, through ``trusted`` (readme/CONFIGURE.md, "Workflow and locks")
     _protected_fields = ("frozen_values", "claimed_work_this_period", "claimed_stored_materials")
 
     # each line model narrows this to its own application model
@@ -81,7 +81,8 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         "instead of cash: not in the retainage on stored materials.",
     )
     frozen_values = fields.Json(readonly=True, copy=False)
-    # issue #13: the claim (E and F as submitted), and the certified amounts (the line's own E and F)
+    # readme/USAGE.md, "Claimed and certified amounts": the claim (E and F as submitted), and the certified
+    # amounts (the line's own E and F)
     claimed_work_this_period = fields.Monetary(
         "Claimed This Period", readonly=True, copy=False,
         help="Work completed this period (E) as claimed when the application was last submitted.",
@@ -105,7 +106,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
 
     @api.depends(lambda self: ["invoice_id.claim_frozen", *self._claim_fields, *self._claim_fields.values()])
     def _compute_certification(self):
-        """Issue #13: claimed, certified and their difference in E + F; no
+        """readme/USAGE.md, "Claimed and certified amounts": claimed, certified and their difference in E + F; no
         claim, no difference, until the application is first submitted."""
         for line in self:
             claimed = line.claimed_work_this_period + line.claimed_stored_materials
@@ -136,7 +137,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
 
     @api.constrains(lambda self: ("certification_reason", *self._claim_fields.values()))
     def _check_certification(self):
-        """Issue #13: a reviewer certifies an application Under Review at
+        """readme/USAGE.md, "Claimed and certified amounts": a reviewer certifies an application Under Review at
         other amounts than claimed only with a reason on each such line, and
         above the claim only when an Odoo Settings administrator (paying more
         than was claimed is not a reviewer's call). Constraints run as
@@ -257,7 +258,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         retention bonds cover part of the retention required instead of cash
         (``_guarantee_cover`` of the application): the retainage on work and
         on stored materials (5a, 5b) is the cash part. A certified
-        application keeps the retention it was certified with (issue #14:
+        application keeps the retention it was certified with (readme/CONFIGURE.md, "Workflow and locks":
         rules or guarantees changed later do not change certified figures)."""
         frozen = self.filtered(lambda line: "retainage_work" in (line.frozen_values or {}))
         for line in frozen:
@@ -289,15 +290,15 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     def _retention_required(self):
         """(on work, on stored materials) of the retention the contract
         requires held on the line: the cash retention plus what guarantees
-        cover instead (issue #14). Retention rules and rates add to it."""
+        cover instead (readme/USAGE.md, "Bank guarantees and retention bonds"). Retention rules and rates add to it."""
         return (
             self.retainage_work + self.retainage_covered_work,
             self.retainage_on_materials + self.retainage_covered_materials,
         )
 
     def _follows_retention_rules(self):
-        """Issue #14: the retention rules of a contract replace its single
-        rate; a line whose rate differs from the contract's keeps it, as an
+        """readme/USAGE.md, "Bills, invoices and retainage": the retention rules of a contract replace its
+        single rate; a line whose rate differs from the contract's keeps it, as an
         override of the rules."""
         self.ensure_one()
         contract = self.invoice_id._contract()
@@ -341,7 +342,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     @api.constrains("materials_stored", "retainage_rate", "retainage_rate_materials")
     def _check_amounts_and_rates(self):
         for line in self:
-            # the currency only for a negative amount: auto-completion checks hundreds of lines (issue #15)
+            # the currency only for a negative amount: auto-completion checks hundreds of lines
             if line.materials_stored < 0 and line.currency_id.compare_amounts(line.materials_stored, 0) < 0:
                 raise ValidationError(
                     _("Line “%(line)s” of %(invoice)s has negative materials presently stored.",
@@ -355,7 +356,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
 
     @api.constrains(lambda self: ("invoice_id", *self._source_fields))
     def _check_source_contract(self):
-        """Issue #10: a line bills a line of its own application's contract
+        """readme/CONFIGURE.md, "Workflow and locks": a line bills a line of its own application's contract
         (a contract line, or a change order line of one of its change orders)."""
         contract_line_field, change_line_field = self._source_fields
         for line in self:
@@ -372,7 +373,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
                 ))
 
     def _check_review_write(self, vals):
-        """Issue #10: the review of a line (approved, rejected, why) is set
+        """readme/CONFIGURE.md, "Workflow and locks": the review of a line (approved, rejected, why) is set
         by the review steps and their group checks, or directly by a Progress
         Billing administrator, never by a plain user's write."""
         reviewed = sorted(set(vals) & self._workflow_fields)
@@ -397,7 +398,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         review (reviewers approve or reject lines of a locked application).
         D of later applications is computed from these lines' E, but only the
         latest application is editable: no D depends on an editable line.
-        A line never moves to another application (issue #10): the
+        A line never moves to another application (readme/CONFIGURE.md, "Workflow and locks"): the
         application it is on before the write is the one it is on after.
         The addon's own writes (``trusted``: the review and the claim frozen
         at submission) follow their workflow step, not the editability."""

@@ -22,7 +22,7 @@ DESCRIPTION_LINE_CHARS = 32
 
 class ProgressBillingApplicationMixin(models.AbstractModel):
     """A pay application (subcontractor or owner invoice) for one billing
-    period, with the AIA G702 summary (spec, lines 1-9)."""
+    period, with the AIA G702 summary (lines 1-9)."""
 
     _name = "progress.billing.application.mixin"
     _description = "Pay Application"
@@ -42,7 +42,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         "original_contract_sum", "net_change_orders", "contract_sum_to_date", "previous_certificates",
         "retainage_guarantee_cover",
     )
-    # issue #10: only _freeze and _unfreeze write the frozen figures; issue #13: only _freeze_claim the claim
+    # readme/CONFIGURE.md, "Workflow and locks": only _freeze and _unfreeze write the frozen figures,
+    # only _freeze_claim the claim
     _protected_fields = ("frozen_values", "claim_frozen", "claimed_amount_due")
 
     project_id = fields.Many2one(
@@ -98,7 +99,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         readonly=True, copy=False,
         help="G702 figures that depend on other documents, as they stood when the application left review.",
     )
-    # issue #13: the claim, frozen at each submission (see _freeze_claim)
+    # readme/USAGE.md, "Claimed and certified amounts": the claim, frozen at each submission (see _freeze_claim)
     claim_frozen = fields.Boolean(
         "Claim Frozen", readonly=True, copy=False, help="The application was submitted: what it claimed is frozen.",
     )
@@ -176,8 +177,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     ])
     def _compute_retainage_guarantee_cover(self):
         """The guarantees of the contract in force on the last day of the
-        billing period (issue #14), frozen with the application: a guarantee
-        recorded or returned later changes no certified application. One
+        billing period (readme/USAGE.md, "Bank guarantees and retention bonds"), frozen with the application: a
+        guarantee recorded or returned later changes no certified application. One
         frozen before guarantees existed had none."""
         Guarantee = self.env["progress.billing.retention.guarantee"]
         for invoice in self:
@@ -193,8 +194,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     def _compute_payment_due(self):
         """G702 lines 7 and 8: 7 = line 6 of the previous application, 8 = 6 - 7.
 
-        A compute of its own (issue 11, "Line 8 in lists and multi-record
-        prints"): line 6 of the previous application is read while lines 7-8
+        A compute of its own (readme/USAGE.md, "Bills, invoices and retainage",
+        the same figures everywhere): line 6 of the previous application is read while lines 7-8
         are computed, and a field is computed as 0 when read on a record
         whose own compute is under way. Line 6 being another compute, reading
         it computes it first, so the figures do not depend on which
@@ -224,7 +225,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     def _editable_reason(self, is_manager):
         """Why the user may not edit this application, or None. Only Draft and
         Revise and Resubmit applications (and, for managers, those Under
-        Review) are editable, and only the latest one of a contract (spec)."""
+        Review) are editable, and only the latest one of a contract (readme/USAGE.md, "Pay applications")."""
         editable = self._editable_states + (self._manager_editable_states if is_manager else ())
         if self.state not in editable:
             return _("%(invoice)s is %(state)s and can no longer be edited.",
@@ -282,8 +283,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
 
     def _check_creates_latest(self, vals):
         """A new application comes after every other one of its contract: only
-        the latest application is editable (spec), so one slipped in before a
-        later one could never get its lines (issue #11, "Workflow traps")."""
+        the latest application is editable (readme/USAGE.md, "Pay applications"), so one slipped in before a
+        later one could never get its lines."""
         period = self.env["progress.billing.period"].browse(vals.get("period_id"))
         contract_id = vals.get(self._contract_field)
         if not (period and contract_id) or vals.get("state", "draft") == "void":
@@ -314,8 +315,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         ))
 
     def _check_has_period(self, vals):
-        """An application bills one billing period (spec): one saved without
-        would count as the latest and lock the real one (issue #11)."""
+        """An application bills one billing period (readme/USAGE.md, "Pay applications"): one saved without
+        would count as the latest and lock the real one."""
         if not vals.get("period_id"):
             raise ValidationError(_(
                 "Cannot save %(document)s without a billing period: choose the billing period it bills.",
@@ -329,7 +330,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         """Every check on the new values runs before ``super().create`` draws
-        the number, so a refused application consumes none (issue #11)."""
+        the number, so a refused application consumes none (readme/USAGE.md, "Pay applications")."""
         # the checks read the values as saved, defaults included
         vals_list = [self._add_missing_default_values(vals) for vals in vals_list]
         for vals in vals_list:
@@ -388,7 +389,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     def _fill_from_contract(self):
         """On the form, picking the contract shows its schedule of values at
         once (the lines create() would add) and proposes the project's Open
-        billing period (spec: a new invoice goes in the Open period). The
+        billing period (readme/USAGE.md, "Billing periods": a new invoice goes in the Open period). The
         period comes first: it tells which application is the previous one,
         whose stored materials the lines start with."""
         if self.period_id.project_id != self.project_id:
@@ -420,7 +421,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     def _opening_stored_materials(self):
         """{billing source key: F} a new application of the contract starts
         with. Materials Presently Stored (F) is a balance, not a period
-        amount (AIA G703, Procore; issue 11): under the carry forward method
+        amount (AIA G703; readme/USAGE.md, "Bills, invoices and retainage"): under the carry forward method
         a line starts with the F of the same line on the previous
         application, the materials still on site, which the user reduces as
         they are installed (moving them into E); under roll forward the
@@ -447,8 +448,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         {line: (on work, on stored materials)}, the increase of the line's
         retention on work (5a) and on stored materials (5b) over the previous
         application. G702 line 5, G703 column I and the retention line of the
-        bill all follow from it (issue #14, "Rules": the one place where what
-        is withheld is decided).
+        bill all follow from it (readme/USAGE.md, "Bills, invoices and retainage", sliding-scale retention:
+        the one place where what is withheld is decided).
 
         A line at its own rate (a contract without retention rules, or a line
         overriding them) holds its rate on work completed to date (D + E) and
@@ -475,8 +476,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
 
     def _retention_by_rules(self, lines, previous, withheld_at_own_rate):
         """{line: (on work, on stored materials)} withheld this period on
-        ``lines`` by the contract's retention rules (issue #14), computed by
-        the pure function of tools/retention_rules.py from the contract's
+        ``lines`` by the contract's retention rules (readme/USAGE.md, "Bills, invoices and retainage"),
+        computed by the pure function of tools/retention_rules.py from the contract's
         completed and stored (G702 line 4) and retention withheld (5a + 5b)
         of the previous application, the lines at their own rate of this
         period counted first.
@@ -520,7 +521,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     def _guarantee_cover(self, required):
         """{line: (on work, on stored materials)} of the retention ``required``
         (the same, per line, to date) that bank guarantees and retention bonds
-        cover instead of cash (issue #14). The cover in force for the
+        cover instead of cash (readme/USAGE.md, "Bank guarantees and retention bonds"). The cover in force for the
         application (``retainage_guarantee_cover``, frozen with it) is split
         over the lines in proportion to the retention each still holds
         (required less released before), exact to the cent and never above it
@@ -582,7 +583,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         trusted(self.filtered("frozen_values")).frozen_values = False
 
     def _freeze_claim(self):
-        """Issue #13: whenever an application goes Under Review (Submit, a
+        """readme/USAGE.md, "Claimed and certified amounts": whenever an application goes Under Review (Submit, a
         resubmission after Revise and Resubmit, an administrator's status
         write or import), what it claims is frozen: E, F (and quantities) per
         line, G702 line 8 on the header. Only this method writes them
@@ -621,7 +622,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         ))
 
     def _check_certified_as_claimed(self):
-        """Issue #13 (as Procore): an application certified at other amounts
+        """readme/USAGE.md, "Claimed and certified amounts" (as Procore): an application certified at other amounts
         than claimed is Approved as Noted, never plainly Approved."""
         for invoice in self:
             differing = invoice.line_ids.filtered(lambda line: line._differs_from_claim())
@@ -634,7 +635,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
 
     def action_submit(self):
         """Draft or Revise and Resubmit -> Under Review; an application bills
-        one billing period (spec), required on every application."""
+        one billing period (readme/USAGE.md, "Pay applications"), required on every application."""
         self._apply_transition("action_submit")
 
     def action_void(self):
@@ -660,7 +661,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         return self._split_into_sheets(self.line_ids, lambda line: line.name)
 
     def _certification_sheets(self):
-        """Issue #13: when some lines are certified (or scheduled) at other
+        """readme/USAGE.md, "Claimed and certified amounts": when some lines are certified (or scheduled) at other
         amounts than claimed, sheets after the G703 list them with the claimed
         and certified amounts, the difference and its reason; none otherwise."""
         self.ensure_one()
@@ -703,7 +704,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     # G703 Excel export (tools/g703_workbook.py, controllers/progress_billing_export.py)
 
     def action_export_g703_xlsx(self):
-        """Export G703 to Excel (issue #11): the download of the workbook of
+        """Export G703 to Excel (readme/USAGE.md, "Export G703 to Excel"): the download of the workbook of
         these applications, from the form or a selection in the list. The
         route reads them again as the requesting user."""
         if not self:

@@ -24,8 +24,8 @@ RETRY_DELAY = timedelta(minutes=5)
 
 
 class ProgressBillingBackup(models.Model):
-    """A compiled progress billing backup (seed: Compile Progress Billing
-    Backups): ONE PDF holding, for each selected subcontractor invoice in the
+    """A compiled progress billing backup (readme/USAGE.md, "Pay application PDFs and compiled backups"): ONE PDF
+    holding, for each selected subcontractor invoice in the
     order project, commitment, billing period, number, its pay application
     followed by its PDF and image attachments, after a cover page indexing
     them. The record keeps the PDF as its attachment, so that the user finds
@@ -35,7 +35,7 @@ class ProgressBillingBackup(models.Model):
     Other features compile through ``_compile(invoices)``, which returns the
     ``ir.attachment`` of the PDF.
 
-    Security (issue #10): users only read backups (read-only access rights);
+    Security (readme/CONFIGURE.md, "Backups"): users only read backups (read-only access rights);
     the compile code creates and updates them, as superuser but only the
     backups it created after checking that the requester reads every
     selected invoice. A backup holds the invoices of one company; the record
@@ -105,7 +105,7 @@ class ProgressBillingBackup(models.Model):
             backup.project_names = ", ".join(backup.sub_invoice_ids.project_id.sorted("name").mapped("name"))
 
     def _compute_all_invoices_readable(self):
-        """Issue #10: evaluated for the real user even when the record rules
+        """readme/CONFIGURE.md, "Backups": evaluated for the real user even when the record rules
         are (as superuser), never as superuser."""
         as_user = self.env(su=False)
         for backup in self:
@@ -130,9 +130,8 @@ class ProgressBillingBackup(models.Model):
     @api.model
     def _check_compilable(self, invoices):
         """Nothing is compiled when the selection is empty or when any invoice
-        has no billing period or its billing period no longer exists (seed:
-        "the billing period(s) corresponding to the progress billings you
-        selected must exist"): one message lists every such invoice."""
+        has no billing period or its billing period no longer exists: one
+        message lists every such invoice (readme/USAGE.md, "Pay application PDFs and compiled backups")."""
         if not invoices:
             raise UserError(_("Select at least one subcontractor invoice to compile a backup."))
         invoices = invoices.with_env(self.env)
@@ -187,7 +186,7 @@ class ProgressBillingBackup(models.Model):
     @api.model
     def _prepare(self, invoices, selection_key=False):
         """A new backup of ``invoices``, not compiled yet, requested by the
-        current user. Users cannot create backups (issue #10): this code
+        current user. Users cannot create backups (readme/CONFIGURE.md, "Backups"): this code
         does, as superuser, once the user was checked to read every invoice."""
         self._check_compilable(invoices)
         backup = self.sudo().create({
@@ -219,7 +218,7 @@ class ProgressBillingBackup(models.Model):
     @api.model
     def _queue(self, invoices):
         """A backup compiled later by the scheduled action, batch by batch.
-        Issue #10: the same selection queued twice (a double-click) is
+        readme/CONFIGURE.md, "Backups": the same selection queued twice (a double-click) is
         compiled once: the backup already queued for it by the same user is
         returned. A unique index keeps two concurrent requests from both
         queuing it; the one that loses is retried by Odoo (ConcurrencyError)
@@ -241,14 +240,15 @@ class ProgressBillingBackup(models.Model):
     def _pdf_file(self, attachment_pages=0):
         """A temporary file and a builder writing the PDF into it: the PDF
         never has to fit in memory before it is stored. Attachments are
-        copied within the budget (issue #10), Odoo's own pixel limit for
+        copied within the budget (readme/CONFIGURE.md, "Backups"), Odoo's own pixel limit for
         images."""
         budget = backup_pdf.Budget(image_pixels=int(IMAGE_MAX_RESOLUTION))
         with tempfile.TemporaryFile() as out:
             yield out, backup_pdf.BackupBuilder(out, budget, attachment_pages)
 
     def _add_invoices(self, builder, invoices):
-        """Each invoice's pay application then its attachments. Issue #15:
+        """Each invoice's pay application then its attachments
+        (readme/USAGE.md, "Pay application PDFs and compiled backups"):
         while wkhtmltopdf renders the pay applications of a batch (in its own
         process, on the other core), the batch's attachments are copied
         after the places reserved for them; then they are copied in."""
@@ -380,7 +380,7 @@ class ProgressBillingBackup(models.Model):
         time, committing after each batch, as their requesters (access rights
         and language); the requester is notified when a backup is done or failed.
 
-        Issue #10: each attempt at a batch is counted on the backup and
+        readme/CONFIGURE.md, "Backups": each attempt at a batch is counted on the backup and
         committed, with a retry of this action, before the batch starts, so
         that a worker killed in the middle (memory, time limit) still counts
         it. A batch that fails is retried at a later run, MAX_BATCH_ATTEMPTS
@@ -388,8 +388,8 @@ class ProgressBillingBackup(models.Model):
         reason; meanwhile the next backups are compiled (those with fewer
         failed attempts first).
 
-        Issue #15: several cron workers, on one server or several sharing the
-        database and the filestore, run this action at once (one scheduled
+        readme/CONFIGURE.md, "Deployment: workers and several servers": several cron workers, on one server or several
+        sharing the database and the filestore, run this action at once (one scheduled
         action per worker, see _trigger_compile): each batch is claimed with a
         row lock (_claim_batch, _lock_claimed), so that a batch is compiled
         by one worker only and two backups progress in parallel."""
@@ -532,7 +532,7 @@ class ProgressBillingBackup(models.Model):
 
     def _own_parts(self):
         """The parts listed in ``part_index``, each checked to be an
-        attachment of this very backup (issue #10: the background job reads
+        attachment of this very backup (readme/CONFIGURE.md, "Backups": the background job reads
         and deletes nothing else, whatever the index says)."""
         ids = [part["attachment_id"] for part in self.part_index or []]
         parts = self.env["ir.attachment"].sudo().search(

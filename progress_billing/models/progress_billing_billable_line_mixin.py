@@ -60,7 +60,7 @@ class ProgressBillingBillableLineMixin(models.AbstractModel):
 
     @api.constrains("retainage_released")
     def _check_retainage_released(self):
-        """Retainage released is bounded (issue #10): never negative, never
+        """Retainage released is bounded (readme/CONFIGURE.md, "Accounting"): never negative, never
         more than the retainage held on the line as of the previous
         application, whatever way it is written (form, import, JSON-RPC, the
         release wizard)."""

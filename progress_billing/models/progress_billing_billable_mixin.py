@@ -7,9 +7,8 @@ ACCOUNTING_GROUP = "account.group_account_invoice"
 
 
 class ProgressBillingBillableMixin(models.AbstractModel):
-    """A pay application as it is billed in accounting (issue "Retainage and
-    accounting"): an approved subcontractor invoice becomes a draft vendor
-    bill, an approved owner invoice a draft customer invoice. The untaxed
+    """A pay application as it is billed in accounting (readme/USAGE.md, "Bills, invoices and retainage"): an approved
+    subcontractor invoice becomes a draft vendor bill, an approved owner invoice a draft customer invoice. The untaxed
     total of the bill is the application's G702 line 8 (current payment due)
     to the cent: one line per contract line billed this period (see
     ``progress.billing.billable.line.mixin``), the retainage withheld this
@@ -63,7 +62,7 @@ class ProgressBillingBillableMixin(models.AbstractModel):
         "line_ids.retainage_rate", "line_ids.retainage_rate_materials", "line_ids.retainage_released",
     )
     def _compute_certified_retainage(self):
-        """The retention ledger (issue #14) reads stored amounts: the retainage
+        """The retention ledger (readme/USAGE.md, "The ledger") reads stored amounts: the retainage
         withheld and released by each certified application, the amounts of
         its bill's two retainage lines (``_prepare_retainage_move_line_values``).
         An application is certified once frozen (out of review): its figures
@@ -81,7 +80,7 @@ class ProgressBillingBillableMixin(models.AbstractModel):
         return self.env.su or self.env.user.has_group(ACCOUNTING_GROUP)
 
     def _check_accounting_rights(self):
-        """Only users with accounting rights create bills (issue: access rules)."""
+        """Only users with accounting rights create bills (readme/CONFIGURE.md, "Groups: who may do what")."""
         if not self._has_accounting_rights():
             raise AccessError(_(
                 "%(user)s has no accounting rights: only billing users create bills and invoices.", user=self.env.user.name
@@ -89,7 +88,7 @@ class ProgressBillingBillableMixin(models.AbstractModel):
 
     def _lock_for_billing(self):
         """Lock the application row before checking and writing its bill, so
-        that two users billing it at once never bill it twice (issue #10). The
+        that two users billing it at once never bill it twice (readme/CONFIGURE.md, "Accounting"). The
         loser does not wait: the row is locked by a bill still being created,
         or was changed by a bill committed since its transaction
         began (a serialization failure under Odoo's repeatable read). Either
@@ -142,7 +141,7 @@ class ProgressBillingBillableMixin(models.AbstractModel):
         twice), its contract confirmed, and every earlier application of the
         contract with something to bill already billed. The same text refuses
         the bill and explains on the form why Create Bill is not offered
-        (issue #11, "Workflow traps")."""
+        (readme/USAGE.md, "Bills, invoices and retainage")."""
         self.ensure_one()
         state_label = dict(self._fields["state"]._description_selection(self.env))
         if self.state not in self._billable_states:
@@ -182,7 +181,8 @@ class ProgressBillingBillableMixin(models.AbstractModel):
         return move.amount_untaxed if move.move_type == self._move_type else -move.amount_untaxed
 
     def _check_move_amount(self, move):
-        """The untaxed total of the bill is the current payment due (G702 line 8) to the cent (issue)."""
+        """The untaxed total of the bill is the current payment due (G702 line 8) to the cent
+        (readme/USAGE.md, "Bills, invoices and retainage")."""
         self.ensure_one()
         billed = self._move_untaxed_amount(move)
         if self.currency_id.compare_amounts(billed, self.current_payment_due):
@@ -257,7 +257,8 @@ class ProgressBillingBillableMixin(models.AbstractModel):
         return moves
 
     def action_create_move(self):
-        """Create the draft bill / invoice of approved applications (issue: on demand)."""
+        """Create the draft bill / invoice of approved applications, on demand
+        (readme/USAGE.md, "Bills, invoices and retainage")."""
         self._check_accounting_rights()
         return self._create_moves()._get_records_action()
 

@@ -3,7 +3,8 @@ from odoo import fields, models
 
 class ProgressBillingChangeEvent(models.Model):
     """A potential change of a project; its lines tie a PCCO line to the CCO
-    lines that fund it (seed: CCO billed amounts follow the change event)."""
+    lines that fund it (readme/USAGE.md, "Auto-completing owner invoices": CCO billed amounts follow the change
+    event)."""
 
     _name = "progress.billing.change.event"
     _description = "Change Event"

@@ -22,7 +22,7 @@ class ProgressBillingChangeEventLine(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_approved_change_order(self):
-        """Issue #10: deleting a change event line would unlink it from the
+        """readme/CONFIGURE.md, "Workflow and locks": deleting a change event line would unlink it from the
         lines of approved change orders (locked) behind their back."""
         self.change_order_line_ids.change_order_id._check_unlocked()
 

@@ -11,7 +11,7 @@ CHANGE_ORDER_STATES = [
     ("no_charge", "No Charge"),
     ("void", "Void"),
 ]
-# readme: Workflow and locks
+# readme/CONFIGURE.md, "Workflow and locks"
 CHANGE_ORDER_TRANSITIONS = (
     Transition("action_submit", "Submit", ("draft",), "pending", USER),
     Transition(
@@ -37,7 +37,8 @@ class ProgressBillingChangeOrder(models.Model):
     _inherit = ["progress.billing.sequence.mixin", "progress.billing.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
-    # issue #10: an approved change order counts in its contract's sum and pay applications
+    # readme/CONFIGURE.md, "Workflow and locks": an approved change order counts in its contract's sum and pay
+    # applications
     _locked_states = ("approved",)
     _transitions = CHANGE_ORDER_TRANSITIONS
     _locked_fields = ("order_type", "sale_order_id", "purchase_order_id", "company_id", "date", "line_ids")

@@ -3,8 +3,8 @@ from odoo.exceptions import ValidationError
 
 
 class ProgressBillingCodeMixin(models.AbstractModel):
-    """Master data identified by a short code, unique per company (seed: bill
-    by 'Division' and 'Cost Code'; the spec's cost types)."""
+    """Master data identified by a short code, unique per company (readme/USAGE.md, "Schedules of values and codes":
+    bill by 'Division' and 'Cost Code'; the cost types)."""
 
     _name = "progress.billing.code.mixin"
     _description = "Coded Master Data"
@@ -34,7 +34,7 @@ class ProgressBillingCodeMixin(models.AbstractModel):
     def _check_code_unique_in_company(self):
         """A code names one record per company, and a shared record (no
         company) is seen by every company, so its code is taken in all of
-        them: invoices match lines by code (seed: 03-300 belongs to 03). The
+        them: invoices match lines by code (readme/USAGE.md, "Schedules of values and codes": 03-300 belongs to 03). The
         unique index already refuses a duplicate within one company."""
         for record in self:
             domain = [("id", "!=", record.id), ("code", "=", record.code)]

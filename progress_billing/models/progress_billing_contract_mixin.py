@@ -72,7 +72,7 @@ class ProgressBillingContractMixin(models.AbstractModel):
     def _set_picker_display_name(self):
         """In the contract picker of a new pay application (context key
         ``progress_billing_contract_picker``), a contract reads as its number,
-        customer or vendor and project (issue #11): numbers alone do not tell
+        customer or vendor and project: numbers alone do not tell
         contracts apart. Called by each contract model's display name."""
         if not self.env.context.get("progress_billing_contract_picker"):
             return
@@ -135,7 +135,7 @@ class ProgressBillingContractMixin(models.AbstractModel):
     @api.constrains("stored_materials_method")
     def _check_stored_materials_method_unused(self):
         """D and F of every pay application follow the stored materials
-        method (issue 11): it is chosen before the contract's first
+        method (readme/USAGE.md, "Bills, invoices and retainage"): it is chosen before the contract's first
         application, changing it later would change certified figures."""
         for contract in self:
             applications = contract[contract._applications_field].filtered(lambda application: application.state != "void")
@@ -148,7 +148,7 @@ class ProgressBillingContractMixin(models.AbstractModel):
 
     def _certified_applications(self):
         """The pay applications out of review (not void): certified documents
-        whose figures are frozen (issue #10)."""
+        whose figures are frozen (readme/CONFIGURE.md, "Workflow and locks")."""
         self.ensure_one()
         return self[self._applications_field].filtered(
             lambda application: application.state != "void" and application._is_frozen_state(application.state)
@@ -167,8 +167,8 @@ class ProgressBillingContractMixin(models.AbstractModel):
 
     @api.depends(lambda self: [f"{self._applications_field}.state", f"{self._applications_field}.line_ids.retainage"])
     def _compute_retainage_summary(self):
-        """Retainage held, released and remaining of the contract (issue), from
-        the G703 column I of its latest approved pay application."""
+        """Retainage held, released and remaining of the contract (readme/USAGE.md, "Bills, invoices and retainage"),
+        from the G703 column I of its latest approved pay application."""
         for contract in self:
             lines = contract._latest_approved_application().line_ids
             contract.retainage_held = sum(lines.mapped("retainage_work")) + sum(lines.mapped("retainage_on_materials"))
@@ -184,7 +184,7 @@ class ProgressBillingContractMixin(models.AbstractModel):
         applications only: billing the order as a whole (Odoo's own Create
         Invoice, down payments, Create Bill, Upload Bill) would bill it twice.
         The buttons are hidden on contracts; this refuses every other way in
-        (issue #11, "Workflow traps")."""
+        (readme/USAGE.md, "Bills, invoices and retainage")."""
         contracts = self.filtered(lambda contract: contract._is_progress_billing_contract())
         if not contracts:
             return

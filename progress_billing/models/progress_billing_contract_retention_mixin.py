@@ -5,7 +5,7 @@ from ..tools.trusted_write import check_trusted_write, trusted
 
 
 class ProgressBillingContractRetentionMixin(models.AbstractModel):
-    """What a retention release stage and a bank guarantee share (issue #14):
+    """What a retention release stage and a bank guarantee share (readme/USAGE.md, "Retention ledger"):
     each belongs to one contract, a commitment (what we hold on a
     subcontractor) or a prime contract (what the owner holds on us), takes
     its project and company from it, and reminds the contract's responsible

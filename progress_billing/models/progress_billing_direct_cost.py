@@ -2,7 +2,7 @@ from odoo import api, fields, models
 
 from ..tools.workflow import MANAGER, USER, Transition
 
-# readme: Workflow and locks
+# readme/CONFIGURE.md, "Workflow and locks"
 DIRECT_COST_TRANSITIONS = (
     Transition("action_submit", "Submit", ("draft", "revise_resubmit"), "pending", USER),
     Transition(
@@ -16,7 +16,7 @@ DIRECT_COST_TRANSITIONS = (
 
 class ProgressBillingDirectCost(models.Model):
     """A cost the contractor incurred itself (invoice, expense, payroll), entered
-    in the Direct Costs tool or synced from an ERP (spec, Direct Cost)."""
+    in the Direct Costs tool or synced from an ERP (readme/USAGE.md, "Auto-completing owner invoices")."""
 
     _name = "progress.billing.direct.cost"
     _description = "Direct Cost"
@@ -24,7 +24,7 @@ class ProgressBillingDirectCost(models.Model):
     _order = "date_received desc, id desc"
     _check_company_auto = True
     _sequence_code = "progress.billing.direct.cost"
-    # issue #10: an approved direct cost is copied onto owner invoices. The
+    # readme/CONFIGURE.md, "Workflow and locks": an approved direct cost is copied onto owner invoices. The
     # paid date stays editable: it is recorded after approval and feeds no figure.
     _locked_states = ("approved",)
     _transitions = DIRECT_COST_TRANSITIONS
@@ -63,8 +63,8 @@ class ProgressBillingDirectCost(models.Model):
     @api.depends_context("company")
     def _compute_currency_id(self):
         """Amounts are in the company currency; a project shared by every
-        company (none set) bills in the current company's (issue #11: the
-        Direct Costs list showed amounts without a currency)."""
+        company (none set) bills in the current company's (otherwise the
+        Direct Costs list shows amounts without a currency)."""
         for cost in self:
             cost.currency_id = cost.company_id.currency_id or self.env.company.currency_id
 

@@ -9,7 +9,7 @@ INVITE_MAIL_KINDS = [
 
 class ProgressBillingInviteMail(models.Model):
     """What Invite to Bill and its reminders sent, per subcontractor invoice
-    (issue #12): an invoice's contact gets at most one of these e-mails a day,
+    (readme/USAGE.md, "Invite to Bill (contractor side)"): an invoice's contact gets at most one of these e-mails a day,
     one reminder before the due date and one after it. Written only by the
     addon's own code (no user has create or write access)."""
 

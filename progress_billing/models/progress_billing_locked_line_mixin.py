@@ -13,7 +13,7 @@ class ProgressBillingLockedLineMixin(models.AbstractModel):
 
     # set by each line model: its many2one to the document
     _document_field = None
-    # figures only the addon's own code or the ORM writes (issue #10)
+    # figures only the addon's own code or the ORM writes (readme/CONFIGURE.md, "Workflow and locks")
     _protected_fields = ()
 
     @api.model_create_multi
@@ -25,7 +25,7 @@ class ProgressBillingLockedLineMixin(models.AbstractModel):
         return lines
 
     def write(self, vals):
-        """Issue #10: the lines of a locked document do not change, nor move
+        """readme/CONFIGURE.md, "Workflow and locks": the lines of a locked document do not change, nor move
         onto a locked document."""
         check_trusted_write(self, vals, self._protected_fields)
         self[self._document_field]._check_unlocked()

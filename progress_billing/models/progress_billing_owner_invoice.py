@@ -27,7 +27,7 @@ OWNER_INVOICE_STATES = [
     ("void",),
 ]
 CERTIFIED = "figures certified (G702 lines 1-3 and 7, G703 C and D frozen); the owner's payment schedule is recorded"
-# readme: Workflow and locks
+# readme/CONFIGURE.md, "Workflow and locks"
 OWNER_INVOICE_TRANSITIONS = (
     Transition(
         "action_submit", "Submit", ("draft", "revise_resubmit"), "under_review", USER,
@@ -71,7 +71,8 @@ class ProgressBillingOwnerInvoice(models.Model):
     _move_type = "out_invoice"
     _retainage_account_field = "retainage_receivable_account_id"
     _billable_states = ("approved", "approved_as_noted", "paid")
-    # issue #13: the owner owes us its payment schedule, recorded as the invoice's approval
+    # readme/USAGE.md, "Payment schedules and the statutory clock": the owner owes us its payment schedule, recorded as
+    # the invoice's approval
     _project_regime_field = "owner_payment_regime_id"
     _schedule_given_states = ("approved", "approved_as_noted")
     _transitions = OWNER_INVOICE_TRANSITIONS
@@ -141,8 +142,7 @@ class ProgressBillingOwnerInvoice(models.Model):
         for invoice in self:
             invoice.autocomplete_stale_count = len(invoice.line_ids.filtered("autocomplete_stale"))
 
-    # Auto-completion (seed 004: “How does Procore automatically complete
-    # amounts on an owner invoice?”, and the spec's “Where Procore stops”)
+    # Auto-completion (readme/USAGE.md, "Auto-completing owner invoices")
 
     def action_autocomplete_prompt(self):
         """The question asked right after the invoice is created: Cancel, No Thanks or Yes."""
@@ -233,7 +233,7 @@ class ProgressBillingOwnerInvoice(models.Model):
         ``allocation`` and of those copied onto this invoice before."""
         links = self.line_ids.autocomplete_source_ids
         if not links:
-            # nothing copied before, nothing to compare (issue #15: the first auto-completion of a large invoice)
+            # nothing copied before, nothing to compare (the first auto-completion of a large invoice)
             return {}
         gathered = [source.key for sources in allocation.sources_by_line.values() for source in sources]
         current = {source.ref: source for source in gathered + [source.key for source, _reason in allocation.unmatched]}
@@ -242,7 +242,7 @@ class ProgressBillingOwnerInvoice(models.Model):
 
     def _lock_for_autocompletion(self):
         """Row-lock the invoice until the transaction ends, so that two
-        auto-completions of it never write at once (issue #10: the second
+        auto-completions of it never write at once (readme/CONFIGURE.md, "Auto-completion": the second
         would replace links it cannot see yet and copy every amount twice).
         The second is refused at once; an open preview, whose wizard
         references the invoice, does not hold it."""
@@ -254,7 +254,7 @@ class ProgressBillingOwnerInvoice(models.Model):
     def _autocomplete_apply(self, proposal):
         """Write the proposed amounts, replace the lines' source links and
         record the answer, in a fixed number of queries whatever the number
-        of sources (spec: Speed). The caller holds the invoice's lock
+        of sources (readme/USAGE.md, "Auto-completing owner invoices"). The caller holds the invoice's lock
         (``_lock_for_autocompletion``) since it read what ``proposal`` says."""
         self._check_can_autocomplete()
         lines = self.env["progress.billing.owner.invoice.line"].concat(*(row["line"] for row in proposal))
@@ -275,7 +275,7 @@ class ProgressBillingOwnerInvoice(models.Model):
         """The subcontractor invoices auto-completion copied onto this
         invoice, for their compiled backup. A backup missing some of them
         would mislead the owner, so a user who may not read them all is
-        refused (issue #10: a backup is read by who reads every invoice in
+        refused (readme/CONFIGURE.md, "Backups": a backup is read by who reads every invoice in
         it); the message counts the others without naming them."""
         self.ensure_one()
         copied = self.line_ids.autocomplete_source_ids.sudo().sub_invoice_line_id.invoice_id.with_env(self.env)
@@ -290,7 +290,7 @@ class ProgressBillingOwnerInvoice(models.Model):
         return copied
 
     def _append_to_pay_application_pdf(self, writer):
-        """Issue #11, configurable owner invoice PDF: when the company asks for
+        """readme/CONFIGURE.md, "Owner invoice PDF with the backup": when the company asks for
         it (Settings > Progress Billing), the pay application PDF ends with
         the compiled backup of the copied subcontractor invoices (cover and
         index first), so that one file goes to the owner."""
@@ -301,8 +301,8 @@ class ProgressBillingOwnerInvoice(models.Model):
         writer.append(PdfReader(Backup._attachment_content(Backup._compile(sub_invoices))))
 
     def _attach_subcontractor_backup(self):
-        """Seed: if you choose to compile your subcontractor invoice backup,
-        the compiled backup (the pay applications and attachments of the
+        """readme/USAGE.md, "Auto-completing owner invoices": if you choose to compile your subcontractor invoice
+        backup, the compiled backup (the pay applications and attachments of the
         subcontractor invoices copied here) is attached to the owner invoice."""
         self.ensure_one()
         sub_invoices = self._copied_sub_invoices()
@@ -310,7 +310,7 @@ class ProgressBillingOwnerInvoice(models.Model):
             return
         compiled = self.env["progress.billing.backup"]._compile(sub_invoices)
         backup = self.env["progress.billing.backup"].browse(compiled.res_id)
-        # Issue #10: the PDF stays an attachment of its backup, read by who reads every copied invoice; a copy on
+        # The PDF stays an attachment of its backup, read by who reads every copied invoice; a copy on
         # this invoice would show them to every reader of the owner invoice. The chatter links to the backup.
         self.message_post(body=Markup("%s <a href='%s'>%s</a>") % (
             self.env._("Compiled backup of the %(count)s subcontractor invoices copied onto this invoice:",
@@ -336,7 +336,8 @@ class ProgressBillingOwnerInvoice(models.Model):
         return [(source, reasons[reason]) for source, reason in allocation.unmatched]
 
     def _autocomplete_ambiguity_warnings(self, allocation):
-        """Spec: never double an amount, and show the ambiguity to the user."""
+        """readme/USAGE.md, "Auto-completing owner invoices": never double an amount, and show the ambiguity to the
+        user."""
         lines = self.line_ids.grouped("id")
         return [
             self.env._(

@@ -28,7 +28,7 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
 
     @api.depends("autocomplete_source_ids.is_stale")
     def _compute_autocomplete_stale(self):
-        """In one query for all the lines (issue #15): auto-completion
+        """In one query for all the lines (readme/USAGE.md, "Auto-completing owner invoices"): auto-completion
         replaces the links of hundreds of lines at once, and reading each
         line's links to find one stale took a third of it."""
         stale = {
@@ -41,7 +41,7 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
 
     def _write_autocompleted_amounts(self, amounts):
         """Set E and F of these lines ({line: (work, materials)}) in one
-        query: auto-completion writes hundreds of lines (spec: Speed)."""
+        query: auto-completion writes hundreds of lines (readme/USAGE.md, "Auto-completing owner invoices")."""
         if not self:
             return
         fnames = ["work_this_period", "materials_stored"]
@@ -68,7 +68,7 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
         again at Apply, in one query: any change in between, by hand or by
         another auto-completion (which replaces the links), changes it. The
         line's write_date would not do: two writes in one transaction share
-        it (issue #10)."""
+        it (readme/CONFIGURE.md, "Auto-completion")."""
         Link = self.env["progress.billing.owner.invoice.source"]
         self.flush_recordset(["work_this_period", "materials_stored"])
         Link.flush_model()
@@ -93,17 +93,18 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
 
     def _has_manual_amounts(self):
         """The line holds amounts nobody copied: typed in, or edited after
-        the last auto-completion (spec: never overwritten without confirmation)."""
+        the last auto-completion (readme/USAGE.md, "Auto-completing owner invoices": never overwritten without
+        confirmation)."""
         self.ensure_one()
         work, materials = self._autocompleted_amounts()
-        # the invoice's currency, not the related one of each line: the preview asks this of hundreds of lines (issue #15)
+        # the invoice's currency, not the related one of each line: the preview asks this of hundreds of lines
         currency = self.invoice_id.currency_id
         return not (currency.is_zero(self.work_this_period - work) and currency.is_zero(self.materials_stored - materials))
 
     def _autocomplete_changes(self, sources, line_of_source, current):
         """Source by source, what changed since this line was last
-        auto-completed (spec: re-running shows exactly what changed); nothing
-        for a line never auto-completed. ``sources``: the CurrentSources that
+        auto-completed (readme/USAGE.md, "Auto-completing owner invoices": re-running shows exactly what changed);
+        nothing for a line never auto-completed. ``sources``: the CurrentSources that
         land on this line now; ``line_of_source``: source ref -> id of the
         line it lands on now; ``current``: source ref -> CurrentSource of
         every source copied here before."""

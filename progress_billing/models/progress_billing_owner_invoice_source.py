@@ -9,7 +9,8 @@ from ..tools.autocomplete_allocation import SourceLine
 from ..tools.snapshot_field import SnapshotMany2one
 from ..tools.trusted_write import is_trusted
 
-# seed: the subcontractor invoice must have a status of Approved, Approved as Noted, or Pending Owner Approval
+# readme/USAGE.md, "Auto-completing owner invoices": the subcontractor invoice must have a status of Approved, Approved
+# as Noted, or Pending Owner Approval
 COPIED_SUB_INVOICE_STATES = ("approved", "approved_as_noted", "pending_owner_approval")
 
 # what was true of a source when it was copied; any difference later makes the copy stale
@@ -52,7 +53,7 @@ class CurrentSource(NamedTuple):
 # One query per kind of source reads what its lines say now, for copying
 # them and for telling whether a copy is stale. A line billing a commitment
 # change order (CCO) line on its own follows the prime contract change order
-# (PCCO) line of the same change event line; seed: only approved CCOs that
+# (PCCO) line of the same change event line (readme/USAGE.md, "Auto-completing owner invoices"): only approved CCOs that
 # have amounts in an approved PCCO count (a change event line has at most one
 # PCCO line). A direct cost only has work completed. Each query keeps only
 # documents of the user's companies (``companies``, see
@@ -98,8 +99,8 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     """Where an auto-completed owner invoice amount came from: one
     subcontractor invoice line or direct cost line copied onto one owner
     invoice line, with what the source said when it was copied. The copy is
-    stale once the source says something else (spec: flag lines whose source
-    changed since)."""
+    stale once the source says something else (readme/USAGE.md, "Auto-completing owner invoices": flag lines whose
+    source changed since)."""
 
     _name = "progress.billing.owner.invoice.source"
     _description = "Auto-Completed Owner Invoice Amount"
@@ -118,7 +119,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     # The source line and the label copied with it are read by the addon's
     # code only: users see them through display_name, sub_invoice_id and
     # direct_cost_id, which show what the user may read of the source and a
-    # placeholder otherwise (issue #10).
+    # placeholder otherwise (readme/CONFIGURE.md, "Auto-completion").
     sub_invoice_line_id = fields.Many2one(
         "progress.billing.sub.invoice.line", "Subcontractor Invoice Line", index="btree_not_null", ondelete="set null",
         groups="base.group_system",
@@ -161,7 +162,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
             states.update(self.env[model]._fields["state"].selection)
         return list(states.items())
 
-    # Issue #10: only auto-completion writes links, in SQL (``_replace_links``);
+    # readme/CONFIGURE.md, "Auto-completion": only auto-completion writes links, in SQL (``_replace_links``);
     # the ACL is read-only for every group, and these guards also refuse the
     # superuser's ORM calls (server actions, imports) unless the addon marked
     # them with ``trusted()``, which no JSON-RPC context can forge.
@@ -203,7 +204,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
 
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_stale_reason(self):
-        """What changed, as far as the user may read the source (issue #10)."""
+        """What changed, as far as the user may read the source (readme/CONFIGURE.md, "Auto-completion")."""
         current = self._current_sources_of_links()
         for link in self:
             link.stale_reason = "; ".join(link._changes_since_copy(current.get(link._source_ref())))
@@ -308,7 +309,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         that meet ``condition`` (SQL on ``line`` and its ``document``) say
         now, one row per line with the columns of CurrentSource.
 
-        Issue #10: only documents of the companies the user has active
+        readme/CONFIGURE.md, "Companies": only documents of the companies the user has active
         (``env.companies``, the ``company_ids`` of the record rules), as the
         record rules on subcontractor invoices and direct costs would filter
         them; for the superuser, as for the ORM, no company filter."""
@@ -345,12 +346,12 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
 
     @api.model
     def _sources_to_copy(self, invoice, included=()):
-        """The subcontractor invoice lines and direct cost lines the seed
-        copies onto ``invoice``, and the approved costs of earlier periods it
-        bills (``_earlier_sources_to_copy``, ``included``: their refs), as
+        """The subcontractor invoice lines and direct cost lines auto-completion
+        copies (readme/USAGE.md, "Auto-completing owner invoices") onto ``invoice``, and the approved costs of earlier
+        periods it bills (``_earlier_sources_to_copy``, ``included``: their refs), as
         allocation sources keyed by their CurrentSource.
 
-        Issue #10: a company bills its owner from its own costs. Besides the
+        readme/CONFIGURE.md, "Companies": a company bills its owner from its own costs. Besides the
         user's companies (``_current_sources_query``), the owner invoice's
         company bounds the sources (``_company_condition``): its subcontractor
         invoices and its (or shared) direct costs only, even on a project
@@ -372,8 +373,8 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
 
     @api.model
     def _sub_invoice_sources(self, invoice):
-        """Seed: lines of subcontractor invoices of the project's commitments
-        associated with the invoice's billing period, in status Approved,
+        """readme/USAGE.md, "Auto-completing owner invoices": lines of subcontractor invoices of the project's
+        commitments associated with the invoice's billing period, in status Approved,
         Approved as Noted or Pending Owner Approval (an invoice without lines
         has nothing to copy, nor has a line of zero amounts). Work Completed
         This Period and Materials Presently Stored are copied; for
@@ -387,8 +388,8 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
 
     @api.model
     def _direct_cost_sources(self, invoice):
-        """Seed: lines of direct costs of the project in status Approved whose
-        Date Received falls within the billing period (start and end dates
+        """readme/USAGE.md, "Auto-completing owner invoices": lines of direct costs of the project in status Approved
+        whose Date Received falls within the billing period (start and end dates
         included), entered in the Direct Costs tool: direct costs synced from
         an ERP are never copied (nor is a line of zero amount)."""
         return self._current_sources("direct_cost_line_id", SQL(
@@ -400,7 +401,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
 
     @api.model
     def _copied_condition(self, link_field):
-        """Seed: which source lines of one kind auto-completion copies,
+        """readme/USAGE.md, "Auto-completing owner invoices": which source lines of one kind auto-completion copies,
         whatever their period (SQL on ``line`` and its ``document``):
         subcontractor invoices Approved, Approved as Noted or Pending Owner
         Approval; Approved direct costs entered in the Direct Costs tool,
@@ -430,7 +431,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
 
     @api.model
     def _unbilled_condition(self, link_field, invoice=None):
-        """Issue #11 (costs left behind): an approved cost not yet billed to
+        """readme/USAGE.md, "Auto-completing owner invoices" (costs left behind): an approved cost not yet billed to
         the owner is a source line auto-completion copies
         (``_copied_condition``) that no link of a non-void owner invoice of
         its project points at, the links of ``invoice`` aside (the one being
@@ -446,7 +447,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
 
     @api.model
     def _carried_condition(self, link_field, invoice):
-        """Issue #11: the source line is a cost of an earlier period that
+        """readme/USAGE.md, "Auto-completing owner invoices": the source line is a cost of an earlier period that
         ``invoice`` was auto-completed with in its current billing period
         (included then): auto-completing it again keeps it. Once the invoice
         moves to another period, it is offered again like any cost left behind."""
@@ -456,7 +457,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
 
     @api.model
     def _earlier_condition(self, link_field, invoice):
-        """Issue #11: the source lines of ``invoice``'s project from before
+        """readme/USAGE.md, "Auto-completing owner invoices": the source lines of ``invoice``'s project from before
         its billing period, which auto-completion of that period alone
         leaves behind: subcontractor invoices of an earlier billing period,
         direct costs received before the period starts."""
@@ -469,7 +470,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
 
     @api.model
     def _left_behind_sources(self, invoice):
-        """Issue #11: the approved costs of earlier periods not yet billed to
+        """readme/USAGE.md, "Auto-completing owner invoices": the approved costs of earlier periods not yet billed to
         the owner that the preview of ``invoice`` offers to include (those it
         carries aside), as CurrentSources."""
         self.env["progress.billing.sub.invoice.line"].check_access("read")
@@ -485,7 +486,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
 
     @api.model
     def _earlier_sources_to_copy(self, invoice, included):
-        """Issue #11: the source lines of earlier periods ``invoice`` bills:
+        """readme/USAGE.md, "Auto-completing owner invoices": the source lines of earlier periods ``invoice`` bills:
         those it carries (``_carried_condition``), and those of ``included``
         (refs of ``_left_behind_sources``) still not billed to the owner;
         either only while auto-completion would copy it (``_copied_condition``)."""
@@ -505,9 +506,9 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     def _replace_links(self, owner_lines, copies):
         """Replace the links of ``owner_lines`` by one per (owner line,
         CurrentSource) of ``copies``, in two queries however many there are
-        (spec: a bounded number of queries). Links are written
+        (readme/USAGE.md, "Auto-completing owner invoices": a bounded number of queries). Links are written
         here only, in SQL: whoever may write the owner lines may have them
-        auto-completed, nobody writes links through the ORM (issue #10)."""
+        auto-completed, nobody writes links through the ORM (readme/CONFIGURE.md, "Auto-completion")."""
         owner_lines.check_access("write")
         self.flush_model()
         self.env.cr.execute(SQL(
@@ -524,7 +525,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         """Link each (owner line, CurrentSource) of ``copies``, with the
         owner invoice's billing period and the snapshot of what the source
         said when auto-completion read it, the amounts it copies: one INSERT
-        of the values in hand (issue #15: reading the sources again in the
+        of the values in hand (reading the sources again in the
         INSERT cost as much as the rows). No new link is stale."""
         self.env["progress.billing.owner.invoice"].flush_model(["period_id"])
         columns = [*CURRENT_SOURCE_QUERIES, "name", *SNAPSHOT_FIELDS]

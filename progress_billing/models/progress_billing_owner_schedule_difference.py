@@ -3,7 +3,7 @@ from odoo.tools import SQL
 
 
 class ProgressBillingOwnerScheduleDifference(models.Model):
-    """What the owner withheld, and why (issue #13): one read-only row per
+    """What the owner withheld, and why (readme/USAGE.md, "Claimed and certified amounts"): one read-only row per
     line of each submitted owner invoice of a project, with the amount we
     claimed (E + F frozen at submission), the amount the owner's payment
     schedule pays (the line's E + F once recorded) and the difference. Computed

@@ -12,7 +12,7 @@ HOLIDAY_HORIZON_DAYS = 400
 
 
 class ProgressBillingPaymentRegime(models.Model):
-    """A payment regime (issue #13): how many days the respondent to a payment
+    """A payment regime (readme/CONFIGURE.md, "Payment regimes"): how many days the respondent to a payment
     claim has to give a payment schedule, and to pay, counted from the
     claim's receipt — the Security of Payment Acts of the Australian states,
     or a contract's own terms. Business days are those of the company's

@@ -29,7 +29,7 @@ def monthly_period_bounds(day, billing_day):
 
 
 class ProgressBillingPeriod(models.Model):
-    """Billing period of a project (spec: start <= end, never overlapping, only
+    """Billing period of a project (readme/USAGE.md, "Billing periods": start <= end, never overlapping, only
     one Open period at a time; a period linked to an invoice is only closed)."""
 
     _name = "progress.billing.period"
@@ -92,7 +92,8 @@ class ProgressBillingPeriod(models.Model):
         return commitments.filtered(lambda commitment: commitment.invite_status == "not_invited")
 
     def action_invite_to_bill(self):
-        """Invite to Bill (issue #12) from the period: its commitments not invited yet, in the wizard."""
+        """Invite to Bill (readme/USAGE.md, "Invite to Bill (contractor side)") from the period: its commitments not
+        invited yet, in the wizard."""
         self.ensure_one()
         return self.env["progress.billing.invite.wizard"]._action_open(self, self._invite_candidates())
 
@@ -113,7 +114,7 @@ class ProgressBillingPeriod(models.Model):
 
     @api.constrains("date_start", "date_end", "project_id")
     def _check_no_overlap(self):
-        """Periods of a project never overlap (spec, Billing Period)."""
+        """Periods of a project never overlap (readme/USAGE.md, "Billing periods")."""
         for period in self:
             if period.date_start > period.date_end:
                 raise ValidationError(
@@ -151,7 +152,7 @@ class ProgressBillingPeriod(models.Model):
 
     def action_confirm_open(self):
         """The form's Open and Reopen buttons: first ask, naming the open
-        period that opening this one closes (issue #11, "Workflow traps")."""
+        period that opening this one closes (readme/USAGE.md, "Billing periods")."""
         self.ensure_one()
         return self.env["progress.billing.period.open.wizard"]._action_open(self)
 
@@ -166,7 +167,7 @@ class ProgressBillingPeriod(models.Model):
 
     def _check_accepts_new_invoice(self, document):
         """A new invoice needs an Open period whose due date has not passed;
-        after the due date only managers may create one (spec, Billing Period).
+        after the due date only managers may create one (readme/USAGE.md, "Billing periods").
         ``document`` names what the user tried to add (“an owner invoice”)."""
         self.ensure_one()
         if self.state != "open":

@@ -4,13 +4,13 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import format_amount, format_date
 
-# days before its expiry that a guarantee raises an activity (issue #14)
+# days before its expiry that a guarantee raises an activity (readme/USAGE.md, "Bank guarantees and retention bonds")
 EXPIRY_NOTICE_DAYS = 30
 
 
 class ProgressBillingRetentionGuarantee(models.Model):
     """A bank guarantee or retention bond given as security instead of cash
-    retention (issue #14; AS 4000 cl. 5 lets either party give security by
+    retention (readme/USAGE.md, "Bank guarantees and retention bonds"; AS 4000 cl. 5 lets either party give security by
     cash retention or an unconditional undertaking). While in force, it
     covers that much of the retention the contract requires: pay
     applications withhold in cash only what it does not cover."""
@@ -86,7 +86,8 @@ class ProgressBillingRetentionGuarantee(models.Model):
     def _cron_remind_expiring(self):
         """Scheduled action: a guarantee in force that expires within
         EXPIRY_NOTICE_DAYS days gives the contract's responsible user one
-        activity, to have it extended or to withhold cash again (issue #14)."""
+        activity, to have it extended or to withhold cash again
+        (readme/USAGE.md, "Bank guarantees and retention bonds")."""
         today = fields.Date.context_today(self)
         self._cron_remind(
             [*self._in_force_domain(today), ("date_expiry", "<=", today + timedelta(days=EXPIRY_NOTICE_DAYS))]

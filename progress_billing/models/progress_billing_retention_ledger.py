@@ -16,7 +16,7 @@ LEDGER_CONTRACT_FIELDS = ["name", "partner_id", "project_id", "company_id", "use
 
 
 class ProgressBillingRetentionLedger(models.Model):
-    """The retention ledger (issue #14): one read-only row per contract with
+    """The retention ledger (readme/USAGE.md, "The ledger"): one read-only row per contract with
     what was withheld, released and is held now, its next release stage and
     the guarantees in force; commitments for the retention we hold on
     subcontractors, prime contracts for what owners hold on us. Grouped by

@@ -8,8 +8,9 @@ MAX_RULES_PER_CONTRACT = 5
 
 
 class ProgressBillingRetentionRule(models.Model):
-    """A sliding-scale retention rule of a commitment or prime contract (issue
-    #14, "Rules"; Procore's retention rules): rates on work and on stored
+    """A sliding-scale retention rule of a commitment or prime contract
+    (readme/USAGE.md, "Bills, invoices and retainage";
+    Procore's retention rules): rates on work and on stored
     materials withheld until a limit, then the next rule in order applies."""
 
     _name = "progress.billing.retention.rule"
@@ -98,7 +99,8 @@ class ProgressBillingRetentionRule(models.Model):
         "limit_amount",
     )
     def _check_rules_of_contract(self):
-        """Issue #14: at most five rules per contract, rates between 0 and
+        """readme/USAGE.md, "Bills, invoices and retainage": at most five rules per contract, rates between
+        0 and
         100%, a positive limit (a percentage at most 100%), only the last rule
         without one, and limits of the same kind increasing with the order
         (a rule ending before the previous one would never apply)."""
@@ -154,7 +156,7 @@ class ProgressBillingRetentionRule(models.Model):
     # locked once a pay application is certified
 
     def _check_contract_not_certified(self, contracts):
-        """Issue #14: a pay application out of review is a certified document
+        """readme/CONFIGURE.md, "Workflow and locks": a pay application out of review is a certified document
         (its figures are frozen); the rules that computed its retention can no
         longer change, whatever way they are written (form, import, JSON-RPC).
         Before that, a draft or an application under review follows them."""

@@ -6,8 +6,8 @@ from ..tools.trusted_write import trusted
 
 
 class ProgressBillingRetentionStage(models.Model):
-    """A stage at which a contract's retention is released (issue #14,
-    "Release in stages"): Practical Completion releasing half of what is
+    """A stage at which a contract's retention is released
+    (readme/USAGE.md, "Release stages"): Practical Completion releasing half of what is
     held and the end of the Defects Liability Period releasing the rest
     (AS 4000 wording), or Substantial and Final Completion (AIA wording).
     The release wizard proposes the stage's amount; reaching its planned
@@ -17,7 +17,7 @@ class ProgressBillingRetentionStage(models.Model):
     _description = "Retention Release Stage"
     _inherit = ["progress.billing.contract.retention.mixin"]
     _order = "date_planned, sequence, id"
-    # issue #14: a stage is released by the release wizard, which records where
+    # readme/USAGE.md, "Release stages": a stage is released by the release wizard, which records where
     _trusted_fields = ("reminder_sent", "release_application_ref", "date_released")
     _reminder_date_field = "date_planned"
 
@@ -89,5 +89,5 @@ class ProgressBillingRetentionStage(models.Model):
     def _cron_remind_due_stages(self):
         """Scheduled action: when a stage's planned date is reached, the
         contract's responsible user gets one activity to release its
-        retention (issue #14)."""
+        retention (readme/USAGE.md, "Release stages")."""
         self._cron_remind([("date_planned", "<=", fields.Date.context_today(self)), ("date_released", "=", False)])

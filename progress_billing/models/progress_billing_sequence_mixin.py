@@ -17,7 +17,7 @@ class ProgressBillingSequenceMixin(models.AbstractModel):
     @api.depends("name")
     def _compute_display_name(self):
         """A document not numbered yet is "New" in breadcrumbs and titles, as
-        Odoo's own documents are, not the "/" placeholder (issue #11)."""
+        Odoo's own documents are, not the "/" placeholder (readme/USAGE.md, "Pay applications")."""
         super()._compute_display_name()
         for record in self:
             if record.name == "/":
@@ -28,7 +28,7 @@ class ProgressBillingSequenceMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        """A refused document consumes no number (issue #11): the number is
+        """A refused document consumes no number (readme/USAGE.md, "Pay applications"): the number is
         drawn only once the record and its constraints are saved, as
         account.move names its entries late, from "no gap" sequences whose
         counter a rolled-back transaction restores (data/ir_sequence_data.xml)."""

@@ -8,7 +8,8 @@ from ..tools.trusted_write import check_trusted_write, is_trusted, trusted
 from ..tools.workflow import MANAGER_GROUP
 
 SCHEDULE_ACTIVITY = "progress_billing.mail_activity_type_payment_schedule"
-# issue #13: reviewers are warned this many business days before a payment schedule is due
+# readme/USAGE.md, "Payment schedules and the statutory clock": reviewers are warned this many business days before a
+# payment schedule is due
 WARNING_BUSINESS_DAYS = 2
 # the scheduled action looks at claims whose schedule is due within this many
 # calendar days (two business days never span more, year-end breaks included)
@@ -16,8 +17,8 @@ WARNING_HORIZON_DAYS = 31
 
 
 class ProgressBillingStatutoryClockMixin(models.AbstractModel):
-    """The statutory clock of a payment claim (issue #13, Security of Payment
-    and prompt-payment deadlines): the day the claim was received, the days
+    """The statutory clock of a payment claim (readme/USAGE.md, "Payment schedules and the statutory clock", Security of
+    Payment and prompt-payment deadlines): the day the claim was received, the days
     by which its payment schedule and its payment are due under the claim's
     payment regime, and the day the schedule was given.
 
@@ -75,8 +76,8 @@ class ProgressBillingStatutoryClockMixin(models.AbstractModel):
 
     @api.depends("claim_received_date", "payment_regime_id", "company_id")
     def _compute_clock_deadlines(self):
-        """Issue #13: the deadlines follow the regime the claim was received
-        under; editing a regime later does not move the deadlines of claims
+        """readme/USAGE.md, "Payment schedules and the statutory clock": the deadlines follow the regime the claim was
+        received under; editing a regime later does not move the deadlines of claims
         already received."""
         for claim in self:
             regime, received = claim.payment_regime_id, claim.claim_received_date
@@ -115,7 +116,7 @@ class ProgressBillingStatutoryClockMixin(models.AbstractModel):
         return result
 
     def _check_clock_write(self, vals):
-        """Issue #13: the claim's receipt and schedule dates are the
+        """readme/USAGE.md, "Payment schedules and the statutory clock": the claim's receipt and schedule dates are the
         reviewers' (Progress Billing administrators) to correct; the alerts
         are the scheduled action's alone."""
         check_trusted_write(self, vals, ("schedule_alert", "schedule_served_date"))
@@ -135,8 +136,8 @@ class ProgressBillingStatutoryClockMixin(models.AbstractModel):
             self.filtered(lambda claim: not claim.schedule_given_date)._record_schedule_given()
 
     def _receive_claim(self):
-        """Issue #13: each submission is a payment claim received that day,
-        under the regime of its contract, or else of its project; our
+        """readme/USAGE.md, "Payment schedules and the statutory clock": each submission is a payment claim received
+        that day, under the regime of its contract, or else of its project; our
         reviewers get an activity due on the day the schedule is due."""
         today = fields.Date.context_today(self)
         for claim in self:
@@ -193,8 +194,8 @@ class ProgressBillingStatutoryClockMixin(models.AbstractModel):
 
     @api.model
     def _cron_statutory_clock(self):
-        """Scheduled action (issue #13): warn the reviewers of each claim
-        awaiting its payment schedule two business days before it is due,
+        """Scheduled action (readme/USAGE.md, "Payment schedules and the statutory clock"): warn the reviewers of each
+        claim awaiting its payment schedule two business days before it is due,
         and flag the claims whose deadline passed without a schedule. Each
         alert is given once (``schedule_alert``), whatever the number of runs."""
         today = fields.Date.context_today(self)

@@ -28,7 +28,7 @@ SUB_INVOICE_STATES = [
 # the reviewers' verdicts on an invoice Under Review: none while one of its lines is rejected
 REVIEW_VERDICTS = ("approved", "approved_as_noted", "pending_owner_approval")
 CERTIFIED = "figures certified (G702 lines 1-3 and 7, G703 C and D frozen); payment schedule given"
-# readme: Workflow and locks
+# readme/CONFIGURE.md, "Workflow and locks"
 SUB_INVOICE_TRANSITIONS = (
     Transition(
         "action_submit", "Submit", ("draft", "revise_resubmit"), "under_review", PORTAL,
@@ -76,11 +76,13 @@ class ProgressBillingSubInvoice(models.Model):
     _move_type = "in_invoice"
     _retainage_account_field = "retainage_payable_account_id"
     _locked_fields = (*ProgressBillingApplicationMixin._locked_fields, "vendor_reference")
-    # issue #12: the only field a subcontractor writes on its invoice from the portal
+    # readme/USAGE.md, "The subcontractor's side (portal)": the only field a subcontractor writes on its invoice from
+    # the portal
     _portal_writable_fields = frozenset({"vendor_reference"})
-    # issue #12: only Invite to Bill records whom it invited and when
+    # readme/USAGE.md, "Invite to Bill (contractor side)": only Invite to Bill records whom it invited and when
     _protected_fields = (*ProgressBillingApplicationMixin._protected_fields, "invited_on", "invited_partner_id")
-    # issue #13: we owe the subcontractor our payment schedule, given by certifying the claim
+    # readme/USAGE.md, "Payment schedules and the statutory clock": we owe the subcontractor our payment schedule, given
+    # by certifying the claim
     _project_regime_field = "sub_payment_regime_id"
     _schedule_given_states = ("approved", "approved_as_noted")
     _we_respond = True
@@ -126,7 +128,8 @@ class ProgressBillingSubInvoice(models.Model):
         return _("Pay Application - %s", self.name)
 
     def _has_field_access(self, field, operation):
-        """Issue #12: on the portal a subcontractor writes only its own invoice number (tools/portal_access.py)."""
+        """On the portal a subcontractor writes only its own invoice number (tools/portal_access.py;
+        readme/USAGE.md, "The subcontractor's side (portal)")."""
         if operation == "write" and not portal_may_write(self, field):
             return False
         return super()._has_field_access(field, operation)
@@ -139,7 +142,8 @@ class ProgressBillingSubInvoice(models.Model):
         return invoices
 
     def _compute_access_url(self):
-        """The subcontractor's page of the invoice on the portal (issue #12)."""
+        """The subcontractor's page of the invoice on the portal
+        (readme/USAGE.md, "The subcontractor's side (portal)")."""
         super()._compute_access_url()
         for invoice in self:
             invoice.access_url = f"/my/progress-billing/invoice/{invoice.id}"
@@ -148,8 +152,8 @@ class ProgressBillingSubInvoice(models.Model):
         "state", "invited_on", "line_ids.work_this_period", "line_ids.materials_stored", "line_ids.retainage_released",
     )
     def _compute_invite_status(self):
-        """Invite status (issue #12): a draft is Invited once its subcontractor
-        is invited, Draft in Progress once something is claimed on it (by the
+        """Invite status (readme/USAGE.md, "Invite to Bill (contractor side)"): a draft is Invited once its
+        subcontractor is invited, Draft in Progress once something is claimed on it (by the
         subcontractor or in the back office); Pending Owner Approval is still
         Submitted (Under Review) for the subcontractor, Approved as Noted is
         Approved; a void invoice counts as none (Not Invited)."""
@@ -186,7 +190,7 @@ class ProgressBillingSubInvoice(models.Model):
     def _invite(self, contact):
         """Record that ``contact`` is invited to bill this invoice, let it follow
         the invoice, and e-mail it the invitation, unless it already got an
-        invitation or reminder of this invoice today (issue #12)."""
+        invitation or reminder of this invoice today (readme/USAGE.md, "Invite to Bill (contractor side)")."""
         self.ensure_one()
         if self._mailed_today(contact):
             return
@@ -218,7 +222,8 @@ class ProgressBillingSubInvoice(models.Model):
         self.invalidate_recordset(["invite_mail_ids"])
 
     def _reminder_due(self, today):
-        """The reminder the invited contact gets ``today``, or None (issue #12):
+        """The reminder the invited contact gets ``today``, or None
+        (readme/USAGE.md, "Invite to Bill (contractor side)"):
         one from N days before the period's due date (N: the company's
         setting) unless it was e-mailed since then, one once the due date has
         passed; only while the invoice waits for the subcontractor."""
@@ -237,7 +242,7 @@ class ProgressBillingSubInvoice(models.Model):
     @api.model
     def _cron_send_bill_reminders(self):
         """Scheduled action: remind the invited subcontractors who have not
-        submitted, before and after the period's due date (issue #12),
+        submitted, before and after the period's due date (readme/USAGE.md, "Invite to Bill (contractor side)"),
         committing after each e-mail as Odoo's crons do."""
         today = fields.Date.context_today(self)
         candidates = self.search([
@@ -298,7 +303,7 @@ class ProgressBillingSubInvoice(models.Model):
 
     def _after_transition(self, transition):
         """One submitted by the subcontractor on the portal is announced to
-        the commitment's responsible user (README: the subcontractor's portal); a verdict approves the
+        the commitment's responsible user (readme/USAGE.md, "The subcontractor's side (portal)"); a verdict approves the
         lines still to review; one sent back notifies the subcontractor."""
         super()._after_transition(transition)
         if transition.target == "under_review" and self.env.user._is_portal():
@@ -309,7 +314,7 @@ class ProgressBillingSubInvoice(models.Model):
             self._notify_revision_requested()
 
     def _notify_portal_submission(self):
-        """Issue #12: the subcontractor's submission is logged in the chatter
+        """readme/USAGE.md, "The subcontractor's side (portal)": the subcontractor's submission is logged in the chatter
         under its own name and gives the commitment's responsible user (its
         buyer, else the invoice's creator) a review activity. Portal users
         cannot post on an invoice they may no longer edit nor create
@@ -359,7 +364,8 @@ class ProgressBillingSubInvoice(models.Model):
                 subtype_xmlid="mail.mt_comment",
             )
 
-    # Payment Schedule (issue #13): report/progress_billing_payment_schedule_templates.xml
+    # Payment Schedule (readme/USAGE.md, "Payment schedules and the statutory clock"):
+    # report/progress_billing_payment_schedule_templates.xml
 
     def _check_payment_schedule_ready(self):
         """A payment schedule answers a certified claim: it is printed or
@@ -449,8 +455,8 @@ class ProgressBillingSubInvoice(models.Model):
         return message
 
     def _record_payment_schedule_served(self):
-        """Issue #13: a payment schedule is given when it is served on the
-        claimant. The first e-mail a reviewer sends after certifying records
+        """readme/USAGE.md, "Payment schedules and the statutory clock": a payment schedule is given when it is served
+        on the claimant. The first e-mail a reviewer sends after certifying records
         that day as the day it was served and given, on the invoice and in
         the chatter. The context key only says an e-mail was the schedule:
         the dates it moves are the reviewers' to write anyway."""

@@ -20,7 +20,7 @@ class ProgressBillingSubInvoiceLine(models.Model):
     _billed_fields = ("work_this_period", "materials_stored", "quantity_this_period")
     _claim_fields = {**ProgressBillingApplicationLineMixin._claim_fields, "claimed_quantity": "quantity_this_period"}
     _protected_fields = (*ProgressBillingApplicationLineMixin._protected_fields, "claimed_quantity")
-    # issue #12: what a subcontractor enters on the portal
+    # readme/USAGE.md, "The subcontractor's side (portal)": what a subcontractor enters on the portal
     _portal_writable_fields = frozenset(_billed_fields)
 
     invoice_id = fields.Many2one("progress.billing.sub.invoice", required=True)
@@ -44,7 +44,8 @@ class ProgressBillingSubInvoiceLine(models.Model):
     )
 
     def _has_field_access(self, field, operation):
-        """Issue #12: on the portal a subcontractor writes only the amounts (or quantity) it bills (tools/portal_access.py)."""
+        """On the portal a subcontractor writes only the amounts (or quantity) it bills (tools/portal_access.py;
+        readme/USAGE.md, "The subcontractor's side (portal)")."""
         if operation == "write" and not portal_may_write(self, field):
             return False
         return super()._has_field_access(field, operation)
@@ -61,7 +62,7 @@ class ProgressBillingSubInvoiceLine(models.Model):
 
     @api.depends("quantity_this_period", "price_unit", "is_unit_based")
     def _compute_work_this_period(self):
-        """Unit/quantity-based lines bill quantity × unit price (spec)."""
+        """Unit/quantity-based lines bill quantity × unit price (readme/USAGE.md, "Schedules of values and codes")."""
         for line in self.filtered("is_unit_based"):
             line.work_this_period = line.currency_id.round(line.quantity_this_period * line.price_unit)
 
@@ -69,7 +70,7 @@ class ProgressBillingSubInvoiceLine(models.Model):
         """Work completed this period (E) that brings the line to ``percent``
         complete to date with ``materials_stored`` (F): G = D + E + F is
         ``percent`` of C (G703), in the company currency's rounding. How a
-        subcontractor enters progress as a percentage (issue #12)."""
+        subcontractor enters progress as a percentage (readme/USAGE.md, "The subcontractor's side (portal)")."""
         self.ensure_one()
         return self.currency_id.round(self.scheduled_value * percent / 100 - self.previous_work - materials_stored)
 
@@ -108,7 +109,7 @@ class ProgressBillingSubInvoiceLine(models.Model):
 
     def _review(self, review_state, reason=False):
         """Per-line review of an invoice Under Review; any rejection sends the
-        invoice to Revise and Resubmit and notifies the subcontractor (spec)."""
+        invoice to Revise and Resubmit and notifies the subcontractor (readme/USAGE.md, "Pay applications")."""
         if not self.env.user.has_group(MANAGER_GROUP):
             raise UserError(_("Only a Progress Billing manager can review invoice lines."))
         for invoice in self.invoice_id:

@@ -23,7 +23,7 @@ UNBILLED_COST_KINDS = {
 
 
 class ProgressBillingUnbilledCost(models.Model):
-    """Approved costs not yet billed to the owner, at any time (issue #11,
+    """Approved costs not yet billed to the owner, at any time (readme/USAGE.md, "Auto-completing owner invoices",
     costs left behind): one read-only row per subcontractor invoice line or
     direct cost line that auto-completion copies and that no non-void owner
     invoice of its project bills. A SQL view rather than two lists over the

@@ -6,18 +6,18 @@ from ..tools.workflow import MANAGER, MANAGER_GROUP, STATUS_WRITE, SYSTEM, trans
 
 
 class ProgressBillingWorkflowMixin(models.AbstractModel):
-    """Documents that move through the spec's statuses by explicit steps."""
+    """Documents that move through their statuses by explicit steps (readme/CONFIGURE.md, "Workflow and locks")."""
 
     _name = "progress.billing.workflow.mixin"
     _description = "Progress Billing Status Workflow"
 
-    # statuses in which the document is certified (issue #10): its lines and
+    # statuses in which the document is certified (readme/CONFIGURE.md, "Workflow and locks"): its lines and
     # ``_locked_fields`` no longer change until an administrator resets it
     _locked_states = ()
     _locked_fields = ()
-    # figures only the addon's own code writes, through ``trusted`` (issue #10)
+    # figures only the addon's own code writes, through ``trusted`` (readme/CONFIGURE.md, "Workflow and locks")
     _protected_fields = ()
-    # every status move of the document, as tools/workflow.py Transition rows (readme: Workflow and locks)
+    # every status move of the document, as tools/workflow.py Transition rows (readme/CONFIGURE.md, "Workflow and locks")
     _transitions = ()
 
     @api.model_create_multi
@@ -74,7 +74,7 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
         self._check_unlocked()
 
     def _may_set_state_directly(self):
-        """Issue #10: a status moves only through the workflow steps (which
+        """readme/CONFIGURE.md, "Workflow and locks": a status moves only through the workflow steps (which
         write it through :func:`trusted`) and their group checks; Progress
         Billing administrators, and the superuser loading data files, may
         still set it directly, as an import does."""
@@ -94,7 +94,7 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
         return dict(self._fields["state"]._description_selection(self.env)).get(state, state)
 
     def _check_unlocked(self):
-        """Issue #10: a certified document (approved change order or direct
+        """readme/CONFIGURE.md, "Workflow and locks": a certified document (approved change order or direct
         cost) and its lines are locked, for administrators too, until an
         administrator resets it (its status history shows who and when)."""
         for document in self:
@@ -117,7 +117,7 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
     def _lock_for_state_change(self):
         """Two users changing the status of the same documents at once: the
         first one locks their rows, the other is told to try again, so that
-        nothing is approved, voided or billed twice (issue #10)."""
+        nothing is approved, voided or billed twice (readme/CONFIGURE.md, "Workflow and locks")."""
         self._lock_without_waiting(lambda: _(
             "%(documents)s is being changed by another user: try again in a moment.",
             documents=", ".join(self.mapped("display_name")),

@@ -93,7 +93,7 @@ class ProjectProject(models.Model):
         "company_id.retention_trust_account", "company_id.retention_trust_threshold",
     )
     def _compute_retention_trust_account(self):
-        """Issue #14: NSW requires a head contractor to hold subcontractors'
+        """readme/CONFIGURE.md, "Trust account projects (NSW)": NSW requires a head contractor to hold subcontractors'
         retention money in a trust account on projects whose head contract
         value reaches a threshold (see the company's Trust Account Threshold)."""
         for project in self:
@@ -105,20 +105,22 @@ class ProjectProject(models.Model):
             ) >= 0
 
     def _compute_unbilled_costs(self):
-        """Issue #11: how many approved costs no owner invoice bills yet, and for how much."""
+        """readme/USAGE.md, "Auto-completing owner invoices": how many approved costs no owner invoice bills yet, and
+        for how much."""
         totals = self.env["progress.billing.unbilled.cost"]._totals_by_project(self)
         for project in self:
             project.unbilled_cost_count, project.unbilled_cost_amount = totals.get(project, (0, 0.0))
 
     def _compute_owner_withheld_amount(self):
-        """Issue #13: what the owner's payment schedules withheld from our claims, over every period."""
+        """readme/USAGE.md, "Claimed and certified amounts": what the owner's payment schedules withheld from our
+        claims, over every period."""
         withheld = self.env["progress.billing.owner.schedule.difference"]._withheld_by_project(self)
         for project in self:
             project.owner_withheld_amount = withheld.get(project, 0.0)
 
     def _create_current_automatic_period(self):
-        """Create and open the monthly period holding today (seed: Create
-        Automatic Billing Periods), unless a period already holds today."""
+        """Create and open the monthly period holding today (readme/USAGE.md, "Billing periods"), unless a period
+        already holds today."""
         self.ensure_one()
         bounds = self._automatic_period_bounds(fields.Date.context_today(self))
         if not bounds:
@@ -132,7 +134,7 @@ class ProjectProject(models.Model):
 
     def _automatic_period_bounds(self, today):
         """Start and end of the automatic period holding ``today``, or None when
-        a period already holds it. Periods never overlap (spec): other periods
+        a period already holds it. Periods never overlap (readme/USAGE.md, "Billing periods"): other periods
         of the month (manual ones, or those of an earlier billing day) leave
         the new one the free days around today."""
         start, end = monthly_period_bounds(today, self.billing_day)

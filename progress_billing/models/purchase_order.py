@@ -73,7 +73,8 @@ class PurchaseOrder(models.Model):
     @api.depends("partner_id")
     def _compute_invoice_contact_id(self):
         """The invoice contact defaults to the vendor's invoice address (the
-        vendor itself when it has none), as Odoo addresses bills (issue #12)."""
+        vendor itself when it has none), as Odoo addresses bills
+        (readme/USAGE.md, "Invite to Bill (contractor side)")."""
         for order in self:
             if order.invoice_contact_id.commercial_partner_id != order.partner_id.commercial_partner_id:
                 order.invoice_contact_id = order.partner_id.address_get(["invoice"])["invoice"] if order.partner_id else False
@@ -81,7 +82,7 @@ class PurchaseOrder(models.Model):
     @api.constrains("invoice_contact_id", "partner_id")
     def _check_invoice_contact(self):
         """The invoice contact works for the vendor: it is one of the contacts of
-        the vendor's company, whoever sets it (issue #12)."""
+        the vendor's company, whoever sets it (readme/USAGE.md, "Invite to Bill (contractor side)")."""
         for order in self.filtered("invoice_contact_id"):
             if order.invoice_contact_id.commercial_partner_id != order.partner_id.commercial_partner_id:
                 raise ValidationError(_(
@@ -130,7 +131,7 @@ class PurchaseOrder(models.Model):
         must be a confirmed commitment of the period's project, with an
         invoice contact that has an e-mail address, and its invoice of the
         period, if any, still in the subcontractor's hands (Draft or Revise
-        and Resubmit) (issue #12)."""
+        and Resubmit) (readme/USAGE.md, "Invite to Bill (contractor side)")."""
         self.ensure_one()
         if not self.is_commitment or self.project_id != period.project_id:
             return _(
@@ -156,7 +157,7 @@ class PurchaseOrder(models.Model):
         return None
 
     def _invite_to_bill(self, period):
-        """Invite to Bill (issue #12): give each commitment its draft
+        """Invite to Bill (readme/USAGE.md, "Invite to Bill (contractor side)"): give each commitment its draft
         subcontractor invoice of ``period`` (created as in the back office,
         its lines from the SSOV; the existing one when there is one), record
         whom it invites and when, and e-mail the invoice contact a link to
@@ -226,7 +227,7 @@ class PurchaseOrder(models.Model):
 
     def action_grant_portal_access(self):
         """Give the invoice contact a portal login with Odoo's own portal
-        wizard (issue #12)."""
+        wizard (readme/USAGE.md, "Invite to Bill (contractor side)")."""
         self.ensure_one()
         if not self.invoice_contact_id:
             raise UserError(_("%(order)s has no invoice contact to give portal access to.", order=self.display_name))

@@ -29,5 +29,6 @@ class PurchaseOrderLine(models.Model):
             )
 
     def _prepare_progress_billing_move_line(self, quantity, price_unit):
-        """The vendor bill line of a pay application line, linked to this line (issue)."""
+        """The vendor bill line of a pay application line, linked to this line
+        (readme/USAGE.md, "Bills, invoices and retainage")."""
         return {**self._prepare_account_move_line(), "quantity": quantity, "price_unit": price_unit, "discount": 0.0}

@@ -74,7 +74,7 @@ class ResCompany(models.Model):
 
     def _progress_billing_portal_lang(self):
         """The language code of the dictionary the company's portal users
-        (its subcontractors) see (issue #12): the subcontractor's side of the
+        (its subcontractors) see (readme/USAGE.md, "The subcontractor's side (portal)"): the subcontractor's side of the
         contract whenever the company uses a dictionary, English (US) with
         the Default one."""
         self.ensure_one()
@@ -92,8 +92,8 @@ class ResCompany(models.Model):
         return result
 
     def _apply_progress_billing_dictionary(self):
-        """Activate the company's dictionary and switch its users to it (issue:
-        settings switch; Default restores English (US))."""
+        """Activate the company's dictionary and switch its users to it
+        (readme/CONFIGURE.md, "Choosing a dictionary"; Default restores English (US))."""
         self.ensure_one()
         langs = self.env["res.lang"].with_context(active_test=False).search([
             ("code", "in", [self._progress_billing_lang(), self._progress_billing_portal_lang()]),

@@ -14,8 +14,8 @@ class ResUsers(models.Model):
 
     def _follow_company_dictionary(self):
         """Internal users working in English use their company's point-of-view
-        dictionary (issue: settings switch), its portal users (subcontractors)
-        the dictionary of the subcontractor's side (issue #12); other
+        dictionary (readme/CONFIGURE.md, "Choosing a dictionary"), its portal users (subcontractors)
+        the dictionary of the subcontractor's side (readme/USAGE.md, "The subcontractor's side (portal)"); other
         languages are left alone."""
         for user in self.filtered(lambda user: (not user.share or user._is_portal()) and user.lang in ENGLISH_LANGS):
             company = user.company_id

@@ -16,7 +16,8 @@ class SaleOrderLine(models.Model):
 
     @api.constrains("division_id", "cost_code_id")
     def _check_division_or_cost_code(self):
-        """A Schedule of Values line bills by 'Division' or by 'Cost Code', not both (seed)."""
+        """A Schedule of Values line bills by 'Division' or by 'Cost Code', not both
+        (readme/USAGE.md, "Schedules of values and codes")."""
         for line in self:
             if line.division_id and line.cost_code_id:
                 raise ValidationError(
@@ -25,5 +26,6 @@ class SaleOrderLine(models.Model):
                 )
 
     def _prepare_progress_billing_move_line(self, quantity, price_unit):
-        """The customer invoice line of a pay application line, linked to this line (issue)."""
+        """The customer invoice line of a pay application line, linked to this line
+        (readme/USAGE.md, "Bills, invoices and retainage")."""
         return self._prepare_invoice_line(quantity=quantity, price_unit=price_unit, discount=0.0)

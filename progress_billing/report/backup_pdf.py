@@ -10,7 +10,7 @@ output file (``PdfPageStream``), so only the source being copied is held in
 memory, never the whole result. Page order is decided by the page tree written
 last, which lets the cover (built once every page number is known) come first.
 
-Uploaded files are untrusted (issue #10, bad input budgets): an attachment is
+Uploaded files are untrusted (readme/CONFIGURE.md, "Backups", budgets for uploaded files): an attachment is
 copied only within a ``Budget`` (pixels of an image, pages of a PDF counted
 without materialising its page tree, bytes its streams decompress to, pages of
 the whole backup); past it, the attachment is listed as skipped with the
@@ -78,7 +78,7 @@ class SkippedDocument(Exception):
 @dataclass(frozen=True)
 class Budget:
     """What one untrusted attachment, and all of them in a backup, may cost
-    (issue #10: any uploaded file has a bounded cost in time and memory).
+    (readme/CONFIGURE.md, "Backups": any uploaded file has a bounded cost in time and memory).
 
     - ``image_pixels``: width × height of an image; the caller passes Odoo's
       own limit (odoo.tools.image.IMAGE_MAX_RESOLUTION).

@@ -2,7 +2,8 @@ from odoo import api, models
 
 
 class ReportPaymentSchedule(models.AbstractModel):
-    """The payment schedule PDF of certified subcontractor invoices (issue #13)."""
+    """The payment schedule PDF of certified subcontractor invoices
+    (readme/USAGE.md, "Payment schedules and the statutory clock")."""
 
     _name = "report.progress_billing.report_payment_schedule"
     _description = "Payment Schedule Report"

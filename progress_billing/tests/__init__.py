@@ -53,3 +53,4 @@ from . import test_backup_workers
 from . import test_retention_rules_maths
 from . import test_retention_rules
 from . import test_workflow_transitions
+from . import test_docs

@@ -112,7 +112,7 @@ class AutocompleteCase(ProgressBillingCase):
     def _revising(self, direct_cost):
         """Revise an approved direct cost as an administrator does: reset it
         to draft, edit it in the ``with`` block, approve it again (an approved
-        direct cost is locked, issue #10)."""
+        direct cost is locked, readme/CONFIGURE.md, "Workflow and locks")."""
         direct_cost.action_reset_to_draft()
         yield direct_cost
         direct_cost.action_approve()

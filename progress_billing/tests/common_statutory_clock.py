@@ -1,4 +1,4 @@
-"""Shared fixtures of the statutory clock tests (issue #13).
+"""Shared fixtures of the statutory clock tests (readme/USAGE.md, "Payment schedules and the statutory clock").
 
 ``StatutoryClockCase`` gives the company a Sydney working calendar with the
 New South Wales Labour Day 2026 (Monday 5 October) as a public holiday, and
@@ -16,7 +16,7 @@ from .common import ProgressBillingCase
 
 SYDNEY = pytz.timezone("Australia/Sydney")
 LABOUR_DAY_2026 = date(2026, 10, 5)
-# the README's worked example: received on the Friday before Labour Day
+# the worked example (readme/USAGE.md, "Worked example"): received on the Friday before Labour Day
 FRIDAY_BEFORE_LABOUR_DAY = date(2026, 10, 2)
 
 

@@ -12,7 +12,7 @@ PROTECTED = "are set by Progress Billing itself and cannot be written"
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestAccessRights(ProgressBillingCase):
-    """Issue #10, in the style of purchase/tests/test_access_rights.py: for
+    """readme/CONFIGURE.md, "Groups: who may do what", in the style of purchase/tests/test_access_rights.py: for
     pay applications (both kinds) and their lines, change orders and direct
     costs and their lines, what a plain Progress Billing user, an
     administrator, a user of another company and a portal user may create,

@@ -491,7 +491,8 @@ class TestRetainageAccounts(TransactionCase):
             self.assertEqual(accounts.mapped("account_type"), ["liability_current", "asset_current"])
 
 
-# Stored materials carried and installed over three periods (issue 11), on
+# Stored materials carried and installed over three periods
+# (readme/USAGE.md, "Bills, invoices and retainage"), on
 # the worked example's contract with 5% retainage on stored materials, under
 # each stored materials method. Per period: line 8 and the F of each line as
 # the application is created, the (E, F) entered, then per line (D, G, H, I),

@@ -1,4 +1,4 @@
-"""Money you can trust (issue #10, Accounting): a pay application never has
+"""Money you can trust (readme/CONFIGURE.md, "Accounting"): a pay application never has
 two active bills, whatever way in (two users at once, a cancelled or reversed
 bill reset to draft, a create over JSON-RPC), and a retainage release never
 exceeds the retainage held.

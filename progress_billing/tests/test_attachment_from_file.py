@@ -1,5 +1,5 @@
-"""Issue #15: an attachment streamed from a file into the filestore is stored
-as Odoo stores any attachment (checksum, deduplication, collision refusal,
+"""readme/USAGE.md, "Pay application PDFs and compiled backups": an attachment streamed from a file into the filestore
+is stored as Odoo stores any attachment (checksum, deduplication, collision refusal,
 database storage), without the file being read into memory."""
 
 import hashlib

@@ -1,4 +1,4 @@
-"""Issue #10: two auto-completions of one owner invoice applied at once, each
+"""readme/CONFIGURE.md, "Auto-completion": two auto-completions of one owner invoice applied at once, each
 in its own database transaction (as addons/account/tests/test_sequence_mixin.py
 tests concurrent postings): one wins, the other is told, nothing is doubled."""
 

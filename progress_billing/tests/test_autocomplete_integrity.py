@@ -1,4 +1,4 @@
-"""Issue #10: auto-completion writes what its preview showed or nothing, its
+"""readme/CONFIGURE.md, "Auto-completion": auto-completion writes what its preview showed or nothing, its
 source links are written by auto-completion only and show nothing of a
 source the user may not read, and its SQL keeps to the companies of the
 owner invoice and of the user."""

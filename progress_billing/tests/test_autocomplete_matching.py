@@ -5,7 +5,7 @@ from .common_autocomplete import AutocompleteCase
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestAutocompleteMatching(AutocompleteCase):
-    """Which owner invoice line a source lands on (seed 004, spec: never double)."""
+    """Which owner invoice line a source lands on (readme/USAGE.md, "Auto-completing owner invoices": never double)."""
 
     def _preview(self, owner_invoice):
         action = owner_invoice.action_autocomplete()

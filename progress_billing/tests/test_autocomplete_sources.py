@@ -7,7 +7,7 @@ from .common_autocomplete import AutocompleteCase
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestAutocompleteSubInvoices(AutocompleteCase):
-    """Which subcontractor invoice amounts are copied (seed 004)."""
+    """Which subcontractor invoice amounts are copied (readme/USAGE.md, "Auto-completing owner invoices")."""
 
     def _autocompleted(self):
         owner_invoice = self._create_owner_invoice()
@@ -84,7 +84,7 @@ class TestAutocompleteSubInvoices(AutocompleteCase):
         self.assertEqual(len(owner_invoice.line_ids.autocomplete_source_ids), 2)
 
     def test_snapshot_naming_a_deleted_record(self):
-        """Issue #15: a link's snapshot of the source's cost type has no
+        """readme/USAGE.md, "Auto-completing owner invoices": a link's snapshot of the source's cost type has no
         foreign key: the cost type it names is deleted all the same, the
         snapshot then reads as empty in the client and the link says what changed."""
         self._create_billed_sub_invoice(self.commitment, {self.ssov_labor: (100, 10)})
@@ -102,7 +102,7 @@ class TestAutocompleteSubInvoices(AutocompleteCase):
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestAutocompleteDirectCosts(AutocompleteCase):
-    """Which direct cost amounts are copied (seed 004)."""
+    """Which direct cost amounts are copied (readme/USAGE.md, "Auto-completing owner invoices")."""
 
     def _autocompleted_with(self, **direct_cost):
         self._create_direct_cost([(self.cost_code, self.labor, 500)], **direct_cost)
@@ -143,7 +143,8 @@ class TestAutocompleteDirectCosts(AutocompleteCase):
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestAutocompleteChangeOrders(AutocompleteCase):
-    """Commitment change order amounts follow the PCCO of their change event line (seed 004)."""
+    """Commitment change order amounts follow the PCCO of their change event line
+    (readme/USAGE.md, "Auto-completing owner invoices")."""
 
     def _bill_change_order(self, cco, amount):
         sub_invoice = self._create_billed_sub_invoice(self.commitment, {cco.line_ids: (amount, 0)})

@@ -11,7 +11,8 @@ from .test_backup_security import hide_invoices_from
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestAutocompletePrompt(AutocompleteCase):
-    """The question asked after creating an owner invoice: Cancel, No Thanks, Yes (seed 004)."""
+    """The question asked after creating an owner invoice: Cancel, No Thanks, Yes
+    (readme/USAGE.md, "Auto-completing owner invoices")."""
 
     @classmethod
     def setUpClass(cls):
@@ -92,7 +93,7 @@ class TestAutocompletePrompt(AutocompleteCase):
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestAutocompleteRevisions(AutocompleteInvoiceCase):
-    """Manual amounts, re-runs, stale flags and drill-down (spec: where Procore stops)."""
+    """Manual amounts, re-runs, stale flags and drill-down (readme/USAGE.md, "Auto-completing owner invoices")."""
 
     def _preview_line(self, wizard, owner_line):
         return wizard.line_ids.filtered(lambda line: line.owner_line_id == owner_line)
@@ -251,7 +252,8 @@ class TestAutocompleteRevisions(AutocompleteInvoiceCase):
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestAutocompleteBackup(AutocompleteCase):
-    """Seed: the compiled backup of the copied subcontractor invoices can be attached to the owner invoice."""
+    """readme/USAGE.md, "Auto-completing owner invoices": the compiled backup of the copied subcontractor invoices can
+    be attached to the owner invoice."""
 
     def test_attach_compiled_backup(self):
         copied = self._create_billed_sub_invoice(self.commitment, {self.ssov_labor: (1000, 0)})
@@ -270,7 +272,7 @@ class TestAutocompleteBackup(AutocompleteCase):
         self.assertTrue(attachment.name.startswith("Subcontractor invoice backup - Riverside Tower"))
         self.assertEqual((attachment.mimetype, attachment.res_model, attachment.res_id), ("application/pdf", backup._name, backup.id))
         self.assertIn(f"action_progress_billing_backup/{backup.id}", owner_invoice.message_ids[0].body)
-        # issue #10: the PDF is not copied onto the owner invoice, whose readers may not read every copied invoice
+        # the PDF is not copied onto the owner invoice, whose readers may not read every copied invoice
         self.assertFalse(self.env["ir.attachment"].search([("res_model", "=", owner_invoice._name), ("res_id", "=", owner_invoice.id)]))
         reader = self._create_user("pb_owner_invoice_reader", USER_GROUP)
         hide_invoices_from(reader, copied)

@@ -14,8 +14,8 @@ from .pdf_samples import DAMAGED_PDF, encrypted_pdf, pdf_outline, pdf_page_texts
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestBackupCompile(PayApplicationCase):
-    """Compile Progress Billing Backups (seed 000), with the pay applications
-    really rendered by wkhtmltopdf."""
+    """Compile Progress Billing Backups (readme/USAGE.md, "Pay application PDFs and compiled backups"), with the pay
+    applications really rendered by wkhtmltopdf."""
 
     @classmethod
     def setUpClass(cls):
@@ -164,7 +164,7 @@ class TestBackupCompile(PayApplicationCase):
     def test_failed_background_compile_says_why(self):
         self.env["ir.config_parameter"].set_param("progress_billing.backup_background_threshold", 0)
         backup = self.Backup.with_user(self.user)._queue(self.alpha_invoice.with_user(self.user))
-        # a billing period is required: only a damaged database loses it (the seed's rule stays guarded)
+        # a billing period is required: only a damaged database loses it (the rule stays guarded)
         self.env.cr.execute(SQL(
             "ALTER TABLE progress_billing_sub_invoice ALTER COLUMN period_id DROP NOT NULL;"
             " UPDATE progress_billing_sub_invoice SET period_id = NULL WHERE id = %s", self.alpha_invoice.id,

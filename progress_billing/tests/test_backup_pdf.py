@@ -143,8 +143,8 @@ class TestBackupPdf(BaseCase):
         self.assertEqual(pdf_outline(out.getvalue()), pdf_outline(whole))
 
     def test_reserved_documents_keep_their_place_whatever_their_length(self):
-        """Issue #15: a pay application still being rendered has its place
-        reserved; the attachments after it are copied meanwhile. Filled with
+        """readme/USAGE.md, "Pay application PDFs and compiled backups": a pay application still being rendered has its
+        place reserved; the attachments after it are copied meanwhile. Filled with
         more pages than announced, the documents after it move."""
         out = io.BytesIO()
         builder = backup_pdf.BackupBuilder(out)

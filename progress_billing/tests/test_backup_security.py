@@ -31,7 +31,7 @@ def hide_invoices_from(user, invoices):
 
 class BackupReadersCase(PayApplicationCase):
     """A backup of two invoices of the test company requested by ``user``,
-    and the people around it (issue #10, Companies and Backups)."""
+    and the people around it (readme/CONFIGURE.md, "Companies"; readme/CONFIGURE.md, "Backups")."""
 
     @classmethod
     def setUpClass(cls):
@@ -143,7 +143,7 @@ class TestBackupAccessHttp(BackupReadersCase, HttpCase):
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestBackupBudgets(PayApplicationCase):
-    """Bad input budgets (issue #10): each file over budget is listed on the
+    """Budgets for uploaded files (readme/CONFIGURE.md, "Backups"): each file over budget is listed on the
     cover with its reason, the rest is compiled, memory stays bounded."""
 
     def test_files_over_budget_are_listed_with_their_reason(self):

@@ -1,5 +1,5 @@
-"""Issue #15: several cron workers (threads, processes or servers on one
-database) compile queued backups at once; each batch is claimed by one worker
+"""readme/CONFIGURE.md, "Deployment: workers and several servers": several cron workers (threads, processes or servers
+on one database) compile queued backups at once; each batch is claimed by one worker
 only, with row locks, proved with two database cursors as Odoo's own
 account tests prove concurrent postings (test_sequence_mixin)."""
 

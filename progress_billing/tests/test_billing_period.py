@@ -28,7 +28,7 @@ class TestMonthlyPeriodBounds(TransactionCase):
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestBillingPeriod(ProgressBillingCase):
-    """Billing period rules (spec, Billing Period)."""
+    """Billing period rules (readme/USAGE.md, "Billing periods")."""
 
     def test_end_before_start_is_refused(self):
         with self.assertRaisesRegex(ValidationError, r"Billing period .* of project Riverside Tower ends before it starts"):

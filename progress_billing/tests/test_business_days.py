@@ -14,7 +14,8 @@ NSW_HOLIDAYS = frozenset({LABOUR_DAY_2026, CHRISTMAS_2026, BOXING_DAY_2026_OBSER
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestBusinessDays(TransactionCase):
-    """Issue #13: the business-day arithmetic of the statutory clock, as pure functions."""
+    """readme/USAGE.md, "Payment schedules and the statutory clock": the business-day arithmetic of the statutory clock,
+    as pure functions."""
 
     def test_weekends_are_skipped(self):
         # Wednesday 7 October 2026: Thursday, Friday, then Monday and Tuesday
@@ -25,7 +26,7 @@ class TestBusinessDays(TransactionCase):
         self.assertEqual(deadline(date(2026, 10, 7), 0), date(2026, 10, 7))
 
     def test_public_holidays_are_skipped(self):
-        """The worked example of the README: a claim received on Friday 2
+        """The worked example (readme/USAGE.md, "Worked example"): a claim received on Friday 2
         October 2026, before the Labour Day Monday, under the NSW subcontract
         regime (10 business days to schedule, 20 to pay)."""
         received = date(2026, 10, 2)

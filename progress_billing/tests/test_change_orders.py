@@ -8,7 +8,7 @@ from .common import ProgressBillingCase
 class TestChangeOrders(ProgressBillingCase):
     """Approved PCCOs and CCOs raise the contract sum and the scheduled value
     of the line they revise; a change order line revising no line is billed on
-    its own pay application line (spec, Vocabulary and G702 lines 1-3)."""
+    its own pay application line (G702 lines 1-3; readme/USAGE.md, "Schedules of values and codes")."""
 
     def test_numbering_and_total(self):
         pcco = self._create_change_order(self.prime_contract, [

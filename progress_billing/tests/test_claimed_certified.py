@@ -1,6 +1,6 @@
-"""Claimed and certified amounts (issue #13).
+"""Claimed and certified amounts (readme/USAGE.md, "Claimed and certified amounts").
 
-Worked example of the README (subcontractor side, ``TestClaimedCertified``):
+Its worked example (subcontractor side, ``TestClaimedCertified``):
 a commitment of labor 60,000 (untaxed) and materials 40,000 (10% tax),
 retainage 10% on work and 0% on stored materials. The subcontractor claims
 labor 30,000 this period, materials 10,000 this period and 5,000 stored:
@@ -80,7 +80,7 @@ class TestClaimedCertified(AccountingCase):
         self.assertEqual(invoice.claimed_amount_due, 41_000.0)
 
     def test_certifying_less_needs_a_reason_and_is_approved_as_noted(self):
-        """The README's worked example, to the cent on the vendor bill."""
+        """The worked example (readme/USAGE.md, "Claimed and certified amounts"), to the cent on the vendor bill."""
         invoice, labor, materials = self._claim()
         with self.assertRaisesRegex(
             ValidationError,
@@ -178,7 +178,8 @@ class TestClaimedCertified(AccountingCase):
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestClaimedCertifiedJsonRpc(ProgressBillingHttpCase):
-    """Issue #13: over JSON-RPC too, nobody writes a claim, administrators included."""
+    """readme/USAGE.md, "Claimed and certified amounts": over JSON-RPC too, nobody writes a claim, administrators
+    included."""
 
     def test_nobody_writes_a_claim(self):
         invoice = self._create_sub_invoice(amounts={self.ssov_labor: (1_000, 0)})

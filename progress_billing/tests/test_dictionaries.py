@@ -36,7 +36,7 @@ def occurrences(entry):
 @tagged("post_install", "-at_install", "progress_billing")
 class TestDictionaryFiles(TransactionCase):
     """The .pot and the three .po files stay in step with the code, and each
-    dictionary translates every string holding one of the spec's terms."""
+    dictionary translates every string holding one of the terms of tools/dictionaries.py."""
 
     def test_only_dictionaries_are_shipped(self):
         """No en.po: every English variant, English (US) included, would load it."""
@@ -256,7 +256,7 @@ class TestDictionarySettings(TransactionCase):
         self.assertEqual(self.french_user.lang, "fr_FR", "a dictionary is an English variant")
         self.assertEqual(
             self.portal_user.lang, "en@specialty",
-            "portal users are the company's subcontractors: the subcontractor's side of the contract (issue #12)",
+            "portal users are the company's subcontractors: the subcontractor's side of the contract",
         )
         self.assertEqual(self.other_user.lang, "en_US", "another company keeps its dictionary")
         user_env = self.env(user=self.english_user, context=self.english_user.with_user(self.english_user).context_get())

@@ -1,5 +1,5 @@
 """A G702 figure is the same whichever batch, order or view reads it
-(project brief; issue 11, "Line 8 in lists and multi-record prints").
+(readme/USAGE.md, "Bills, invoices and retainage", the same figures everywhere).
 
 Each contract gets two applications: ``earlier`` (approved) and ``later``
 (a draft) of the next billing period. Retainage 10% on work, 5% on stored

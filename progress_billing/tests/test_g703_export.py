@@ -72,7 +72,7 @@ def evaluate(sheets, sheet, formula):
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestG703Export(ProgressBillingCase, HttpCase):
-    """Issue #11, Export G703 to Excel: a G702 summary sheet and one sheet per
+    """readme/USAGE.md, "Export G703 to Excel": a G702 summary sheet and one sheet per
     application whose G, %, H and I (and the G702 sums and differences) are
     formulas giving the addon's figures; served to the user who may read the
     applications, refused to another company's user."""

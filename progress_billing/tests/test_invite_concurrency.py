@@ -8,7 +8,7 @@ from .common import open_concurrent_transactions
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestInviteConcurrency(MailCase):
-    """Issue #12: two users invite the same commitment to bill at once; one
+    """readme/USAGE.md, "Invite to Bill (contractor side)": two users invite the same commitment to bill at once; one
     invoice is created, the other user is told what happened. Two real
     transactions, as account/tests/test_sequence_mixin.py does: the fixture is
     committed, then removed after the test."""

@@ -10,7 +10,7 @@ from .common import ProgressBillingCase
 
 
 class InviteCase(ProgressBillingCase, MailCase):
-    """Invite to Bill (issue #12): the confirmed ``commitment`` of the test
+    """Invite to Bill (readme/USAGE.md, "Invite to Bill (contractor side)"): the confirmed ``commitment`` of the test
     case, billed by ``contact`` (the invoice address of ``subcontractor``),
     and a second confirmed commitment ``steel`` of another vendor."""
 

@@ -6,7 +6,7 @@ from .common import ProgressBillingHttpCase
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestJsonRpcGuards(ProgressBillingHttpCase):
-    """Issue #10: what the buttons refuse, JSON-RPC refuses too. A plain
+    """readme/CONFIGURE.md, "Workflow and locks": what the buttons refuse, JSON-RPC refuses too. A plain
     Progress Billing user, logged in, calls ``/web/dataset/call_kw`` as the
     web client would; each forbidden call answers the expected error and
     leaves the database unchanged."""
@@ -73,7 +73,8 @@ class TestJsonRpcGuards(ProgressBillingHttpCase):
         self.assertEqual(self.invoice.state, "draft")
 
     def test_change_retention_rules_of_a_certified_contract(self):
-        """Issue #14: the retention rules of a contract with a certified pay application are locked."""
+        """readme/CONFIGURE.md, "Workflow and locks": the retention rules of a contract with a certified pay application
+        are locked."""
         rule = self.env["progress.billing.retention.rule"].create({
             "purchase_order_id": self.commitment.id, "rate_work": 10, "limit_type": "percent_complete", "limit_percent": 50,
         })

@@ -73,7 +73,7 @@ class TestOwnerInvoice(ProgressBillingCase):
 @tagged("post_install", "-at_install", "progress_billing")
 class TestOwnerInvoiceWorkflow(ProgressBillingCase):
     """Owner invoice statuses: Draft, Under Review, Revise and Resubmit,
-    Approved (Procore), plus Approved as Noted and Paid (spec)."""
+    Approved (Procore), plus Approved as Noted and Paid (readme/USAGE.md, "Pay applications")."""
 
     def setUp(self):
         super().setUp()

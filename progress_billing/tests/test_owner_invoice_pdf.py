@@ -10,7 +10,7 @@ OWNER_REPORT = "progress_billing.action_report_owner_invoice"
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestOwnerInvoicePdfBackup(AutocompleteCase):
-    """Issue #11, configurable owner invoice PDF: with the company setting,
+    """readme/CONFIGURE.md, "Owner invoice PDF with the backup": with the company setting,
     the owner invoice's pay application PDF is followed by the compiled
     backup of the subcontractor invoices copied onto it (one file for the owner)."""
 
@@ -60,7 +60,7 @@ class TestOwnerInvoicePdfBackup(AutocompleteCase):
         self.assertEqual(len(pages), self.owner_invoice._pay_application_page_count())
 
     def test_no_backup_missing_an_invoice_the_user_may_not_read(self):
-        """Issue #10: the backup in the owner's PDF holds every copied
+        """readme/CONFIGURE.md, "Backups": the backup in the owner's PDF holds every copied
         invoice, so a user who may not read one of them gets no PDF with a
         backup missing it, and learns nothing of it but the count."""
         self.company.progress_billing_owner_pdf_backup = True

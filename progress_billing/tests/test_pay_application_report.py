@@ -83,8 +83,8 @@ class TestPayApplicationReport(PayApplicationCase):
         self.assertIn("Page 1 of 2", pages[counts[0]])
 
     def test_printing_a_list_selection_renders_batches_in_order(self):
-        """Issue #15: Print > Pay Application on invoices selected in the list
-        takes the compile's batched rendering: one wkhtmltopdf call per batch
+        """readme/USAGE.md, "Pay application PDFs and compiled backups": Print > Pay Application on invoices selected in
+        the list takes the compile's batched rendering: one wkhtmltopdf call per batch
         (of 2 here), every invoice in the PDF, in the order selected."""
         invoices = self.env["progress.billing.sub.invoice"]
         for position in range(5):

@@ -15,7 +15,8 @@ REINFORCEMENT_REASON = "Column cages on grid C delivered but not fixed: 10% held
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestPaymentSchedule(StatutoryClockCase):
-    """Issue #13, and the README's worked example: a claim of 100,000
+    """readme/USAGE.md, "Payment schedules and the statutory clock", and its worked example
+    (readme/USAGE.md, "Worked example"): a claim of 100,000
     received on Friday 2 October 2026, the Friday before the Labour Day
     public holiday, under the NSW subcontract regime, certified at 92,500
     with two reasons. The payment schedule is due by Monday 19 October
@@ -24,7 +25,7 @@ class TestPaymentSchedule(StatutoryClockCase):
     claim, amounts and reasons to the cent.
 
     Set PB_PAYMENT_SCHEDULE_PDF to a path to keep the PDF the test renders
-    (the README's image is drawn from it)."""
+    (the readme's image is drawn from it)."""
 
     @classmethod
     def setUpClass(cls):

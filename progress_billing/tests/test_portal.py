@@ -21,7 +21,7 @@ PNG = base64.b64decode(
 class PortalCase(ProgressBillingCase, HttpCase):
     """A subcontractor (``subcontractor``, vendor of ``commitment``) with a
     portal login for one of its contacts, and a second vendor with its own
-    commitment, invoice and portal login (issue #12)."""
+    commitment, invoice and portal login (readme/USAGE.md, "Subcontractors billing on the portal")."""
 
     @classmethod
     def setUpClass(cls):
@@ -100,7 +100,7 @@ class TestPortalPages(PortalCase):
         self.assertNotIn(self.prime_contract.name, response.text)
 
     def test_pages_use_the_subcontractors_dictionary(self):
-        """Issue #12: with the company on a point-of-view dictionary, its
+        """readme/USAGE.md, "The subcontractor's side (portal)": with the company on a point-of-view dictionary, its
         portal users see the subcontractor's side of the contract (Specialty
         Contractor); with Default, the words of the code."""
         self.login(self.portal_user)
@@ -254,7 +254,7 @@ class TestPortalBilling(PortalCase):
         self.assertValues(self.labor_line, {"work_this_period": 3000, "review_state": "to_review", "rejection_reason": False})
 
     def test_certified_claim_shows_beside_the_claim_with_its_payment_schedule(self):
-        """Issue #13 on the portal: once a reviewer certifies less than was
+        """readme/USAGE.md, "Claimed and certified amounts", on the portal: once a reviewer certifies less than was
         claimed, the subcontractor sees per line what it claimed, what was
         certified and why, line 8 as claimed, and downloads our payment
         schedule, which no claim has before it is certified."""

@@ -6,7 +6,7 @@ from .test_portal import PortalCase
 @tagged("post_install", "-at_install", "progress_billing")
 class TestPortalTour(PortalCase):
     def test_subcontractor_bills_reviewer_sends_back_subcontractor_resubmits(self):
-        """Issue #12 in Chromium: the subcontractor opens the e-mailed link,
+        """readme/USAGE.md, "The subcontractor's side (portal)", in Chromium: the subcontractor opens the e-mailed link,
         signs in, bills one line in money and one in percent, attaches its
         lien waiver and submits; the reviewer rejects a line in the back
         office, which sends the invoice back; the subcontractor sees the

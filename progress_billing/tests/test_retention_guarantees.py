@@ -1,4 +1,5 @@
-"""Bank guarantees and retention bonds instead of cash retention (issue #14).
+"""Bank guarantees and retention bonds instead of cash retention
+(readme/USAGE.md, "Bank guarantees and retention bonds").
 
 The worked example (tests/test_accounting.py) withholds 10% on work and 0% on
 stored materials. Cash retention without guarantee: period 1 labor 1,000.00,

@@ -1,4 +1,4 @@
-"""The retention ledger (issue #14): what each contract withheld, released
+"""The retention ledger (readme/USAGE.md, "The ledger"): what each contract withheld, released
 and holds, equal to the sum of its certified applications and of their bills;
 company isolation; the trust account total; a fixed number of queries to
 open it whatever the number of contracts."""

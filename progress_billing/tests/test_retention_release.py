@@ -1,4 +1,4 @@
-"""Staged release of retention (issue #14, "Release in stages").
+"""Staged release of retention (readme/USAGE.md, "Release stages").
 
 The worked example's commitment (tests/test_accounting.py) after its first
 application holds 1,500.00: labor 1,000.00 (10% of 10,000.00) and materials

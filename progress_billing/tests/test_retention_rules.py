@@ -1,4 +1,5 @@
-"""Sliding-scale retention rules on contracts (issue #14, "Rules").
+"""Sliding-scale retention rules on contracts (readme/USAGE.md, "Bills, invoices and retainage",
+sliding-scale retention).
 
 Every contract is the worked example's of tests/test_accounting.py: labor
 60,000.00 and materials 40,000.00 (contract sum 100,000.00), retainage 10%
@@ -88,7 +89,8 @@ class TestRetentionRuleKinds(RetentionRulesCase):
         self.assertAmount(contract.retainage_held, 5_000.00)
 
     def test_ten_percent_until_half_complete_then_five(self):
-        """US practice, on a prime contract (the README's sliding-scale example).
+        """US practice, on a prime contract (readme/USAGE.md, "Bills, invoices and retainage", the
+        sliding-scale worked example).
 
         ======  ===================  =========================================  =========  ========
         period  claim (A / B)        withheld                                   5a         line 8

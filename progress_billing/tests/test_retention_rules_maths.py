@@ -1,5 +1,6 @@
 """The sliding-scale retention maths of tools/retention_rules.py, without
-database records (issue #14, "Rules"). A contract of 100,000.00."""
+database records (readme/USAGE.md, "Bills, invoices and retainage", sliding-scale retention). A contract of
+100,000.00."""
 
 from odoo.tests import TransactionCase, tagged
 

@@ -1,4 +1,4 @@
-"""The retention splits of tools/retention.py (issue #14), without database."""
+"""The retention splits of tools/retention.py (readme/USAGE.md, "Release stages"), without database."""
 
 from odoo.tests import BaseCase, tagged
 

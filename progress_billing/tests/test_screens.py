@@ -16,7 +16,7 @@ NUMBERED_MODELS = [
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestScreens(ProgressBillingCase):
-    """Issue #11, Screens: what the lists and forms show."""
+    """Screens: what the lists and forms show."""
 
     def _arch(self, model, view_type, context=None, user=None):
         views = self.env[model].with_user(user or self.user).with_context(**(context or {})).get_views([(False, view_type)])

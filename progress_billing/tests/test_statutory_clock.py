@@ -12,7 +12,7 @@ SCHEDULE_ACTIVITY = "progress_billing.mail_activity_type_payment_schedule"
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestPaymentRegime(StatutoryClockCase):
-    """Issue #13: payment regimes are data that administrators edit and add."""
+    """readme/CONFIGURE.md, "Payment regimes": payment regimes are data that administrators edit and add."""
 
     def test_shipped_regimes(self):
         def figures(xmlid):
@@ -80,8 +80,8 @@ class TestPaymentRegime(StatutoryClockCase):
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestStatutoryClock(StatutoryClockCase):
-    """Issue #13: each claim computes when it was received, when its payment
-    schedule and its payment are due, and whether the schedule was given in time."""
+    """readme/USAGE.md, "Payment schedules and the statutory clock": each claim computes when it was received, when its
+    payment schedule and its payment are due, and whether the schedule was given in time."""
 
     def test_submission_starts_the_clock(self):
         invoice = self._receive(self._create_sub_invoice(), FRIDAY_BEFORE_LABOUR_DAY)
@@ -220,8 +220,8 @@ class TestStatutoryClock(StatutoryClockCase):
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestStatutoryClockCron(StatutoryClockCase):
-    """Issue #13: the scheduled action warns the reviewers two business days
-    before a payment schedule is due and flags the claims whose deadline
+    """readme/USAGE.md, "Payment schedules and the statutory clock": the scheduled action warns the reviewers two
+    business days before a payment schedule is due and flags the claims whose deadline
     passed without one, once each, whatever the number of runs."""
 
     @classmethod
@@ -296,7 +296,8 @@ class TestStatutoryClockCron(StatutoryClockCase):
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestStatutoryClockJsonRpc(StatutoryClockCase, HttpCase):
-    """Issue #13: what the ORM refuses a plain user, JSON-RPC refuses too."""
+    """readme/USAGE.md, "Payment schedules and the statutory clock": what the ORM refuses a plain user, JSON-RPC refuses
+    too."""
 
     def setUp(self):
         super().setUp()

@@ -1,5 +1,5 @@
 """Materials Presently Stored (F) is a balance, not a period amount (AIA
-G703, Procore; issue 11): a new application starts with the previous F of
+G703; readme/USAGE.md, "Bills, invoices and retainage"): a new application starts with the previous F of
 each line, or, under the contract's roll-forward method, counts it in D and
 starts F at zero. Retainage 10% on work, 5% on stored materials."""
 
@@ -89,7 +89,7 @@ class TestStoredMaterials(AutocompleteCase):
         self.commitment.stored_materials_method = "roll_forward"
 
     def test_autocompletion_copies_the_subcontractors_stored_balances(self):
-        """Seed rule "copy F to F" under carry-forward: the F of a subcontractor
+        """readme/USAGE.md, "Auto-completing owner invoices": "F to F" under carry-forward: the F of a subcontractor
         invoice line is a balance, so the owner line's F is the sum of its
         sources' current balances, not their sum over the periods."""
         sub_invoice = self._create_billed_sub_invoice(self.commitment, {self.ssov_materials: (5_000, 8_000)})

@@ -7,7 +7,7 @@ from .common import ProgressBillingCase
 @tagged("post_install", "-at_install", "progress_billing")
 class TestSubInvoiceMaths(ProgressBillingCase):
     """G703 columns and G702 summary of a commitment billed over three
-    consecutive months (spec, "Progress billing columns"), numbers checked by
+    consecutive months (AIA G702/G703), numbers checked by
     hand. Commitment: labor 60,000 + materials 40,000; retainage 10% on work,
     5% on stored materials.
 
@@ -125,7 +125,7 @@ class TestSubInvoiceMaths(ProgressBillingCase):
 @tagged("post_install", "-at_install", "progress_billing")
 class TestSubInvoiceUnitBased(ProgressBillingCase):
     """Unit/quantity-based commitments bill quantity × unit price and have no
-    stored materials (spec, Stored materials)."""
+    stored materials (readme/USAGE.md, "Bills, invoices and retainage")."""
 
     @classmethod
     def setUpClass(cls):
@@ -169,7 +169,7 @@ class TestSubInvoiceUnitBased(ProgressBillingCase):
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestSubInvoiceWorkflow(ProgressBillingCase):
-    """Statuses of a subcontractor invoice and who may change them (spec:
+    """Statuses of a subcontractor invoice and who may change them (readme/CONFIGURE.md, "Workflow and locks":
     Draft → Under Review → Revise and Resubmit ↔ Under Review → Pending Owner
     Approval / Approved as Noted / Approved; review is per line)."""
 

@@ -51,7 +51,7 @@ class TestCostsLeftBehindTour(UnbilledCostsCase, HttpCase):
     def test_include_costs_left_behind_in_browser(self):
         """The auto-completion preview warns of the approved costs of an
         earlier period that no owner invoice billed, lists them, and Include
-        All lands them on the invoice (issue #11)."""
+        All lands them on the invoice (readme/USAGE.md, "Auto-completing owner invoices")."""
         self.owner_invoice.autocomplete_prompt_pending = False
         self.start_tour(
             f"/odoo/action-progress_billing.action_progress_billing_owner_invoice/{self.owner_invoice.id}",
@@ -65,8 +65,8 @@ class TestCostsLeftBehindTour(UnbilledCostsCase, HttpCase):
 @tagged("post_install", "-at_install", "progress_billing")
 class TestPaymentDueListTour(ProgressBillingCase, HttpCase):
     def test_payment_due_in_the_list(self):
-        """Issue 11: the Subcontractor Invoices list shows line 8 of an
-        application listed with its previous one, as its form does."""
+        """readme/USAGE.md, "Bills, invoices and retainage": the Subcontractor Invoices list shows line 8 of
+        an application listed with its previous one, as its form does."""
         earlier = self._create_sub_invoice(amounts={self.ssov_labor: (10_000, 0), self.ssov_materials: (5_000, 8_000)},
                                            vendor_reference="PB-TOUR-EARLIER")
         earlier.action_submit()
@@ -87,8 +87,8 @@ class TestPaymentDueListTour(ProgressBillingCase, HttpCase):
 @tagged("post_install", "-at_install", "progress_billing")
 class TestStoredMaterialsTour(ProgressBillingCase, HttpCase):
     def test_new_invoice_carries_the_stored_materials(self):
-        """Issue 11: a new subcontractor invoice starts with the materials
-        presently stored (F) of the previous one, line by line."""
+        """readme/USAGE.md, "Bills, invoices and retainage": a new subcontractor invoice starts with the
+        materials presently stored (F) of the previous one, line by line."""
         # the tour finds the commitment by this number
         self.commitment.name = "PB-TOUR-SC-002"
         earlier = self._create_sub_invoice(amounts={self.ssov_materials: (5_000, 8_000)})

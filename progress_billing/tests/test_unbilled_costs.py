@@ -55,7 +55,7 @@ class UnbilledCostsCase(AutocompleteCase):
 class TestCostsLeftBehindPreview(UnbilledCostsCase):
     """The auto-completion preview lists the approved costs of earlier
     periods not yet billed to the owner and includes them on request
-    (issue #11, costs left behind)."""
+    (readme/USAGE.md, "Auto-completing owner invoices", costs left behind)."""
 
     def test_preview_lists_costs_left_behind(self):
         wizard = self._preview()
@@ -73,7 +73,7 @@ class TestCostsLeftBehindPreview(UnbilledCostsCase):
         }])
         self.assertIn(self.earlier_direct_cost.name, by_kind["direct_cost_line_id"].name)
         self.assertEqual((wizard.left_behind_count, wizard.left_behind_amount), (2, 1_700))
-        # left out, the preview copies this period's costs only (seed)
+        # left out, the preview copies this period's costs only
         self.assertEqual((wizard.new_work_total, wizard.new_materials_total), (300, 0))
 
     def test_include_all_lands_by_the_matching_rules(self):
@@ -174,7 +174,7 @@ class TestCostsLeftBehindPreview(UnbilledCostsCase):
 @tagged("post_install", "-at_install", "progress_billing")
 class TestUnbilledCosts(UnbilledCostsCase):
     """The project's Unbilled Costs: approved costs that no non-void owner
-    invoice of the project bills, at any time (issue #11)."""
+    invoice of the project bills, at any time (readme/USAGE.md, "Auto-completing owner invoices")."""
 
     def test_unbilled_until_billed(self):
         everything = {

@@ -10,7 +10,7 @@ from .common import open_concurrent_transactions
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestApproveVoidConcurrency(TransactionCase):
-    """Issue #10: two administrators approve and void the same subcontractor
+    """readme/CONFIGURE.md, "Workflow and locks": two administrators approve and void the same subcontractor
     invoice at once. Exactly one wins, the other is told to try again, and
     nothing is done twice. Two real transactions, as
     account/tests/test_sequence_mixin.py does: the fixture is committed, then

@@ -9,7 +9,7 @@ LOCKED = "is Approved and can no longer be changed: a Progress Billing administr
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestApprovedDocumentLocks(ProgressBillingCase):
-    """Issue #10: approved change orders and direct costs are locked like
+    """readme/CONFIGURE.md, "Workflow and locks": approved change orders and direct costs are locked like
     approved applications, for administrators too, until an administrator
     resets them, which the chatter records."""
 
@@ -116,7 +116,7 @@ class TestApprovedDocumentLocks(ProgressBillingCase):
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestApplicationLineContract(ProgressBillingCase):
-    """Issue #10: a line stays on its application and bills a line of that
+    """readme/CONFIGURE.md, "Workflow and locks": a line stays on its application and bills a line of that
     application's own contract."""
 
     @classmethod

@@ -44,7 +44,7 @@ def readme_transitions(env):
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestWorkflowTransitions(PortalCase, ProgressBillingHttpCase):
-    """readme: Workflow and locks. Each document's transition table is the
+    """readme/CONFIGURE.md, "Workflow and locks": Each document's transition table is the
     whole of its workflow: from every status, every step as every role (a
     plain Progress Billing user, an administrator, the subcontractor on the
     portal for its invoices, Progress Billing itself) either moves the

@@ -1,5 +1,5 @@
-"""Workflow traps of a month-end (issue #11): an application without a billing
-period, numbers consumed by refused creations, opening a period that silently
+"""Workflow traps of a month-end (readme/USAGE.md, "Pay applications"; readme/USAGE.md, "Billing periods"): an
+application without a billing period, numbers consumed by refused creations, opening a period that silently
 closes another, and buttons that cannot succeed."""
 
 from lxml import etree

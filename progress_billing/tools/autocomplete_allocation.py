@@ -1,8 +1,8 @@
 """Where each auto-completion source amount lands on an owner invoice.
 
 Plain Python, no database: the owner invoice gathers its sources and lines,
-this module applies the matching rules of the seed (“How does Procore
-automatically complete amounts on an owner invoice?”) without its flaws:
+this module applies the matching rules (readme/USAGE.md, "Auto-completing owner invoices"),
+which never copy an amount twice:
 
 1. A source billing a commitment change order (CCO) line goes to the owner
    invoice line of the prime contract change order (PCCO) line tied to it by

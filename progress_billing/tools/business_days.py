@@ -1,4 +1,5 @@
-"""Statutory deadlines counted in business or calendar days (issue #13).
+"""Statutory deadlines counted in business or calendar days
+(readme/USAGE.md, "Payment schedules and the statutory clock").
 
 Pure functions, without database: the payment regime model gives them the
 company calendar's weekend days and public holidays.

@@ -1,5 +1,5 @@
 """Raw SQL filtered by company exactly as the ORM's record rules filter
-(issue #10): the rows of the companies the user works in (``env.companies``,
+(readme/CONFIGURE.md, "Companies"): the rows of the companies the user works in (``env.companies``,
 the ``company_ids`` of the rules); for the superuser, as for the ORM, none."""
 
 from odoo.tools import SQL

@@ -1,4 +1,4 @@
-"""Point-of-view dictionaries (spec: "Point-of-view dictionaries").
+"""Point-of-view dictionaries (readme/CONFIGURE.md, "Point-of-view dictionaries").
 
 Each dictionary is an English variant of the UI shipped as ``i18n/<code>.po``
 and installed as a ``res.lang`` record. This module holds the term table
@@ -22,15 +22,15 @@ class Dictionary(NamedTuple):
 
 DICTIONARIES = (
     # `en@<word>` codes: Odoo loads only i18n/<code>.po for them (never an en.po),
-    # Babel accepts them and the web client keeps their formats (README); the
+    # Babel accepts them and the web client keeps their formats; the
     # res.lang records are in data/res_lang_data.xml
     Dictionary("head_contractor", "Head Contractor", "en@headcontractor"),
     Dictionary("owner", "Owner", "en@owner"),
     Dictionary("specialty_contractor", "Specialty Contractor", "en@specialty"),
 )
-# issue #12: the dictionary of the subcontractor's side of a contract, which
+# readme/USAGE.md, "The subcontractor's side (portal)": the dictionary of the subcontractor's side of a contract, which
 # the portal shows subcontractors when their contractor's company uses a
-# dictionary (seed: Procore gives subcontractors "English (Speciality
+# dictionary (as Procore gives subcontractors "English (Speciality
 # Contractor Terminology)")
 SUBCONTRACTOR_DICTIONARY = "specialty_contractor"
 DICTIONARY_LANGS = frozenset(dictionary.lang for dictionary in DICTIONARIES)

@@ -1,4 +1,4 @@
-"""The G703 Excel export (issue #11, "Export G703 to Excel"): a G702 summary
+"""The G703 Excel export (readme/USAGE.md, "Export G703 to Excel"): a G702 summary
 sheet, then one continuation sheet per pay application with the columns of
 the printed pay application (report/progress_billing_pay_application_templates.xml).
 
@@ -8,8 +8,8 @@ each formula also carries the value the addon computed, shown by readers
 that do not recalculate. Retainage (I) is computed as on the PDF: the rate on
 completed work (D + E) plus the rate on stored materials (F), each rounded
 to the currency, less the retainage released to date; a line following the
-contract's retention rules (issue #14) shows I as computed, its retention
-depending on the earlier applications rather than on its row. The rates and the
+contract's retention rules (readme/USAGE.md, "Bills, invoices and retainage") shows I as computed, its
+retention depending on the earlier applications rather than on its row. The rates and the
 released retainage it needs are extra columns to the right of I.
 
 No database here: the caller gives plain figures and translated labels."""
@@ -58,7 +58,7 @@ class G703Line:
     percent: float
     balance: float
     retainage: float
-    # issue #14: I of a line following the contract's retention rules depends on the earlier
+    # I of a line following the contract's retention rules depends on the earlier
     # applications, not on this row: the sheet shows it as computed, without rates or formula
     retainage_by_rules: bool = False
 

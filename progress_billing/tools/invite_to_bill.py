@@ -1,4 +1,5 @@
-"""Invite to Bill (issue #12): the statuses shared by commitments, their invoices and the wizard."""
+"""Invite to Bill (readme/USAGE.md, "Invite to Bill (contractor side)"): the statuses shared by commitments, their
+invoices and the wizard."""
 
 # where a commitment's pay application of a billing period stands
 INVITE_STATUSES = [

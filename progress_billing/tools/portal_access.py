@@ -1,4 +1,4 @@
-"""What a subcontractor may write from the portal (issue #12).
+"""What a subcontractor may write from the portal (readme/USAGE.md, "The subcontractor's side (portal)").
 
 Both the subcontractor invoice and its lines name the few fields a portal user
 writes in ``_portal_writable_fields``; every other field is read-only to that

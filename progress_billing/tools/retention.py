@@ -1,6 +1,6 @@
 """Retention maths that needs no database: amounts split over the lines of a
-pay application exactly to the cent (issue #14, staged release and
-guarantees). Amounts are in integer minor units (cents), so that the shares
+pay application exactly to the cent (readme/USAGE.md, "Release stages";
+readme/USAGE.md, "Bank guarantees and retention bonds"). Amounts are in integer minor units (cents), so that the shares
 add up to the total exactly."""
 
 
@@ -26,8 +26,8 @@ def split_in_proportion(total, weights):
 
 def guarantee_cover(cover, outstanding):
     """How much of the retention each line would hold in cash is covered by
-    bank guarantees and retention bonds instead (issue #14): the cover (cents)
-    replaces cash retention until cash plus cover reach what the contract
+    bank guarantees and retention bonds instead (readme/USAGE.md, "Bank guarantees and retention bonds"): the cover
+    (cents) replaces cash retention until cash plus cover reach what the contract
     requires, so the lines give up ``min(cover, sum(outstanding))`` in
     proportion to the cash retention each still holds (``outstanding``,
     cents)."""

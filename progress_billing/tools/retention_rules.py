@@ -1,4 +1,4 @@
-"""Sliding-scale retention (issue #14, "Rules"): what a pay application
+"""Sliding-scale retention (readme/USAGE.md, "Bills, invoices and retainage"): what a pay application
 withholds on the lines that follow the contract's retention rules.
 
 Plain Python, no database. A contract has up to five ordered rules; each

@@ -7,7 +7,7 @@ class SnapshotMany2one(fields.Many2one):
     without a foreign key: a snapshot must not hold up the deletion of what
     it names, and auto-completion inserts thousands of such rows at once,
     each foreign key checked (and its row locked) one row at a time
-    (issue #15). Once the record is deleted, ``read`` (the web client) shows
+    (readme/USAGE.md, "Auto-completing owner invoices"). Once the record is deleted, ``read`` (the web client) shows
     the field empty, as Odoo does for any missing many2one; code compares it
     by id and displays it through ``exists()``."""
 

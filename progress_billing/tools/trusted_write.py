@@ -1,4 +1,4 @@
-"""Writes that only the addon's own code may make (integrity issue #10).
+"""Writes that only the addon's own code may make (readme/CONFIGURE.md, "Workflow and locks").
 
 Guards on ``write``/``create`` (workflow statuses, frozen figures, source
 links) must still let the addon's workflow steps through. An Odoo context key
@@ -26,7 +26,7 @@ def is_trusted(env):
 def check_trusted_write(records, vals, field_names):
     """Refuse writing or creating any of ``field_names`` in ``vals`` unless
     ``records`` come from :func:`trusted`: figures only the addon's own code
-    sets (issue #10), whoever asks (administrators and superuser included)."""
+    sets (readme/CONFIGURE.md, "Workflow and locks"), whoever asks (administrators and superuser included)."""
     written = sorted(set(vals) & set(field_names))
     if written and not is_trusted(records.env):
         raise AccessError(records.env._(

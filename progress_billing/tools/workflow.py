@@ -1,5 +1,5 @@
 """The status transitions of the Progress Billing documents, one table per
-model (readme: Workflow and locks), kept as OCA ``contract`` keeps its matrix
+model (readme/CONFIGURE.md, "Workflow and locks"), kept as OCA ``contract`` keeps its matrix
 of allowed contract line actions: plain data that the action buttons, the
 write guard of the status field and the README's table all read.
 

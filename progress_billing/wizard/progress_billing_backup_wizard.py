@@ -2,8 +2,8 @@ from odoo import _, api, fields, models
 
 
 class ProgressBillingBackupWizard(models.TransientModel):
-    """Compile Progress Billing Backups (seed): from the subcontractor invoices
-    ticked in the list, or every invoice of a commitment or billing period;
+    """Compile Progress Billing Backups (readme/USAGE.md, "Pay application PDFs and compiled backups"): from the
+    subcontractor invoices ticked in the list, or every invoice of a commitment or billing period;
     small selections are compiled at once and downloaded, large ones in the
     background."""
 

@@ -4,7 +4,7 @@ from odoo.tools import format_list
 
 
 class ProgressBillingInviteWizard(models.TransientModel):
-    """Invite to Bill (issue #12): e-mail the invoice contacts of the chosen
+    """Invite to Bill (readme/USAGE.md, "Invite to Bill (contractor side)"): e-mail the invoice contacts of the chosen
     commitments a link to their draft subcontractor invoice of the billing
     period, created if need be. Opened from a billing period (its commitments
     not invited yet) or from a selection of commitments."""

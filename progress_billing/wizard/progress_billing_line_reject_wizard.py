@@ -2,7 +2,7 @@ from odoo import fields, models
 
 
 class ProgressBillingLineRejectWizard(models.TransientModel):
-    """Asks the reviewer why subcontractor invoice lines are rejected (spec:
+    """Asks the reviewer why subcontractor invoice lines are rejected (readme/USAGE.md, "Pay applications":
     a reviewer rejects each line with a reason)."""
 
     _name = "progress.billing.line.reject.wizard"

@@ -8,7 +8,7 @@ APPLICATION_MODELS = [
 
 class ProgressBillingMoveCancelWizard(models.TransientModel):
     """Asks before voiding a billed pay application and names the bill that
-    must be cancelled (issue): a draft bill is cancelled on confirmation, a
+    must be cancelled (readme/USAGE.md, "Bills, invoices and retainage"): a draft bill is cancelled on confirmation, a
     posted one must be reset to draft or reversed in accounting first."""
 
     _name = "progress.billing.move.cancel.wizard"

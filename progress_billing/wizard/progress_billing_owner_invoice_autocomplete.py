@@ -4,9 +4,9 @@ from odoo.tools import SQL
 
 
 class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
-    """Asks whether to auto-complete an owner invoice (seed: Cancel, No
+    """Asks whether to auto-complete an owner invoice (readme/USAGE.md, "Auto-completing owner invoices": Cancel, No
     Thanks, Yes), then previews per line the current and new amounts and the
-    sources behind them; nothing is written before the user applies (spec)."""
+    sources behind them; nothing is written before the user applies."""
 
     _name = "progress.billing.owner.invoice.autocomplete"
     _description = "Auto-Complete Owner Invoice"
@@ -185,7 +185,7 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
     def _replace_rows(self, field_name, vals_list):
         """Replace the preview rows of the one2many ``field_name`` by one row
         per dict of ``vals_list`` (every column given, amounts already rounded
-        to the currency), in one INSERT. Issue #15: the preview of a large
+        to the currency), in one INSERT (readme/USAGE.md, "Auto-completing owner invoices"): the preview of a large
         project holds a row per owner invoice line, and the ORM's create
         converts each amount through a new record of its currency, which took
         most of the preview's time. Rows of a wizard the user just opened:
@@ -213,7 +213,7 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         self.modified([field_name])
 
     def _check_still_current(self, proposal, ticked):
-        """Issue #10: Apply writes exactly what the preview showed, or
+        """readme/CONFIGURE.md, "Auto-completion": Apply writes exactly what the preview showed, or
         nothing. Refused, naming the lines, when auto-completion would now
         change other lines or other amounts than previewed (a source
         changed), or when a ticked line's amounts or source links changed
@@ -222,7 +222,7 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         previewed = {line.owner_line_id: (line.new_work, line.new_materials) for line in self.line_ids}
         current = {row["line"]: (row["work_this_period"], row["materials_stored"]) for row in proposal}
         fingerprints = ticked._autocomplete_fingerprints()
-        # read once: each read of a json field copies it whole (issue #15)
+        # read once: each read of a json field copies it whole (readme/USAGE.md, "Auto-completing owner invoices")
         previewed_fingerprints = self.line_fingerprints or {}
         changed = [
             line for line in self.invoice_id.line_ids

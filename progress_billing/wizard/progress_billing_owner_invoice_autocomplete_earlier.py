@@ -3,8 +3,8 @@ from odoo import fields, models
 
 class ProgressBillingOwnerInvoiceAutocompleteEarlier(models.TransientModel):
     """An approved cost of an earlier period not yet billed to the owner,
-    offered by the auto-completion preview (issue #11, costs left behind):
-    auto-completion copies the billing period's sources only (seed), so
+    offered by the auto-completion preview (readme/USAGE.md, "Auto-completing owner invoices", costs left behind):
+    auto-completion copies the billing period's sources only, so
     without this list such a cost would silently never be billed."""
 
     _name = "progress.billing.owner.invoice.autocomplete.earlier"

@@ -3,7 +3,7 @@ from odoo import fields, models
 
 class ProgressBillingOwnerInvoiceAutocompleteUnmatched(models.TransientModel):
     """A source auto-completion could not place on any line: listed so that
-    no amount is silently lost (spec)."""
+    no amount is silently lost (readme/USAGE.md, "Auto-completing owner invoices")."""
 
     _name = "progress.billing.owner.invoice.autocomplete.unmatched"
     _description = "Unmatched Auto-Completion Source"

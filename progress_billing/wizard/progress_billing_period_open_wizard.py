@@ -3,8 +3,8 @@ from odoo import _, api, fields, models
 
 class ProgressBillingPeriodOpenWizard(models.TransientModel):
     """Asks before opening a billing period and names the project's open
-    period that it closes, as only one period is open at a time (spec,
-    Billing Period; issue #11, "Workflow traps")."""
+    period that it closes, as only one period is open at a time
+    (readme/USAGE.md, "Billing periods")."""
 
     _name = "progress.billing.period.open.wizard"
     _description = "Open a Billing Period"

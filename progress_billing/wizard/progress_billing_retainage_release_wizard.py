@@ -7,13 +7,13 @@ from ..tools.retention import split_in_proportion
 
 class ProgressBillingRetainageReleaseWizard(models.TransientModel):
     """Release all or part of the retainage a contract holds, line by line
-    (issue "Retainage release"). The release is recorded in the column
+    (readme/USAGE.md, "Bills, invoices and retainage"). The release is recorded in the column
     "Retainage Released This Period" of the contract's pay application of the
     chosen billing period, so that the G702 of later applications stays right:
     without an application in that period, a Retainage Release Only
     application is created, approved and billed at once; an application of the
     period still being edited takes the release and bills it on approval,
-    added to any release already entered on it (issue #10)."""
+    added to any release already entered on it (readme/CONFIGURE.md, "Accounting")."""
 
     _name = "progress.billing.retainage.release.wizard"
     _description = "Release Retainage"
@@ -48,7 +48,7 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
     def _proposed_releases(self):
         """{wizard line: amount proposed}: all the retainage each line can
         still release, or with a release stage the stage's amount of the
-        retainage held (issue #14), split over the lines in proportion to what
+        retainage held (readme/USAGE.md, "Release stages"), split over the lines in proportion to what
         each can release, exact to the cent and never above it
         (tools/retention.py)."""
         self.ensure_one()
@@ -159,7 +159,7 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
 
     def _record_releases(self, application, releases):
         """Add each release to what the application line already releases
-        (issue #10: a second release in the same period never overwrites the
+        (readme/CONFIGURE.md, "Accounting": a second release in the same period never overwrites the
         first); return, for the lines that already released some, what
         happened to them, for the message that says so."""
         added_to = []

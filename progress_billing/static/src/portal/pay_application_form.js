@@ -2,7 +2,7 @@ import { Interaction } from "@web/public/interaction";
 import { registry } from "@web/core/registry";
 
 /**
- * Issue #12: the subcontractor's pay application on the portal. As the
+ * readme/USAGE.md, "The subcontractor's side (portal)": the subcontractor's pay application on the portal. As the
  * subcontractor types, each line's G703 columns (G, H, I and the percent
  * complete or work completed this period) and the G702 lines 4 to 9 follow;
  * the server computes them again when the form is saved.

@@ -4,7 +4,7 @@ import { formView } from "@web/views/form/form_view";
 
 /**
  * Right after an owner invoice is first saved, asks whether to auto-complete
- * it (seed: Cancel, No Thanks, Yes). Not when the first save comes from a
+ * it (readme/USAGE.md, "Auto-completing owner invoices": Cancel, No Thanks, Yes). Not when the first save comes from a
  * button of the form: that button's own action goes first.
  */
 export class OwnerInvoiceFormController extends FormController {

@@ -4,8 +4,8 @@ function paymentDue(reference) {
     return `.o_list_renderer .o_data_row:contains(${reference}) td[name=current_payment_due]`;
 }
 
-// Issue 11: line 8 of an application listed with its previous application is
-// line 6 less the previous line 6, as on the form (it used to show line 6).
+// readme/USAGE.md, "Bills, invoices and retainage": line 8 of an application listed with its previous
+// application is line 6 less the previous line 6, as on the form (it used to show line 6).
 registry.category("web_tour.tours").add("progress_billing_payment_due_list_tour", {
     steps: () => [
         {

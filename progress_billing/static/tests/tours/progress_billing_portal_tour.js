@@ -1,6 +1,6 @@
 import { registry } from "@web/core/registry";
 
-// issue #12: a subcontractor bills its invoice on the portal, the contractor
+// readme/USAGE.md, "The subcontractor's side (portal)": a subcontractor bills its invoice on the portal, the contractor
 // sends one line back, the subcontractor resubmits (tests/test_portal_tour.py)
 
 const LIEN_WAIVER_PDF = `%PDF-1.4

@@ -7,8 +7,8 @@ function lineCell(line, column) {
     return `${LINES} .o_data_row:contains(${line}) td[name=${column}]`;
 }
 
-// Issue 11: Materials Presently Stored (F) is a balance, a new application
-// starts with the previous application's F of each line.
+// readme/USAGE.md, "Bills, invoices and retainage": Materials Presently Stored (F) is a balance, a new
+// application starts with the previous application's F of each line.
 registry.category("web_tour.tours").add("progress_billing_stored_materials_tour", {
     steps: () => [
         {
