@@ -21,7 +21,10 @@ period is then timed:
   one by one).
 
 Each from a cold ORM cache, 5 times side by side (rolled back to a savepoint
-between runs); the medians are printed with their ratio to the SQL. Then
+between runs); the medians are printed with their ratio to the SQL. The
+preview and the Apply are timed as a plain Progress Billing user, as a real
+user runs them (record rules, access checks, the user's companies in every
+query), and as the superuser, side by side. Then
 every source line of the period is repeated to make 10 times the sources on
 the same Schedule of Values, and the same is timed again: the growth of each
 figure shows whether auto-completion grows linearly with its sources.
@@ -33,16 +36,28 @@ Run from the repository root (a few minutes, mostly generating the data):
       odoo_bin -d $db -i progress_billing --stop-after-init --log-level warn
       odoo_bin shell -d $db --no-http --log-level warn < bench/autocomplete_owner_invoice.py
       dropdb $db'
+
+With PB_BENCH_PROFILE=1 in the environment, one more preview and Apply of the
+bench project, as the plain user, run under cProfile and Odoo's profiler
+(SQL collector): the functions taking the most time and the queries taking
+the most time (grouped by query text) are printed after the timings.
 """
 
+import cProfile
+import io
+import os
+import pstats
 import random
+import re
 import statistics
 import time
-from contextlib import closing
+from collections import defaultdict
+from contextlib import closing, contextmanager, nullcontext
 from datetime import date
 
 from odoo import Command
 from odoo.tools import SQL
+from odoo.tools.profiler import Profiler
 
 RUNS = 5
 # the second size: this many times the sources of the timed period
@@ -82,12 +97,13 @@ def build_contracts(project, divisions, keys, product):
     sov += [{"division_id": division.id} for division in divisions]
     sov += [{"cost_code_id": code.id, "cost_type_id": cost_type.id} for code, cost_type in sov_keys[:10]]
     assert len(sov) == SOV_LINES
+    # scheduled values that 10 times the sources stay within: the plain user may not bill above them
     prime_contract = env["sale.order"].create({
         "partner_id": customer.id, "project_id": project.id, "is_prime_contract": True,
         "retainage_rate": 10, "retainage_rate_materials": 5,
         "order_line": [
             Command.create({"name": f"SOV {index}", "product_id": product.id, "product_uom_qty": 1,
-                            "price_unit": 1_000_000, **values})
+                            "price_unit": 10_000_000, **values})
             for index, values in enumerate(sov)
         ],
     })
@@ -183,32 +199,35 @@ def group_by_sources(invoice):
     return env.cr.fetchall()
 
 
-def timed(function):
+def timed(function, around=nullcontext):
+    """Time ``function`` from a cold ORM cache (run inside ``around()``)."""
     env.flush_all()
     env.invalidate_all()
-    start = time.perf_counter()
-    result = function()
-    env.flush_all()
-    return time.perf_counter() - start, result
+    with around():
+        start = time.perf_counter()
+        result = function()
+        env.flush_all()
+        elapsed = time.perf_counter() - start
+    return elapsed, result
 
 
-def time_preview(invoice):
+def time_preview(invoice, around=nullcontext):
     """The wizard's preview (Yes), rolled back: the wizard and its lines."""
     with closing(env.cr.savepoint()):
-        elapsed, _action = timed(invoice.action_autocomplete)
+        elapsed, _action = timed(invoice.action_autocomplete, around)
     env.invalidate_all()
     return elapsed
 
 
-def time_apply(invoice):
+def time_apply(invoice, around=nullcontext):
     """The wizard's Apply after a preview (what the user waits for once the
     preview shows), rolled back: the stale check, the amounts, the links and
     the constraints. Returns the time, the owner lines' totals of E and F
     applied and the allocation they come from."""
     with closing(env.cr.savepoint()):
         action = invoice.action_autocomplete()
-        wizard = env[action["res_model"]].browse(action["res_id"])
-        elapsed, _action = timed(wizard.action_apply)
+        wizard = invoice.env[action["res_model"]].browse(action["res_id"])
+        elapsed, _action = timed(wizard.action_apply, around)
         allocation = invoice._autocomplete_allocation()
         lines = invoice.line_ids.filtered(lambda line: line.id in allocation.sources_by_line)
         totals = sum(lines.mapped("work_this_period")), sum(lines.mapped("materials_stored"))
@@ -264,32 +283,81 @@ def multiply_sources(invoice, factor):
     env.cr.execute("ANALYZE")
 
 
-def measure(invoice, label):
-    """Medians of RUNS runs of the GROUP BY, the preview and the Apply, side by side."""
-    sql_times, preview_times, apply_runs = [], [], []
+def measure(invoices, label):
+    """Medians of RUNS runs of the GROUP BY, then the preview and the Apply
+    of each of ``invoices`` ({who: the invoice in their environment}), side
+    by side."""
+    sql_times, preview_times, apply_runs = [], defaultdict(list), defaultdict(list)
     for _run in range(RUNS):
-        sql_time, groups = timed(lambda: group_by_sources(invoice))
+        sql_time, groups = timed(lambda: group_by_sources(next(iter(invoices.values()))))
         sql_times.append(sql_time)
-        preview_times.append(time_preview(invoice))
-        apply_runs.append(time_apply(invoice))
+        for who, invoice in invoices.items():
+            preview_times[who].append(time_preview(invoice))
+            apply_runs[who].append(time_apply(invoice))
 
-    *_times, (work, materials), allocation = apply_runs[0]
-    copied = sum(len(sources) for sources in allocation.sources_by_line.values())
-    unmatched = sum(source.work + source.materials for source, _reason in allocation.unmatched)
-    grouped = sum(float(group[2]) + float(group[3]) for group in groups)
-    assert abs(work + materials + unmatched - grouped) < 0.01, (work, materials, unmatched, grouped)
     sql = statistics.median(sql_times)
-    preview = statistics.median(preview_times)
-    apply = statistics.median(run[0] for run in apply_runs)
-    link_rows = statistics.median(run[1] for run in apply_runs)
+    grouped = sum(float(group[2]) + float(group[3]) for group in groups)
+    previews, applies = {}, {}
+    for who in invoices:
+        *_times, (work, materials), allocation = apply_runs[who][0]
+        copied = sum(len(sources) for sources in allocation.sources_by_line.values())
+        unmatched = sum(source.work + source.materials for source, _reason in allocation.unmatched)
+        assert abs(work + materials + unmatched - grouped) < 0.01, (who, work, materials, unmatched, grouped)
+        previews[who] = statistics.median(preview_times[who])
+        applies[who] = statistics.median(run[0] for run in apply_runs[who])
+    link_rows = statistics.median(run[1] for runs in apply_runs.values() for run in runs)
     print(f"{label}: {copied} source lines copied onto {len(allocation.sources_by_line)} owner invoice lines, "
           f"{len(allocation.unmatched)} unmatched, {len(allocation.ambiguous)} ambiguous line groups; "
           f"copied + unmatched = GROUP BY total = {grouped:,.2f}")
-    print(f"  SQL GROUP BY of the same sources: {sql * 1000:8.1f} ms")
-    print(f"  preview (Yes, wizard shown):      {preview * 1000:8.1f} ms  ({preview / sql:5.1f} x SQL)")
-    print(f"  apply (Apply, after the preview): {apply * 1000:8.1f} ms  ({apply / sql:5.1f} x SQL)")
-    print(f"  link rows alone ({copied} INSERTed): {link_rows * 1000:8.1f} ms  ({link_rows / sql:5.1f} x SQL)")
-    return copied, sql, preview, apply
+    print(f"  SQL GROUP BY of the same sources:              {sql * 1000:8.1f} ms")
+    for title, times in (("preview (Yes, wizard shown)", previews), ("apply (Apply, after the preview)", applies)):
+        for who, elapsed in times.items():
+            print(f"  {f'{title}, {who}:':<46} {elapsed * 1000:8.1f} ms  ({elapsed / sql:5.1f} x SQL)")
+    print(f"  {f'link rows alone ({copied} INSERTed):':<46} {link_rows * 1000:8.1f} ms  ({link_rows / sql:5.1f} x SQL)")
+    first = next(iter(invoices))
+    return copied, sql, previews[first], applies[first]
+
+
+def profile(invoice):
+    """One preview and one Apply of ``invoice`` under cProfile and Odoo's
+    profiler (SQL collector), rolled back: the top functions by own time and
+    the top queries by total time, grouped by their text."""
+    for title, time_it in (("preview", time_preview), ("apply", time_apply)):
+        profilers = {}
+
+        @contextmanager
+        def profiling(profilers=profilers):
+            profilers["python"] = cProfile.Profile()
+            with Profiler(collectors=["sql"], db=None) as profilers["odoo"]:
+                profilers["python"].enable()
+                yield
+                profilers["python"].disable()
+
+        time_it(invoice, profiling)
+        stream = io.StringIO()
+        stats = pstats.Stats(profilers["python"], stream=stream)
+        print(f"--- profile of the {title} ({stats.total_calls:,} function calls, "
+              f"{profilers['odoo'].duration * 1000:.0f} ms with the profilers); the top 15 by own time:")
+        stats.sort_stats("tottime").print_stats(15)
+        print("\n".join(line for line in stream.getvalue().splitlines()[-17:] if line.strip()))
+        queries = defaultdict(lambda: [0, 0.0])
+        for entry in profilers["odoo"].collectors[0].entries:
+            text = re.sub(r"\s+", " ", entry["query"]).strip()
+            queries[text][0] += 1
+            queries[text][1] += entry["time"]
+        print(f"  {sum(count for count, _time in queries.values())} queries, "
+              f"{sum(total for _count, total in queries.values()) * 1000:.1f} ms in PostgreSQL; the top 10:")
+        for text, (count, total) in sorted(queries.items(), key=lambda item: -item[1][1])[:10]:
+            print(f"  {total * 1000:8.1f} ms {count:5d} x {text[:150]}")
+
+
+def plain_user():
+    """A Progress Billing user of the bench company, nothing more."""
+    return env["res.users"].with_context(no_reset_password=True).create({
+        "name": "Bench project accountant", "login": "bench_project_accountant",
+        "company_id": env.company.id, "company_ids": [Command.set(env.company.ids)],
+        "group_ids": [Command.set([env.ref("progress_billing.group_progress_billing_user").id])],
+    })
 
 
 def main():
@@ -311,11 +379,14 @@ def main():
           f"{len(commitments)} commitments x {COMMITMENT_LINES} lines, "
           f"{env['progress.billing.sub.invoice'].search_count([('project_id', '=', project.id)])} subcontractor invoices "
           f"over {len(periods)} periods, {DIRECT_COSTS} direct costs; medians of {RUNS} runs")
-    small = measure(invoice, "bench project")
+    invoices = {"plain user": invoice.with_user(plain_user()), "superuser": invoice}
+    small = measure(invoices, "bench project")
+    if os.environ.get("PB_BENCH_PROFILE"):
+        profile(invoices["plain user"])
     multiply_sources(invoice, SCALE)
-    large = measure(invoice, f"{SCALE} x the sources, same SOV")
+    large = measure(invoices, f"{SCALE} x the sources, same SOV")
     (copied, *small_times), (copied_large, *large_times) = small, large
-    print(f"growth for {copied_large / copied:.1f} x the source lines: "
+    print(f"growth for {copied_large / copied:.1f} x the source lines (plain user): "
           + ", ".join(f"{name} {after / before:.1f} x" for name, before, after in zip(
               ("SQL", "preview", "apply"), small_times, large_times, strict=True)))
     env.cr.rollback()

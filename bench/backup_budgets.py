@@ -1,4 +1,4 @@
-"""Benchmark of the bad input budgets of compiled backups (readme/CONFIGURE.md, "Backups").
+"""Benchmark of the bad input budgets of compiled backups (progress_billing/readme/CONFIGURE.md, "Backups").
 
 For each generated hostile file (a 20,000 × 20,000 PNG of a few dozen
 kilobytes, a PDF whose page tree references one page 50,000 times, the same

@@ -5,8 +5,13 @@
     "version": "19.0.1.0.0",
     "category": "Services/Project",
     "license": "LGPL-3",
-    "author": "progress_billing developers",
+    # Stated once, here: Odoo's Apps page, the wheel's metadata (author, home page, status classifier)
+    # and the licence header at the top of each file (author) take them from this manifest.
+    "author": "Progress Billing Developers",
+    # Placeholder (example.com is reserved, RFC 2606): the repository's public URL once it has one.
     "website": "https://example.com/progress_billing",
+    # No "maintainers" key yet: OCA lists the maintainers' GitHub handles there, to add once published.
+    "development_status": "Beta",
     "depends": ["mail", "portal", "project", "sale_project", "project_purchase"],
     "external_dependencies": {"python": ["pypdf>=6.4", "xlsxwriter"]},
     "data": [
@@ -45,7 +50,6 @@
         "wizard/progress_billing_period_open_wizard_views.xml",
         "wizard/progress_billing_retainage_release_wizard_views.xml",
         "views/progress_billing_payment_regime_views.xml",
-        "views/progress_billing_menus.xml",
         "views/progress_billing_owner_invoice_source_views.xml",
         "views/progress_billing_owner_invoice_autocomplete_views.xml",
         "wizard/progress_billing_owner_invoice_autocomplete_views.xml",
@@ -58,6 +62,7 @@
         "wizard/progress_billing_invite_wizard_views.xml",
         "data/res_lang_data.xml",
         "views/portal_templates.xml",
+        "views/progress_billing_menus.xml",
     ],
     "demo": [
         "demo/progress_billing_contract_demo.xml",
@@ -79,5 +84,4 @@
     },
     "post_init_hook": "post_init_hook",
     "application": True,
-    "installable": True,
 }

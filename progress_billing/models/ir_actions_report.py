@@ -30,8 +30,10 @@ RENDER_BATCH_SIZE = 50
 RENDER_BATCH_MIN = 5
 # wkhtmltopdf (Qt) writes fonts in the order of a randomly seeded hash: a fixed
 # seed makes the same document give the same PDF, hence the same compiled
-# backup for the same selection. Only Qt child processes read it.
-os.environ.setdefault("QT_HASH_SEED", "0")
+# backup for the same selection. Given to the wkhtmltopdf processes of
+# _start_wkhtmltopdf only, which renders every report of the addon
+# (SELF_PAGED_REPORTS): the server's own environment stays as it was started.
+WKHTMLTOPDF_ENVIRONMENT = {"QT_HASH_SEED": "0"}
 
 
 @dataclass
@@ -114,6 +116,7 @@ class IrActionsReport(models.Model):
                 process = subprocess.Popen(
                     [_wkhtml().bin, *args, body, os.path.join(folder, "report.pdf")],
                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=messages,
+                    env={**os.environ, **WKHTMLTOPDF_ENVIRONMENT},
                 )
             try:
                 yield WkhtmltopdfProcess(process, folder)

@@ -3,6 +3,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_list
 from psycopg2.errors import SerializationFailure
 
+from ..tools.one2many_counts import one2many_counts
+
 ACCOUNTING_GROUP = "account.group_account_invoice"
 
 
@@ -54,8 +56,9 @@ class ProgressBillingBillableMixin(models.AbstractModel):
 
     @api.depends("move_ids")
     def _compute_move_count(self):
+        counts = one2many_counts(self, "move_ids")
         for application in self:
-            application.move_count = len(application.move_ids)
+            application.move_count = counts[application]
 
     @api.depends(
         "frozen_values", "line_ids.frozen_values", "line_ids.work_this_period", "line_ids.materials_stored",

@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_list
 
+from ..tools.one2many_counts import one2many_counts
+
 
 class ProgressBillingContractMixin(models.AbstractModel):
     """What a prime contract (sale order) and a commitment (purchase order)
@@ -35,7 +37,8 @@ class ProgressBillingContractMixin(models.AbstractModel):
     original_contract_sum = fields.Monetary(compute="_compute_contract_sums")
     approved_change_orders_amount = fields.Monetary("Approved Change Orders", compute="_compute_contract_sums")
     revised_contract_sum = fields.Monetary(compute="_compute_contract_sums")
-    change_order_count = fields.Integer(compute="_compute_contract_sums")
+    change_order_count = fields.Integer(compute="_compute_document_counts")
+    application_count = fields.Integer("Pay Applications", compute="_compute_document_counts")
     retainage_held = fields.Monetary(
         compute="_compute_retainage_summary", help="Retainage withheld to date, as of the latest approved pay application."
     )
@@ -106,7 +109,16 @@ class ProgressBillingContractMixin(models.AbstractModel):
             contract.original_contract_sum = sum(contract._schedule_of_values().mapped("price_subtotal"))
             contract.approved_change_orders_amount = sum(approved.mapped("amount_total"))
             contract.revised_contract_sum = contract.original_contract_sum + contract.approved_change_orders_amount
-            contract.change_order_count = len(contract.change_order_ids)
+
+    @api.depends(lambda self: [name for name in ("change_order_ids", self._applications_field) if name])
+    def _compute_document_counts(self):
+        """The smart buttons of a contract: its change orders and its pay
+        applications, one query each for all the contracts read."""
+        change_orders = one2many_counts(self, "change_order_ids")
+        applications = one2many_counts(self, self._applications_field)
+        for contract in self:
+            contract.change_order_count = change_orders[contract]
+            contract.application_count = applications[contract]
 
     @api.constrains(lambda self: ["currency_id", "company_id", self._contract_flag_field])
     def _check_company_currency(self):

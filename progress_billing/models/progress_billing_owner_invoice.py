@@ -15,6 +15,7 @@ from ..tools.autocomplete_allocation import (
     allocate,
 )
 from ..tools.company_sql import active_companies_condition
+from ..tools.one2many_counts import one2many_counts
 from ..tools.workflow import MANAGER, SYSTEM, USER, Transition
 
 # between the Draft and Void of every application
@@ -139,8 +140,9 @@ class ProgressBillingOwnerInvoice(models.Model):
 
     @api.depends("line_ids.autocomplete_stale")
     def _compute_autocomplete_stale_count(self):
+        counts = one2many_counts(self, "line_ids", [("autocomplete_stale", "=", True)])
         for invoice in self:
-            invoice.autocomplete_stale_count = len(invoice.line_ids.filtered("autocomplete_stale"))
+            invoice.autocomplete_stale_count = counts[invoice]
 
     # Auto-completion (readme/USAGE.md, "Auto-completing owner invoices")
 

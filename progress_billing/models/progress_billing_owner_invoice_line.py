@@ -85,21 +85,31 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
         ))
         return dict(self.env.cr.fetchall())
 
-    def _autocompleted_amounts(self):
-        """(work, materials) the last auto-completion copied onto this line."""
-        self.ensure_one()
-        links = self.autocomplete_source_ids
-        return sum(links.mapped("work_this_period")), sum(links.mapped("materials_stored"))
-
     def _has_manual_amounts(self):
         """The line holds amounts nobody copied: typed in, or edited after
         the last auto-completion (readme/USAGE.md, "Auto-completing owner invoices": never overwritten without
         confirmation)."""
         self.ensure_one()
-        work, materials = self._autocompleted_amounts()
-        # the invoice's currency, not the related one of each line: the preview asks this of hundreds of lines
+        return bool(self._with_manual_amounts())
+
+    def _with_manual_amounts(self):
+        """Those of these lines (of one owner invoice) that hold amounts
+        nobody copied (``_has_manual_amounts``). The copied amounts of all
+        the lines are summed in one query: the preview asks this of every
+        line it shows, hundreds on a large Schedule of Values."""
+        copied = {
+            line.id: (work, materials)
+            for line, work, materials in self.env["progress.billing.owner.invoice.source"]._read_group(
+                [("owner_line_id", "in", self.ids)], ["owner_line_id"], ["work_this_period:sum", "materials_stored:sum"],
+            )
+        }
         currency = self.invoice_id.currency_id
-        return not (currency.is_zero(self.work_this_period - work) and currency.is_zero(self.materials_stored - materials))
+        return self.filtered(lambda line: not all(
+            currency.is_zero(amount - copied_amount)
+            for amount, copied_amount in zip(
+                (line.work_this_period, line.materials_stored), copied.get(line.id, (0.0, 0.0)), strict=True,
+            )
+        ))
 
     def _autocomplete_changes(self, sources, line_of_source, current):
         """Source by source, what changed since this line was last

@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.one2many_counts import one2many_counts
 from ..tools.workflow import MANAGER_GROUP
 
 
@@ -72,9 +73,11 @@ class ProgressBillingPeriod(models.Model):
 
     @api.depends("sub_invoice_ids", "owner_invoice_ids")
     def _compute_invoice_counts(self):
+        sub_invoices = one2many_counts(self, "sub_invoice_ids")
+        owner_invoices = one2many_counts(self, "owner_invoice_ids")
         for period in self:
-            period.sub_invoice_count = len(period.sub_invoice_ids)
-            period.owner_invoice_count = len(period.owner_invoice_ids)
+            period.sub_invoice_count = sub_invoices[period]
+            period.owner_invoice_count = owner_invoices[period]
 
     def _compute_commitment_count(self):
         counts = dict(self.env["purchase.order"]._read_group(

@@ -34,7 +34,6 @@ class PurchaseOrder(models.Model):
         "progress.billing.retention.guarantee", "purchase_order_id", string="Retention Guarantees"
     )
     sub_invoice_ids = fields.One2many("progress.billing.sub.invoice", "purchase_order_id", string="Subcontractor Invoices")
-    sub_invoice_count = fields.Integer(compute="_compute_sub_invoice_count")
     invoice_contact_id = fields.Many2one(
         "res.partner", "Invoice Contact", compute="_compute_invoice_contact_id", store=True, readonly=False,
         precompute=True, domain="[('commercial_partner_id', '=', vendor_commercial_partner_id)]",
@@ -64,11 +63,6 @@ class PurchaseOrder(models.Model):
     def _compute_display_name(self):
         super()._compute_display_name()
         self._set_picker_display_name()
-
-    @api.depends("sub_invoice_ids")
-    def _compute_sub_invoice_count(self):
-        for order in self:
-            order.sub_invoice_count = len(order.sub_invoice_ids)
 
     @api.depends("partner_id")
     def _compute_invoice_contact_id(self):

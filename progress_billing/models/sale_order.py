@@ -21,7 +21,6 @@ class SaleOrder(models.Model):
         "progress.billing.retention.guarantee", "sale_order_id", string="Retention Guarantees"
     )
     owner_invoice_ids = fields.One2many("progress.billing.owner.invoice", "sale_order_id", string="Owner Invoices")
-    owner_invoice_count = fields.Integer(compute="_compute_owner_invoice_count")
 
     _contract_flag_field = "is_prime_contract"
     _change_order_field = "sale_order_id"
@@ -29,11 +28,6 @@ class SaleOrder(models.Model):
     _applications_field = "owner_invoice_ids"
     _applications_action = "progress_billing.action_progress_billing_owner_invoice"
     _confirmed_state = "sale"
-
-    @api.depends("owner_invoice_ids")
-    def _compute_owner_invoice_count(self):
-        for order in self:
-            order.owner_invoice_count = len(order.owner_invoice_ids)
 
     @api.depends("partner_id", "project_id")
     @api.depends_context("progress_billing_contract_picker")

@@ -53,4 +53,8 @@ from . import test_backup_workers
 from . import test_retention_rules_maths
 from . import test_retention_rules
 from . import test_workflow_transitions
+from . import test_counts
+from . import test_menus
+from . import test_report_environment
+from . import test_autocomplete_speed
 from . import test_docs

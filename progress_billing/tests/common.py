@@ -256,11 +256,6 @@ class ProgressBillingCase(TransactionCase):
             yield capture
         self.assertRegex(str(capture.exception), expected_regex)
 
-    def assertValues(self, record, expected):
-        """Compare several fields of ``record`` at once, naming the ones that differ."""
-        actual = {name: record[name] for name in expected}
-        self.assertEqual(actual, expected, f"unexpected values on {record.display_name}")
-
 
 class ProgressBillingHttpCase(ProgressBillingCase, HttpCase):
     """The fixtures of ``ProgressBillingCase``, called over JSON-RPC as the web client does."""

@@ -2,7 +2,8 @@
 
 The worked example bills a contract with two lines over three periods, with
 retainage 10% on work and 0% on stored material, then releases part of the
-retainage. "materials" carries a 10% tax, "labor" none.
+retainage. "materials" carries the 15% tax of Odoo's generic chart of
+accounts, "labor" none.
 
 =======  =========  ============  ==========  ==========  ===========
 period   line       E this period  F stored    G to date   billed (ΔG)
@@ -24,9 +25,9 @@ rounds to 3,000.06, plus 1,100); 8,400.00. G702: line 6 = ΣG − I =
 21,500.00; 39,900.49; 75,600.00; line 8 = line 6 − previous line 6 =
 21,500.00; 18,400.49; 35,699.51, each the untaxed total of its bill:
 
-* period 1: 10,000.00 + 13,000.00 − 1,500.00 retainage = 21,500.00, tax 1,300.00, total 22,800.00
-* period 2: 20,000.55 + 1,000.00 − 2,600.06 retainage = 18,400.49, tax 100.00, total 18,500.49
-* period 3: 29,999.45 + 10,000.00 − 4,299.94 retainage = 35,699.51, tax 1,000.00, total 36,699.51
+* period 1: 10,000.00 + 13,000.00 − 1,500.00 retainage = 21,500.00, tax 1,950.00, total 23,450.00
+* period 2: 20,000.55 + 1,000.00 − 2,600.06 retainage = 18,400.49, tax 150.00, total 18,550.49
+* period 3: 29,999.45 + 10,000.00 − 4,299.94 retainage = 35,699.51, tax 1,500.00, total 37,199.51
 * period 4 (release): labor's 6,000.00 and 1,000.00 of materials' 2,400.00 = 7,000.00, untaxed;
   the contract then shows 8,400.00 held, 7,000.00 released, 1,400.00 remaining.
 
@@ -37,8 +38,9 @@ rounded to the quantity precision: labor 0.17, 0.50, 1.00; materials 0.33,
 
 from lxml import etree
 from odoo import Command
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import MANAGER_GROUP, ProgressBillingCase
@@ -52,9 +54,9 @@ WORKED_EXAMPLE = [
     {"labor": (29_999.45, 0.0), "materials": (13_000.00, 0.0)},
 ]
 EXPECTED_BILLS = [
-    {"billed": {"labor": 10_000.00, "materials": 13_000.00}, "retainage": 1_500.00, "due": 21_500.00, "tax": 1_300.00},
-    {"billed": {"labor": 20_000.55, "materials": 1_000.00}, "retainage": 2_600.06, "due": 18_400.49, "tax": 100.00},
-    {"billed": {"labor": 29_999.45, "materials": 10_000.00}, "retainage": 4_299.94, "due": 35_699.51, "tax": 1_000.00},
+    {"billed": {"labor": 10_000.00, "materials": 13_000.00}, "retainage": 1_500.00, "due": 21_500.00, "tax": 1_950.00},
+    {"billed": {"labor": 20_000.55, "materials": 1_000.00}, "retainage": 2_600.06, "due": 18_400.49, "tax": 150.00},
+    {"billed": {"labor": 29_999.45, "materials": 10_000.00}, "retainage": 4_299.94, "due": 35_699.51, "tax": 1_500.00},
 ]
 # the order lines after each bill: billed quantity and billed amount (G to date)
 EXPECTED_ORDER = [
@@ -77,28 +79,47 @@ ACCOUNTING_KINDS = {
 }
 
 
-class AccountingCase(ProgressBillingCase):
-    """The fixtures of tests/common.py plus four billing periods (January to
-    April 2026), 10% taxes, an ``accountant`` (Progress Billing administrator
-    with accounting rights; ``manager`` has none) and the builders of the
-    worked example's contracts."""
+class AccountingCase(ProgressBillingCase, AccountTestInvoicingCommon):
+    """The fixtures of tests/common.py and of account's
+    AccountTestInvoicingCommon (``company_data``, the taxes ``tax_sale_a`` and
+    ``tax_purchase_a``: the 15% taxes of the generic chart of accounts), plus
+    four billing periods (January to April 2026), an ``accountant`` (Progress
+    Billing administrator with accounting rights; ``manager`` has none) and
+    the builders of the worked example's contracts. ``_create_company`` and
+    ``setup_other_company`` make another company with its chart, as account's
+    tests do; ``_create_invoice`` is the addon's (a pay application)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.taxes = {
-            tax_use: cls.env["account.tax"].create({
-                "name": f"PB {tax_use} tax 10%", "amount": 10.0, "amount_type": "percent", "type_tax_use": tax_use,
-            })
-            for tax_use in ("purchase", "sale")
-        }
+        cls.taxes = {"purchase": cls.tax_purchase_a, "sale": cls.tax_sale_a}
         cls.periods = [cls._create_month_period(cls.project, 2026, month, state="future") for month in (1, 2, 3, 4)]
         cls.accountant = cls._create_user("pb_accountant", f"{MANAGER_GROUP},{ACCOUNTING_GROUP}")
 
     @classmethod
+    def setup_independent_company(cls, **kwargs):
+        """The test company, which has had the generic chart since installation: no chart to load per class."""
+        return None
+
+    @classmethod
+    def setup_independent_user(cls):
+        """The superuser, as in every test of the addon (tests/common.py)."""
+        return None
+
+    @classmethod
+    def default_env_context(cls):
+        """Mail on, as in every test of the addon: applications post to their chatter."""
+        return {}
+
+    @classmethod
+    def _create_company(cls, name, **values):
+        """Another company in the currency of the test company, with the generic chart."""
+        return super(ProgressBillingCase, cls)._create_company(name=name, currency_id=cls.currency.id, **values)
+
+    @classmethod
     def _create_contract(cls, model, lines=None, confirm=True, **values):
         """A confirmed contract of the worked example (labor 60,000 untaxed,
-        materials 40,000 with the 10% tax; retainage 10% on work, 0% on stored
+        materials 40,000 with the 15% tax; retainage 10% on work, 0% on stored
         material) unless ``lines`` (name, price, taxes) say otherwise."""
         kind = ACCOUNTING_KINDS[model]
         if lines is None:
@@ -440,7 +461,7 @@ class TestBillingGuards(AccountingCase):
         self.assertEqual((bill_line.quantity, bill_line.price_subtotal, bill_line.tax_ids), (1.0, 2_000.0, taxes))
         self.assertFalse(bill_line.purchase_line_id)
         self.assertAmount(bill.amount_untaxed, 1_800.0)
-        self.assertAmount(bill.amount_tax, 200.0)
+        self.assertAmount(bill.amount_tax, 300.0)
 
         self._create_change_order(self.example_commitment, [{"name": "Extra footing", "amount": 5_000.0}])
         application = self._create_application(self.example_commitment, self.periods[1], {}, approve=False)
@@ -478,13 +499,14 @@ class TestBillingGuards(AccountingCase):
 
 
 @tagged("post_install", "-at_install", "progress_billing")
-class TestRetainageAccounts(TransactionCase):
+class TestRetainageAccounts(AccountTestInvoicingCommon):
     def test_generic_chart_has_retainage_accounts(self):
-        """The company installed with the generic chart got them at installation, a new one when its chart is loaded."""
-        new_company = self.env["res.company"].create({"name": "Second Builder"})
-        self.env["account.chart.template"].try_loading("generic_coa", new_company, install_demo=False)
-        for company in (self.env.ref("base.main_company"), new_company):
-            accounts = company.retainage_payable_account_id | company.retainage_receivable_account_id
+        """The company installed with the generic chart got them at
+        installation; the company of AccountTestInvoicingCommon, created for
+        the test, when its generic chart was loaded."""
+        self.assertNotEqual(self.env.company, self.env.ref("base.main_company"))
+        for company in (self.env.ref("base.main_company"), self.env.company):
+            accounts = (company.retainage_payable_account_id | company.retainage_receivable_account_id).sudo()
             self.assertEqual(
                 accounts.with_company(company).mapped("code"), ["211200", "121200"], f"accounts of {company.name}"
             )
@@ -508,7 +530,7 @@ STORED_MATERIALS_FIRST_PERIOD = {
     "entered": {"labor": (10_000.00, 0.0), "materials": (5_000.00, 8_000.00)},
     "lines": {"labor": (0.0, 10_000.00, 50_000.00, 1_000.00), "materials": (0.0, 13_000.00, 27_000.00, 900.00)},
     "g702": (23_000.00, 400.00, 21_100.00, 0.0, 21_100.00),
-    "bill": ({"labor": 10_000.00, "materials": 13_000.00}, 1_900.00, 1_300.00),
+    "bill": ({"labor": 10_000.00, "materials": 13_000.00}, 1_900.00, 1_950.00),
 }
 STORED_MATERIALS_EXAMPLE = {
     "carry_forward": [
@@ -519,7 +541,7 @@ STORED_MATERIALS_EXAMPLE = {
             "entered": {"labor": (20_000.55, 0.0), "materials": (6_000.00, 3_000.00)},
             "lines": {"labor": (10_000.00, 30_000.55, 29_999.45, 3_000.06), "materials": (5_000.00, 14_000.00, 26_000.00, 1_250.00)},
             "g702": (44_000.55, 150.00, 39_750.49, 21_100.00, 18_650.49),
-            "bill": ({"labor": 20_000.55, "materials": 1_000.00}, 2_350.06, 100.00),
+            "bill": ({"labor": 20_000.55, "materials": 1_000.00}, 2_350.06, 150.00),
         },
         {
             "opening_due": 0.0,
@@ -527,7 +549,7 @@ STORED_MATERIALS_EXAMPLE = {
             "entered": {"labor": (29_999.45, 0.0), "materials": (13_000.00, 0.0)},
             "lines": {"labor": (30_000.55, 60_000.00, 0.0, 6_000.00), "materials": (11_000.00, 24_000.00, 16_000.00, 2_400.00)},
             "g702": (84_000.00, 0.0, 75_600.00, 39_750.49, 35_849.51),
-            "bill": ({"labor": 29_999.45, "materials": 10_000.00}, 4_149.94, 1_000.00),
+            "bill": ({"labor": 29_999.45, "materials": 10_000.00}, 4_149.94, 1_500.00),
         },
     ],
     "roll_forward": [
@@ -538,7 +560,7 @@ STORED_MATERIALS_EXAMPLE = {
             "entered": {"labor": (20_000.55, 0.0), "materials": (1_000.00, 2_000.00)},
             "lines": {"labor": (10_000.00, 30_000.55, 29_999.45, 3_000.06), "materials": (13_000.00, 16_000.00, 24_000.00, 1_500.00)},
             "g702": (46_000.55, 100.00, 41_500.49, 21_100.00, 20_400.49),
-            "bill": ({"labor": 20_000.55, "materials": 3_000.00}, 2_600.06, 300.00),
+            "bill": ({"labor": 20_000.55, "materials": 3_000.00}, 2_600.06, 450.00),
         },
         {
             "opening_due": -100.00,
@@ -546,7 +568,7 @@ STORED_MATERIALS_EXAMPLE = {
             "entered": {"labor": (29_999.45, 0.0), "materials": (8_000.00, 0.0)},
             "lines": {"labor": (30_000.55, 60_000.00, 0.0, 6_000.00), "materials": (16_000.00, 24_000.00, 16_000.00, 2_400.00)},
             "g702": (84_000.00, 0.0, 75_600.00, 41_500.49, 34_099.51),
-            "bill": ({"labor": 29_999.45, "materials": 8_000.00}, 3_899.94, 800.00),
+            "bill": ({"labor": 29_999.45, "materials": 8_000.00}, 3_899.94, 1_200.00),
         },
     ],
 }

@@ -27,16 +27,18 @@ class TestChangeOrders(ProgressBillingCase):
         ], state="draft")
         for state in ("draft", "pending", "rejected", "no_charge", "void"):
             order.state = state
-            self.assertValues(self.prime_contract, {
+            self.assertRecordValues(self.prime_contract, [{
                 "original_contract_sum": 150_000, "approved_change_orders_amount": 0, "revised_contract_sum": 150_000,
-            })
+            }])
             self.assertEqual(self.sov_concrete.revised_scheduled_value, 100_000, state)
         order.state = "pending"
         order.action_approve()
-        self.assertValues(self.prime_contract, {
+        self.assertRecordValues(self.prime_contract, [{
             "original_contract_sum": 150_000, "approved_change_orders_amount": 10_000, "revised_contract_sum": 160_000,
-        })
-        self.assertValues(self.sov_concrete, {"approved_change_amount": 10_000, "revised_scheduled_value": 110_000})
+        }])
+        self.assertRecordValues(self.sov_concrete, [
+            {"approved_change_amount": 10_000, "revised_scheduled_value": 110_000},
+        ])
         self.assertEqual(self.sov_finishes.revised_scheduled_value, 50_000)
 
     def test_revised_line_bills_the_revised_value(self):
@@ -46,15 +48,15 @@ class TestChangeOrders(ProgressBillingCase):
             {"name": "Cheaper paint", "amount": -5_000, "sale_line_id": self.sov_finishes.id},
         ])
         self.assertEqual(len(invoice.line_ids), 2, "a change order revising a line adds no line")
-        self.assertValues(self._line_of(invoice, self.sov_concrete), {
+        self.assertRecordValues(self._line_of(invoice, self.sov_concrete), [{
             "scheduled_value": 110_000, "total_completed": 50_000, "balance_to_finish": 60_000,
-        })
+        }])
         self.assertAlmostEqual(self._line_of(invoice, self.sov_concrete).percent_complete, 45.45, places=2)
         self.assertEqual(self._line_of(invoice, self.sov_finishes).scheduled_value, 45_000)
-        self.assertValues(invoice, {
+        self.assertRecordValues(invoice, [{
             "original_contract_sum": 150_000, "net_change_orders": 5_000, "contract_sum_to_date": 155_000,
             "total_completed": 50_000, "total_retainage": 5_000, "total_earned": 45_000, "balance_to_finish": 110_000,
-        })
+        }])
 
     def test_unrevised_change_line_gets_its_own_invoice_line(self):
         cco = self._create_change_order(self.commitment, [
@@ -64,16 +66,16 @@ class TestChangeOrders(ProgressBillingCase):
         heating = cco.line_ids.filtered(lambda line: not line.purchase_line_id)
         invoice = self._create_sub_invoice(amounts={heating: (3_000, 0)})
         self.assertEqual(len(invoice.line_ids), 3)
-        self.assertValues(self._line_of(invoice, heating), {
-            "name": "Winter heating", "sequence": 3, "cost_code_id": self.cost_code, "cost_type_id": self.labor,
+        self.assertRecordValues(self._line_of(invoice, heating), [{
+            "name": "Winter heating", "sequence": 3, "cost_code_id": self.cost_code.id, "cost_type_id": self.labor.id,
             "scheduled_value": 8_000, "total_completed": 3_000, "retainage_rate": 10, "retainage": 300,
-        })
+        }])
         self.assertEqual(self._line_of(invoice, self.ssov_labor).scheduled_value, 62_000)
-        self.assertValues(invoice, {"net_change_orders": 10_000, "contract_sum_to_date": 110_000})
+        self.assertRecordValues(invoice, [{"net_change_orders": 10_000, "contract_sum_to_date": 110_000}])
 
         self.period.action_close()
         later = self._create_sub_invoice(self._create_next_period())
-        self.assertValues(self._line_of(later, heating), {"previous_work": 3_000, "total_completed": 3_000})
+        self.assertRecordValues(self._line_of(later, heating), [{"previous_work": 3_000, "total_completed": 3_000}])
 
     def test_sync_lines_adds_change_orders_approved_later(self):
         invoice = self._create_owner_invoice()
@@ -87,7 +89,7 @@ class TestChangeOrders(ProgressBillingCase):
         invoice.with_user(self.user).action_sync_lines()
         garden = self._line_of(invoice, order.line_ids)
         self.assertEqual(len(invoice.line_ids), 3, "syncing twice adds the line once")
-        self.assertValues(garden, {"scheduled_value": 12_000, "division_id": self.division_finishes})
+        self.assertRecordValues(garden, [{"scheduled_value": 12_000, "division_id": self.division_finishes.id}])
 
     def test_change_order_of_another_contract_is_not_billed(self):
         other = self._create_commitment(self.project, [{"name": "Steel", "price_unit": 1_000}])

@@ -1,7 +1,7 @@
 """Claimed and certified amounts (readme/USAGE.md, "Claimed and certified amounts").
 
 Its worked example (subcontractor side, ``TestClaimedCertified``):
-a commitment of labor 60,000 (untaxed) and materials 40,000 (10% tax),
+a commitment of labor 60,000 (untaxed) and materials 40,000 (15% tax),
 retainage 10% on work and 0% on stored materials. The subcontractor claims
 labor 30,000 this period, materials 10,000 this period and 5,000 stored:
 G = 45,000, retainage 4,000, G702 line 8 as claimed 41,000. The reviewer
@@ -57,12 +57,14 @@ class TestClaimedCertified(AccountingCase):
 
     def test_submission_freezes_the_claim(self):
         invoice, labor, materials = self._claim()
-        self.assertValues(labor, {"claimed_work_this_period": 30_000.0, "claimed_stored_materials": 0.0})
-        self.assertValues(materials, {"claimed_work_this_period": 10_000.0, "claimed_stored_materials": 5_000.0})
-        self.assertValues(invoice, {
+        self.assertRecordValues(labor | materials, [
+            {"claimed_work_this_period": 30_000.0, "claimed_stored_materials": 0.0},
+            {"claimed_work_this_period": 10_000.0, "claimed_stored_materials": 5_000.0},
+        ])
+        self.assertRecordValues(invoice, [{
             "claim_frozen": True, "claimed_amount_due": 41_000.0, "current_payment_due": 41_000.0,
             "certified_difference": 0.0, "has_certification_difference": False,
-        })
+        }])
 
     def test_the_claim_is_never_written_by_anyone(self):
         """Users, reviewers, Settings administrators and the superuser alike,
@@ -90,12 +92,14 @@ class TestClaimedCertified(AccountingCase):
             labor.with_user(self.manager).write({"work_this_period": 27_500.0})
         labor.with_user(self.manager).write({"work_this_period": 27_500.0, "certification_reason": "Level 3 slab not finished"})
         materials.with_user(self.manager).write({"materials_stored": 3_000.0, "certification_reason": "Only 3,000 of rebar on site"})
-        self.assertValues(labor, {"claimed_amount": 30_000.0, "certified_amount": 27_500.0, "certification_difference": -2_500.0})
-        self.assertValues(materials, {"claimed_amount": 15_000.0, "certified_amount": 13_000.0, "certification_difference": -2_000.0})
-        self.assertValues(invoice, {
+        self.assertRecordValues(labor | materials, [
+            {"claimed_amount": 30_000.0, "certified_amount": 27_500.0, "certification_difference": -2_500.0},
+            {"claimed_amount": 15_000.0, "certified_amount": 13_000.0, "certification_difference": -2_000.0},
+        ])
+        self.assertRecordValues(invoice, [{
             "claimed_amount_due": 41_000.0, "current_payment_due": 36_750.0, "certified_difference": -4_250.0,
             "has_certification_difference": True,
-        })
+        }])
         with self.assertRaisesRegex(UserError, r"is certified at other amounts than claimed on labor and materials: approve it as noted\."):
             invoice.with_user(self.manager).action_approve()
         invoice.with_user(self.manager).action_approve_as_noted()
@@ -151,7 +155,9 @@ class TestClaimedCertified(AccountingCase):
         invoice.with_user(self.manager).action_request_revision()
         labor.with_user(self.user).write({"work_this_period": 28_000.0})
         invoice.with_user(self.user).action_submit()
-        self.assertValues(labor, {"claimed_work_this_period": 28_000.0, "certification_reason": False, "certification_difference": 0.0})
+        self.assertRecordValues(labor, [
+            {"claimed_work_this_period": 28_000.0, "certification_reason": False, "certification_difference": 0.0},
+        ])
         self.assertEqual(invoice.claimed_amount_due, 39_200.0)
         self.assertFalse(invoice.has_certification_difference)
         self._end_request()
@@ -169,11 +175,13 @@ class TestClaimedCertified(AccountingCase):
         invoice.line_ids.quantity_this_period = 10
         invoice.action_submit()
         line = invoice.line_ids
-        self.assertValues(line, {"claimed_quantity": 10.0, "claimed_work_this_period": 250.0})
+        self.assertRecordValues(line, [{"claimed_quantity": 10.0, "claimed_work_this_period": 250.0}])
         with self.assertRaisesRegex(ValidationError, "give the reason for the difference on the line"):
             line.with_user(self.manager).quantity_this_period = 8
         line.with_user(self.manager).write({"quantity_this_period": 8, "certification_reason": "Two loads rejected"})
-        self.assertValues(line, {"claimed_quantity": 10.0, "work_this_period": 200.0, "certification_difference": -50.0})
+        self.assertRecordValues(line, [
+            {"claimed_quantity": 10.0, "work_this_period": 200.0, "certification_difference": -50.0},
+        ])
 
 
 @tagged("post_install", "-at_install", "progress_billing")
@@ -211,7 +219,9 @@ class TestClaimedCertifiedJsonRpc(ProgressBillingHttpCase):
         self.assertRefused(error, "AccessError", r"only an administrator \(Settings\) may certify more than was claimed")
         self.assertFalse(self._call_kw(line._name, "write", [line.ids, {"work_this_period": 800, "certification_reason": "Less"}]))
         line.invalidate_recordset()
-        self.assertValues(line, {"work_this_period": 800.0, "claimed_work_this_period": 1_000.0, "certification_reason": "Less"})
+        self.assertRecordValues(line, [
+            {"work_this_period": 800.0, "claimed_work_this_period": 1_000.0, "certification_reason": "Less"},
+        ])
 
 
 @tagged("post_install", "-at_install", "progress_billing")
@@ -242,7 +252,9 @@ class TestOwnerPaymentSchedule(AccountingCase):
     def test_the_schedule_drives_the_customer_invoice(self):
         invoice = self._schedule(self.periods[0], {"labor": (20_000.0, 0.0), "materials": (10_000.0, 0.0)},
                                  {"labor": (18_000.0, "Defective formwork, level 2")})
-        self.assertValues(invoice, {"claimed_amount_due": 27_000.0, "current_payment_due": 25_200.0, "certified_difference": -1_800.0})
+        self.assertRecordValues(invoice, [
+            {"claimed_amount_due": 27_000.0, "current_payment_due": 25_200.0, "certified_difference": -1_800.0},
+        ])
         move = self._create_bill(invoice)
         self.assertEqual(move.move_type, "out_invoice")
         self.assertAmount(move.amount_untaxed, 25_200.0)
@@ -269,5 +281,5 @@ class TestOwnerPaymentSchedule(AccountingCase):
         )
         self.assertEqual(self.project.with_user(self.user).owner_withheld_amount, 3_000.0)
         other = self._create_user("pb_other_company", "progress_billing.group_progress_billing_user",
-                                  company=self._create_company("Other Builders"))
+                                  company=self.setup_other_company(name="Other Builders")["company"])
         self.assertFalse(Report.with_user(other).search(domain), "rows are filtered by company")

@@ -1,10 +1,13 @@
 """The documentation ships with the addon (readme/*.md, as OCA addons keep it), and the code cites only what ships:
 a readme fragment and its section, the AIA G702/G703 forms or a statute, never a document left outside the addon."""
 
+import ast
 import re
 from pathlib import Path
 
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, TransactionCase, tagged
+
+from ..tools.readme_html import index_html
 
 THIS_FILE = Path(__file__).resolve()
 ADDON = THIS_FILE.parent.parent
@@ -24,6 +27,11 @@ FOREIGN_CITATIONS = re.compile(
 # a random seed is not a document: the wkhtmltopdf font order is fixed by a hash seed
 NOT_A_CITATION = re.compile(r"\bhash\b|\brandom|\bfixed\s+seed\b", re.IGNORECASE)
 README_CITATION = re.compile(r'readme/([A-Za-z]+\.md)(?:, "([^"]+)")?')
+DESCRIPTION = ADDON / "static" / "description"
+INDEX_HTML = DESCRIPTION / "index.html"
+IMAGE_SRC = re.compile(r'<img [^>]*src="([^"]+)"')
+# the screenshots of the Apps page are kept small (PNG)
+MAX_IMAGE_BYTES = 250 * 1024
 
 
 def source_files():
@@ -72,3 +80,36 @@ class TestDocumentationCitations(BaseCase):
                         self.assertIn(section, headings(fragment), f"{relative} cites a section {fragment} lacks")
                 cited += 1
         self.assertGreater(cited, 100, "the code cites the readme fragments")
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestIndexHtml(TransactionCase):
+    """The Apps page (static/description/index.html) is built from the readme fragments, with screenshots."""
+
+    def test_index_html_is_built_from_the_fragments(self):
+        fragments = {path.name: path.read_text(encoding="utf-8") for path in sorted(README.glob("*.md"))}
+        manifest = ast.literal_eval((ADDON / "__manifest__.py").read_text(encoding="utf-8"))
+        self.assertEqual(
+            INDEX_HTML.read_text(encoding="utf-8"), index_html(fragments, manifest),
+            "static/description/index.html is out of date: run python3 scripts/update_index_html.py",
+        )
+
+    def test_every_image_ships(self):
+        images = IMAGE_SRC.findall(INDEX_HTML.read_text(encoding="utf-8"))
+        self.assertGreaterEqual(len(images), 8, "the page shows the addon's screens")
+        for image in images:
+            with self.subTest(image=image):
+                path = DESCRIPTION / image
+                self.assertTrue(path.is_file(), f"{image} is not in static/description")
+                self.assertEqual(path.read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
+                self.assertLessEqual(path.stat().st_size, MAX_IMAGE_BYTES)
+
+    def test_apps_page_shows_the_screenshots(self):
+        """Odoo sanitizes the page into the module's description_html: the screenshots survive it, each pointing at
+        the file Odoo serves from the addon's static/description."""
+        module = self.env["ir.module.module"].search([("name", "=", "progress_billing")])
+        shown = IMAGE_SRC.findall(module.description_html)
+        expected = [f"/progress_billing/static/description/{image}" for image in IMAGE_SRC.findall(
+            INDEX_HTML.read_text(encoding="utf-8"))]
+        self.assertEqual(shown, expected)
+        self.assertIn("Table of contents", module.description_html)

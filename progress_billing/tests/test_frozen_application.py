@@ -19,7 +19,7 @@ class TestFrozenApplication(ProgressBillingCase):
         self._create_change_order(self.commitment, [{"name": "More labor", "amount": 5000, "purchase_line_id": self.ssov_labor.id}])
         self.assertEqual(self.commitment.revised_contract_sum, 105000)
         self.assertEqual(self._line_of(invoice, self.ssov_labor).scheduled_value, 60000)
-        self.assertValues(invoice, before)
+        self.assertRecordValues(invoice, [before])
         later = self._create_sub_invoice(period=self._create_next_period())
         self.assertEqual(self._line_of(later, self.ssov_labor).scheduled_value, 65000)
         self.assertEqual(later.contract_sum_to_date, 105000)

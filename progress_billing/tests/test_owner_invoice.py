@@ -15,14 +15,14 @@ class TestOwnerInvoice(ProgressBillingCase):
         self.assertRegex(invoice.name, r"^OI/\d{4}/\d{4}$")
         self.assertEqual((invoice.partner_id, invoice.project_id), (self.owner, self.project))
         concrete, finishes = self._line_of(invoice, self.sov_concrete), self._line_of(invoice, self.sov_finishes)
-        self.assertValues(concrete, {
-            "sequence": 1, "name": "Concrete", "cost_code_id": self.cost_code, "cost_type_id": self.labor,
-            "division_id": self.env["progress.billing.division"], "scheduled_value": 100_000,
+        self.assertRecordValues(concrete, [{
+            "sequence": 1, "name": "Concrete", "cost_code_id": self.cost_code.id, "cost_type_id": self.labor.id,
+            "division_id": False, "scheduled_value": 100_000,
             "retainage_rate": 5, "retainage_rate_materials": 5,
-        })
-        self.assertValues(finishes, {
-            "sequence": 2, "division_id": self.division_finishes, "scheduled_value": 50_000, "retainage_rate": 10,
-        })
+        }])
+        self.assertRecordValues(finishes, [{
+            "sequence": 2, "division_id": self.division_finishes.id, "scheduled_value": 50_000, "retainage_rate": 10,
+        }])
 
     def test_contracts_open_their_pay_applications(self):
         owner_invoice, sub_invoice = self._create_owner_invoice(), self._create_sub_invoice()
@@ -51,23 +51,23 @@ class TestOwnerInvoice(ProgressBillingCase):
             self.sov_concrete: (40_000, 0), self.sov_finishes: (0, 5_000),
         })
         # 4 = 45,000; 5 = 4,000 + 250; 6 = 40,750; 9 = 150,000 - 40,750
-        self.assertValues(first, {
+        self.assertRecordValues(first, [{
             "total_completed": 45_000, "retainage_work": 4_000, "retainage_materials": 250, "total_retainage": 4_250,
             "total_earned": 40_750, "previous_certificates": 0, "current_payment_due": 40_750,
             "balance_to_finish": 109_250,
-        })
+        }])
         second = self._create_owner_invoice(self._create_month_period(self.project, 2026, 2), amounts={
             self.sov_concrete: (35_000, 0), self.sov_finishes: (15_000, 0),
         })
-        self.assertValues(self._line_of(second, self.sov_finishes), {
+        self.assertRecordValues(self._line_of(second, self.sov_finishes), [{
             "previous_work": 0, "work_this_period": 15_000, "materials_stored": 0, "total_completed": 15_000,
             "percent_complete": 30, "retainage": 1_500,
-        })
+        }])
         # 4 = 75,000 + 15,000; 5 = 9,000; 6 = 81,000; 8 = 81,000 - 40,750
-        self.assertValues(second, {
+        self.assertRecordValues(second, [{
             "total_completed": 90_000, "total_retainage": 9_000, "total_earned": 81_000,
             "previous_certificates": 40_750, "current_payment_due": 40_250, "balance_to_finish": 69_000,
-        })
+        }])
 
 
 @tagged("post_install", "-at_install", "progress_billing")

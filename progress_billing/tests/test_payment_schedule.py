@@ -75,19 +75,19 @@ class TestPaymentSchedule(StatutoryClockCase):
 
     def test_worked_example(self):
         invoice = self._claim()
-        self.assertValues(invoice, {
+        self.assertRecordValues(invoice, [{
             "claim_received_date": FRIDAY_BEFORE_LABOUR_DAY,
             "claimed_amount_due": 100_000,
             "schedule_due_date": date(2026, 10, 19),
             "payment_due_date": date(2026, 11, 2),
-        })
+        }])
         self._certify(invoice)
-        self.assertValues(invoice, {
+        self.assertRecordValues(invoice, [{
             "current_payment_due": 92_500,
             "certified_difference": -7_500,
             "schedule_given_date": CERTIFIED_ON,
             "schedule_status": "on_time",
-        })
+        }])
         text = self._text(self._render(invoice))
         for expected in (
             "Payment Schedule",
@@ -128,9 +128,9 @@ class TestPaymentSchedule(StatutoryClockCase):
                 action["context"], force_report_rendering=True,
             ))
             composer.save().action_send_mail()
-        self.assertValues(invoice, {
+        self.assertRecordValues(invoice, [{
             "schedule_served_date": date(2026, 10, 19), "schedule_given_date": date(2026, 10, 19), "schedule_status": "on_time",
-        })
+        }])
         sent = invoice.message_ids.filtered(lambda message: message.attachment_ids)
         self.assertEqual(len(sent), 1)
         self.assertIn(self.subcontractor, sent.partner_ids)

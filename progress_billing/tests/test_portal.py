@@ -186,8 +186,8 @@ class TestPortalBilling(PortalCase):
             "vendor_reference": "SC-1001",
         })
         self.assertRedirects(response, f"{self.invoice.access_url}?message=saved")
-        self.assertValues(self.labor_line, {"work_this_period": 12_000, "materials_stored": 500})
-        self.assertValues(self.materials_line, {"work_this_period": 10_000, "percent_complete": 25})
+        self.assertRecordValues(self.labor_line, [{"work_this_period": 12_000, "materials_stored": 500}])
+        self.assertRecordValues(self.materials_line, [{"work_this_period": 10_000, "percent_complete": 25}])
         self.assertEqual(self.invoice.vendor_reference, "SC-1001")
         self.assertEqual(self.labor_line.write_uid, self.portal_user, "written as the portal user, not as superuser")
 
@@ -250,8 +250,10 @@ class TestPortalBilling(PortalCase):
         self.assertIn(f'name="work_{self.labor_line.id}"', page.text)
         response = self.save(self.invoice, {f"work_{self.labor_line.id}": "3000", "submit": "1"})
         self.assertRedirects(response, f"{self.invoice.access_url}?message=submitted")
-        self.assertValues(self.invoice, {"state": "under_review"})
-        self.assertValues(self.labor_line, {"work_this_period": 3000, "review_state": "to_review", "rejection_reason": False})
+        self.assertRecordValues(self.invoice, [{"state": "under_review"}])
+        self.assertRecordValues(self.labor_line, [
+            {"work_this_period": 3000, "review_state": "to_review", "rejection_reason": False},
+        ])
 
     def test_certified_claim_shows_beside_the_claim_with_its_payment_schedule(self):
         """readme/USAGE.md, "Claimed and certified amounts", on the portal: once a reviewer certifies less than was

@@ -148,7 +148,7 @@ class TestRetentionLedgerCompanies(LedgerCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls._create_company("Other Builders")
+        cls.company_b = cls.setup_other_company(name="Other Builders")["company"]
         cls.project_b = cls._create_project("Harbour Bridge", company=cls.company_b)
         cls.commitment_b = cls._create_commitment(cls.project_b, [{"name": "Steel", "price_unit": 50_000}])
         cls.commitment_b.button_confirm()
@@ -224,7 +224,7 @@ class TestRetentionLedgerHttp(LedgerCase, HttpCase):
     not even when asked for by company or id."""
 
     def test_other_company_rows_never_come_back(self):
-        company_b = self._create_company("Other Builders")
+        company_b = self.setup_other_company(name="Other Builders")["company"]
         commitment_b = self._create_commitment(self._create_project("Harbour Bridge", company=company_b), [
             {"name": "Steel", "price_unit": 50_000},
         ])

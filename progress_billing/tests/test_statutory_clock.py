@@ -85,21 +85,21 @@ class TestStatutoryClock(StatutoryClockCase):
 
     def test_submission_starts_the_clock(self):
         invoice = self._receive(self._create_sub_invoice(), FRIDAY_BEFORE_LABOUR_DAY)
-        self.assertValues(invoice, {
-            "payment_regime_id": self.nsw_subcontract,
+        self.assertRecordValues(invoice, [{
+            "payment_regime_id": self.nsw_subcontract.id,
             "claim_received_date": FRIDAY_BEFORE_LABOUR_DAY,
             "schedule_due_date": date(2026, 10, 19),
             "payment_due_date": date(2026, 11, 2),
             "schedule_given_date": False,
             "schedule_status": "awaiting",
-        })
+        }])
 
     def test_no_regime_no_deadline(self):
         self.project.sub_payment_regime_id = False
         invoice = self._receive(self._create_sub_invoice(), FRIDAY_BEFORE_LABOUR_DAY)
-        self.assertValues(invoice, {
+        self.assertRecordValues(invoice, [{
             "claim_received_date": FRIDAY_BEFORE_LABOUR_DAY, "schedule_due_date": False, "schedule_status": False,
-        })
+        }])
         self.assertFalse(invoice.activity_ids)
 
     def test_contract_regime_overrides_the_project(self):
@@ -153,21 +153,23 @@ class TestStatutoryClock(StatutoryClockCase):
         invoice = self._receive(self._create_sub_invoice(), FRIDAY_BEFORE_LABOUR_DAY)
         with freeze_time(sydney_utc(date(2026, 10, 19), time(16))):
             invoice.with_user(self.manager).action_approve_as_noted()
-        self.assertValues(invoice, {"schedule_given_date": date(2026, 10, 19), "schedule_status": "on_time"})
+        self.assertRecordValues(invoice, [{"schedule_given_date": date(2026, 10, 19), "schedule_status": "on_time"}])
         self.assertFalse(invoice.activity_ids, "the reviewer's activity is done")
 
     def test_schedule_given_late(self):
         invoice = self._receive(self._create_sub_invoice(), FRIDAY_BEFORE_LABOUR_DAY)
         with freeze_time(sydney_utc(date(2026, 10, 20), time(9))):
             invoice.with_user(self.manager).action_approve()
-        self.assertValues(invoice, {"schedule_given_date": date(2026, 10, 20), "schedule_status": "late"})
+        self.assertRecordValues(invoice, [{"schedule_given_date": date(2026, 10, 20), "schedule_status": "late"}])
 
     def test_resubmission_is_a_new_claim(self):
         invoice = self._receive(self._create_sub_invoice(), FRIDAY_BEFORE_LABOUR_DAY)
         with freeze_time(sydney_utc(date(2026, 10, 6), time(9))):
             invoice.with_user(self.manager).action_request_revision()
         self._receive(invoice, date(2026, 10, 9))
-        self.assertValues(invoice, {"claim_received_date": date(2026, 10, 9), "schedule_due_date": date(2026, 10, 23)})
+        self.assertRecordValues(invoice, [
+            {"claim_received_date": date(2026, 10, 9), "schedule_due_date": date(2026, 10, 23)},
+        ])
         self.assertEqual(len(invoice.activity_ids), 1, "the open activity follows the new deadline, no twin")
         self.assertEqual(invoice.activity_ids.date_deadline, date(2026, 10, 23))
 
@@ -175,15 +177,15 @@ class TestStatutoryClock(StatutoryClockCase):
         """Our owner invoice is the claim: the owner's schedule is due to us
         in 10 business days, the payment in 15 (NSW head contract)."""
         invoice = self._receive(self._create_owner_invoice(), FRIDAY_BEFORE_LABOUR_DAY)
-        self.assertValues(invoice, {
-            "payment_regime_id": self.nsw_head_contract,
+        self.assertRecordValues(invoice, [{
+            "payment_regime_id": self.nsw_head_contract.id,
             "schedule_due_date": date(2026, 10, 19),
             "payment_due_date": date(2026, 10, 26),
-        })
+        }])
         self.assertFalse(invoice.activity_ids, "no reviewer owes a schedule on our own claim")
         with freeze_time(sydney_utc(date(2026, 10, 16), time(9))):
             invoice.with_user(self.manager).action_approve()
-        self.assertValues(invoice, {"schedule_given_date": date(2026, 10, 16), "schedule_status": "on_time"})
+        self.assertRecordValues(invoice, [{"schedule_given_date": date(2026, 10, 16), "schedule_status": "on_time"}])
 
     def test_prime_contract_regime_overrides_the_project(self):
         self.prime_contract.payment_regime_id = self.vic

@@ -45,10 +45,10 @@ class TestStoredMaterials(AutocompleteCase):
         # 5,000 of the 8,000 stored are installed, 1,000 of new work
         self._bill(later, {self.ssov_materials: (6_000, 3_000)})
         line = self._line_of(later, self.ssov_materials)
-        self.assertValues(line, {
+        self.assertRecordValues(line, [{
             "previous_work": 5_000, "total_completed": 14_000, "balance_to_finish": 26_000,
             "retainage_work": 1_100, "retainage_on_materials": 150, "retainage": 1_250, "amount_to_bill": 1_000,
-        })
+        }])
         self.assertEqual(later.retainage_materials, 150)
         self.assertEqual(later.current_payment_due, (14_000 - 1_250) - earlier.total_earned)
 
@@ -70,13 +70,15 @@ class TestStoredMaterials(AutocompleteCase):
         self._store_then_open_next_period(self.commitment, self.ssov_materials)
         later = self._create_sub_invoice(self.next_period)
         line = self._line_of(later, self.ssov_materials)
-        self.assertValues(line, {"previous_work": 13_000, "materials_stored": 0, "total_completed": 13_000})
+        self.assertRecordValues(line, [{"previous_work": 13_000, "materials_stored": 0, "total_completed": 13_000}])
         # once in D, the materials carry the retainage on work: 10% of 13,000 instead of 500 + 5% of 8,000
         self.assertEqual((line.retainage_work, line.retainage_on_materials, line.amount_to_bill), (1_300, 0, 0))
         self.assertEqual(later.current_payment_due, -400)
         self._bill(later, {self.ssov_materials: (1_000, 2_000)})
-        self.assertValues(line, {"previous_work": 13_000, "total_completed": 16_000, "amount_to_bill": 3_000,
-                                 "retainage_work": 1_400, "retainage_on_materials": 100})
+        self.assertRecordValues(line, [{
+            "previous_work": 13_000, "total_completed": 16_000, "amount_to_bill": 3_000,
+            "retainage_work": 1_400, "retainage_on_materials": 100,
+        }])
 
     def test_the_method_is_chosen_before_the_first_application(self):
         self.prime_contract.stored_materials_method = "roll_forward"

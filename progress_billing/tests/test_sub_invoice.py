@@ -37,54 +37,54 @@ class TestSubInvoiceMaths(ProgressBillingCase):
         })
 
     def test_first_application(self):
-        self.assertValues(self._line_of(self.invoice_1, self.ssov_labor), {
+        self.assertRecordValues(self._line_of(self.invoice_1, self.ssov_labor), [{
             "scheduled_value": 60_000, "previous_work": 0, "work_this_period": 12_000, "materials_stored": 0,
             "total_completed": 12_000, "percent_complete": 20, "balance_to_finish": 48_000, "retainage": 1_200,
-        })
-        self.assertValues(self._line_of(self.invoice_1, self.ssov_materials), {
+        }])
+        self.assertRecordValues(self._line_of(self.invoice_1, self.ssov_materials), [{
             "scheduled_value": 40_000, "previous_work": 0, "work_this_period": 5_000, "materials_stored": 8_000,
             "total_completed": 13_000, "percent_complete": 32.5, "balance_to_finish": 27_000,
             "retainage_work": 500, "retainage_on_materials": 400, "retainage": 900,
-        })
-        self.assertValues(self.invoice_1, {
+        }])
+        self.assertRecordValues(self.invoice_1, [{
             "original_contract_sum": 100_000, "net_change_orders": 0, "contract_sum_to_date": 100_000,
             "total_completed": 25_000, "retainage_work": 1_700, "retainage_materials": 400, "total_retainage": 2_100,
             "total_earned": 22_900, "previous_certificates": 0, "current_payment_due": 22_900,
             "balance_to_finish": 77_100, "work_this_period": 17_000, "materials_stored": 8_000,
-        })
+        }])
 
     def test_second_application_moves_stored_material_into_work(self):
         """The 8,000 stored in January is installed in February: it leaves F
         (presently stored) and is billed in E, so G of the line only grows by
         the new work and the new material stored."""
-        self.assertValues(self._line_of(self.invoice_2, self.ssov_labor), {
+        self.assertRecordValues(self._line_of(self.invoice_2, self.ssov_labor), [{
             "previous_work": 12_000, "work_this_period": 18_000, "total_completed": 30_000,
             "percent_complete": 50, "balance_to_finish": 30_000, "retainage": 3_000,
-        })
-        self.assertValues(self._line_of(self.invoice_2, self.ssov_materials), {
+        }])
+        self.assertRecordValues(self._line_of(self.invoice_2, self.ssov_materials), [{
             "previous_work": 5_000, "work_this_period": 10_000, "materials_stored": 3_000, "total_completed": 18_000,
             "percent_complete": 45, "balance_to_finish": 22_000,
             "retainage_work": 1_500, "retainage_on_materials": 150, "retainage": 1_650,
-        })
-        self.assertValues(self.invoice_2, {
+        }])
+        self.assertRecordValues(self.invoice_2, [{
             "total_completed": 48_000, "retainage_work": 4_500, "retainage_materials": 150, "total_retainage": 4_650,
             "total_earned": 43_350, "previous_certificates": 22_900, "current_payment_due": 20_450,
             "balance_to_finish": 56_650,
-        })
+        }])
 
     def test_third_application_completes_the_commitment(self):
-        self.assertValues(self._line_of(self.invoice_3, self.ssov_labor), {
+        self.assertRecordValues(self._line_of(self.invoice_3, self.ssov_labor), [{
             "previous_work": 30_000, "total_completed": 60_000, "percent_complete": 100, "balance_to_finish": 0,
             "retainage": 6_000,
-        })
-        self.assertValues(self._line_of(self.invoice_3, self.ssov_materials), {
+        }])
+        self.assertRecordValues(self._line_of(self.invoice_3, self.ssov_materials), [{
             "previous_work": 15_000, "materials_stored": 0, "total_completed": 40_000, "percent_complete": 100,
             "retainage_on_materials": 0, "retainage": 4_000,
-        })
-        self.assertValues(self.invoice_3, {
+        }])
+        self.assertRecordValues(self.invoice_3, [{
             "total_completed": 100_000, "total_retainage": 10_000, "total_earned": 90_000,
             "previous_certificates": 43_350, "current_payment_due": 46_650, "balance_to_finish": 10_000,
-        })
+        }])
 
     def test_payments_add_up_to_total_earned(self):
         """Line 8 of each application sums to line 6 of the last one."""
@@ -99,11 +99,11 @@ class TestSubInvoiceMaths(ProgressBillingCase):
         release = self._create_sub_invoice(april, payment_application_type="retainage_release")
         self._line_of(release, self.ssov_labor).retainage_released = 6_000
         self._line_of(release, self.ssov_materials).retainage_released = 4_000
-        self.assertValues(release, {
+        self.assertRecordValues(release, [{
             "total_completed": 100_000, "total_retainage": 0, "retainage_released": 10_000,
             "total_earned": 100_000, "previous_certificates": 90_000, "current_payment_due": 10_000,
             "balance_to_finish": 0,
-        })
+        }])
         may = self._create_month_period(self.project, 2026, 5)
         self.assertEqual(self._line_of(self._create_sub_invoice(may), self.ssov_labor).retainage, 0,
                          "retainage released earlier stays released")
@@ -141,10 +141,10 @@ class TestSubInvoiceUnitBased(ProgressBillingCase):
     def test_work_is_quantity_times_unit_price(self):
         self.assertEqual(self.line.scheduled_value, 2_500)
         self.line.quantity_this_period = 37
-        self.assertValues(self.line, {
+        self.assertRecordValues(self.line, [{
             "is_unit_based": True, "work_this_period": 462.5, "total_completed": 462.5, "percent_complete": 18.5,
             "retainage": 46.25,
-        })
+        }])
 
     def test_quantity_above_the_contract_is_over_billing(self):
         with self.assertRaisesRegex(ValidationError, "“Rebar” of .* bills \\$\xa02,512\\.50 to date, above its scheduled value of \\$\xa02,500\\.00"):
@@ -239,7 +239,9 @@ class TestSubInvoiceWorkflow(ProgressBillingCase):
         self.labor_line.with_user(self.manager).action_approve_line()
         self.materials_line.with_user(self.manager)._review("rejected", "Delivery note missing")
         self.assertEqual(self.invoice.state, "revise_resubmit")
-        self.assertValues(self.materials_line, {"review_state": "rejected", "rejection_reason": "Delivery note missing"})
+        self.assertRecordValues(self.materials_line, [
+            {"review_state": "rejected", "rejection_reason": "Delivery note missing"},
+        ])
         notification = self.invoice.message_ids.filtered(lambda message: self.subcontractor in message.partner_ids)
         self.assertEqual(len(notification), 1)
         self.assertIn("needs to be revised and resubmitted", notification.body)
@@ -248,7 +250,7 @@ class TestSubInvoiceWorkflow(ProgressBillingCase):
         self.materials_line.with_user(self.user).materials_stored = 0
         self.invoice.with_user(self.user).action_submit()
         self.assertEqual(self.invoice.state, "under_review")
-        self.assertValues(self.materials_line, {"review_state": "to_review", "rejection_reason": False})
+        self.assertRecordValues(self.materials_line, [{"review_state": "to_review", "rejection_reason": False}])
         self.assertEqual(self.labor_line.review_state, "approved", "approved lines stay approved")
         self.invoice.with_user(self.manager).action_approve()
         self.assertEqual(self.invoice.state, "approved")

@@ -20,7 +20,7 @@ class TestSubInvoiceTour(ProgressBillingCase, HttpCase):
         )
         invoice = self.env["progress.billing.sub.invoice"].search([("purchase_order_id", "=", self.commitment.id)])
         self.assertEqual(len(invoice), 1, "the tour saves one invoice of the commitment")
-        self.assertValues(invoice, {"period_id": self.period, "state": "draft", "work_this_period": 25_000})
+        self.assertRecordValues(invoice, [{"period_id": self.period.id, "state": "draft", "work_this_period": 25_000}])
         self.assertEqual(self._line_of(invoice, self.ssov_labor).work_this_period, 15_000)
         self.assertEqual(self._line_of(invoice, self.ssov_materials).work_this_period, 10_000)
         # 10% retainage on the work completed

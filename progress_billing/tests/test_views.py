@@ -46,8 +46,8 @@ class TestViews(ProgressBillingCase):
         open projects and orders: the progress billing parts are hidden."""
         for model, group, hidden_field in (
             ("project.project", "project.group_project_user", "billing_period_count"),
-            ("sale.order", "sales_team.group_sale_salesman", "owner_invoice_count"),
-            ("purchase.order", "purchase.group_purchase_user", "sub_invoice_count"),
+            ("sale.order", "sales_team.group_sale_salesman", "application_count"),
+            ("purchase.order", "purchase.group_purchase_user", "application_count"),
         ):
             with self.subTest(model=model):
                 outsider = new_test_user(self.env, f"pb_outsider_{model}", groups=group)
@@ -89,5 +89,5 @@ class TestLineRejectWizard(ProgressBillingCase):
         wizard = Form(self.env[action["res_model"]].with_user(self.manager).with_context(action["context"]))
         wizard.reason = "Level 3 slab not poured yet"
         wizard.save().action_confirm()
-        self.assertValues(line, {"review_state": "rejected", "rejection_reason": "Level 3 slab not poured yet"})
+        self.assertRecordValues(line, [{"review_state": "rejected", "rejection_reason": "Level 3 slab not poured yet"}])
         self.assertEqual(invoice.state, "revise_resubmit")

@@ -135,6 +135,7 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         left_behind = self.env["progress.billing.owner.invoice.source"]._left_behind_sources(invoice)
         proposal = invoice._autocomplete_proposal(allocation)
         owner_lines = invoice.line_ids.browse(row["line"].id for row in proposal)
+        manual = set(owner_lines._with_manual_amounts().ids)
         self.write({
             "step": "preview",
             "line_fingerprints": {str(line_id): fingerprint for line_id, fingerprint in owner_lines._autocomplete_fingerprints().items()},
@@ -147,7 +148,7 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
                 "new_work": row["work_this_period"],
                 "current_materials": row["line"].materials_stored,
                 "new_materials": row["materials_stored"],
-                "is_manual": row["line"]._has_manual_amounts(),
+                "is_manual": row["line"].id in manual,
                 "source_names": "\n".join(source.name for source in row["sources"]),
                 "changes": "\n".join(row["changes"]),
                 "apply": row["line"] not in unticked,
