@@ -99,7 +99,7 @@ class AccountMove(models.Model):
         result = super()._invoice_paid_hook()
         owner_invoices = self.sudo().progress_billing_owner_invoice_id
         approved = owner_invoices.filtered(lambda invoice: invoice.state in ("approved", "approved_as_noted"))
-        approved._change_state("paid", ("approved", "approved_as_noted"))
+        approved._set_paid_by_accounting()
         return result
 
     def action_view_progress_billing_application(self):

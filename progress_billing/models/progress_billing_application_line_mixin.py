@@ -6,6 +6,7 @@ from odoo.tools import float_compare
 from odoo.tools.misc import format_amount
 
 from ..tools.trusted_write import check_trusted_write, is_trusted
+from ..tools.workflow import MANAGER_GROUP
 
 
 class ProgressBillingApplicationLineMixin(models.AbstractModel):
@@ -335,7 +336,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     def _check_not_over_billed(self):
         """Billed to date above the scheduled value: warn, and block unless the
         user is a Progress Billing manager (foundation issue)."""
-        if self.env.user.has_group("progress_billing.group_progress_billing_manager"):
+        if self.env.user.has_group(MANAGER_GROUP):
             return
         for line in self:
             if line._is_over_billed():

@@ -9,8 +9,8 @@ from odoo.tools.misc import format_amount, format_date
 from ..tools import g703_workbook, retention_rules
 from ..tools.retention import guarantee_cover
 from ..tools.trusted_write import trusted
+from ..tools.workflow import MANAGER_GROUP
 
-MANAGER_GROUP = "progress_billing.group_progress_billing_manager"
 # Continuation sheets of the pay application PDF (report/progress_billing_pay_application_templates.xml),
 # in CSS pixels of a landscape US Letter page at 96 dpi: room for rows under the
 # headings, height of a one-line row and of each further line of a wrapped
@@ -39,8 +39,6 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     _manager_editable_states = ("under_review",)
     # header fields locked with the lines once the application is no longer editable
     _locked_fields = ("period_id", "payment_application_type", "date", "note")
-    # statuses nothing leads out of
-    _final_states = ("void",)
     # G702 figures taken from other documents (contract, earlier applications), frozen with the application
     _frozen_fields = (
         "original_contract_sum", "net_change_orders", "contract_sum_to_date", "previous_certificates",
@@ -392,10 +390,6 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             self._check_period_not_billed(vals)
         if vals.get("period_id"):
             self.env["progress.billing.period"].browse(vals["period_id"])._check_accepts_new_invoice(self._new_document_label())
-        if vals.get("state") == "under_review":
-            # frozen before the status moves: a subcontractor submitting from the portal may write its
-            # invoice only while it is a draft (or sent back)
-            self.filtered(lambda invoice: invoice.state != "under_review")._freeze_claim()
         result = super().write(vals)
         if set(vals) & {"state", "period_id", "date"}:
             # D, I (retention adds to the previous application's) and line 7 of the other applications depend on this one
@@ -582,14 +576,24 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             covered[line] = (on_work, share / unit - on_work)
         return covered
 
-    def _change_state(self, target, allowed_from, manager_only=False):
-        # frozen once the status has changed: the status step first locks the
-        # rows and checks the current status (the figures frozen do not
-        # depend on the application's own status)
-        super()._change_state(target, allowed_from, manager_only)
-        if target == "approved":
+    def _before_state_write(self, state):
+        """The claim is frozen once every check of the status write passed,
+        before the status moves: a subcontractor submitting from the portal
+        may write its invoice only while it is a draft (or sent back)."""
+        super()._before_state_write(state)
+        if state == "under_review":
+            self.filtered(lambda invoice: invoice.state != "under_review")._freeze_claim()
+
+    def _check_transition(self, transition):
+        super()._check_transition(transition)
+        if transition.target == "approved":
             self._check_certified_as_claimed()
-        if self._is_frozen_state(target):
+
+    def _after_transition(self, transition):
+        # frozen once the status has changed (the figures frozen do not
+        # depend on the application's own status)
+        super()._after_transition(transition)
+        if self._is_frozen_state(transition.target):
             self.filtered(lambda invoice: not invoice.frozen_values)._freeze()
         else:
             self._unfreeze()
@@ -670,15 +674,14 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     def action_submit(self):
         """Draft or Revise and Resubmit -> Under Review; an application bills
         one billing period (readme/USAGE.md, "Pay applications"), required on every application."""
-        self._change_state("under_review", ("draft", "revise_resubmit"))
+        self._apply_transition("action_submit")
 
     def action_void(self):
         """Managers void any application not in a final status."""
-        states = [state for state, _label in self._fields["state"].selection if state not in self._final_states]
-        self._change_state("void", states, manager_only=True)
+        self._apply_transition("action_void")
 
     def action_reset_to_draft(self):
-        self._change_state("draft", ("under_review", "revise_resubmit", "void"), manager_only=True)
+        self._apply_transition("action_reset_to_draft")
 
     # pay application PDF (report/progress_billing_pay_application_templates.xml)
 

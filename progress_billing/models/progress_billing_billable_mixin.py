@@ -290,14 +290,17 @@ class ProgressBillingBillableMixin(models.AbstractModel):
 
     # workflow
 
-    def _change_state(self, target, allowed_from, manager_only=False):
-        """An application leaves its approved states only once its bill is
-        cancelled; an application reaching them is billed at once when its
-        company bills on approval."""
-        if target not in self._billable_states:
+    def _check_transition(self, transition):
+        """An application leaves its approved states only once its bill is cancelled."""
+        super()._check_transition(transition)
+        if transition.target not in self._billable_states:
             self._check_not_billed()
-        super()._change_state(target, allowed_from, manager_only)
-        if target in self._billable_states:
+
+    def _after_transition(self, transition):
+        """An application reaching its approved states is billed at once when
+        its company bills on approval."""
+        super()._after_transition(transition)
+        if transition.target in self._billable_states:
             self._create_moves_on_approval()
 
     def _check_not_billed(self):

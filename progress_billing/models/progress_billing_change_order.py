@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.workflow import MANAGER, USER, Transition
+
 CHANGE_ORDER_STATES = [
     ("draft", "Draft"),
     ("pending", "Pending"),
@@ -9,6 +11,21 @@ CHANGE_ORDER_STATES = [
     ("no_charge", "No Charge"),
     ("void", "Void"),
 ]
+# readme/CONFIGURE.md, "Workflow and locks"
+CHANGE_ORDER_TRANSITIONS = (
+    Transition("action_submit", "Submit", ("draft",), "pending", USER),
+    Transition(
+        "action_approve", "Approve", ("draft", "pending"), "approved", MANAGER,
+        "Locked; counts in the contract sum and its pay applications",
+    ),
+    Transition("action_reject", "Reject", ("draft", "pending"), "rejected", MANAGER),
+    Transition("action_no_charge", "No Charge", ("draft", "pending"), "no_charge", MANAGER),
+    Transition(
+        "action_void", "Void", ("draft", "pending", "approved", "rejected", "no_charge"), "void", MANAGER,
+        "Unlocked; no longer counts in the contract sum",
+    ),
+    Transition("action_reset_to_draft", "Reset to Draft", ("pending", "rejected", "no_charge", "void"), "draft", MANAGER),
+)
 
 
 class ProgressBillingChangeOrder(models.Model):
@@ -23,6 +40,7 @@ class ProgressBillingChangeOrder(models.Model):
     # readme/CONFIGURE.md, "Workflow and locks": an approved change order counts in its contract's sum and pay
     # applications
     _locked_states = ("approved",)
+    _transitions = CHANGE_ORDER_TRANSITIONS
     _locked_fields = ("order_type", "sale_order_id", "purchase_order_id", "company_id", "date", "line_ids")
     _protected_fields = ("amount_total", "project_id")
 
@@ -80,20 +98,20 @@ class ProgressBillingChangeOrder(models.Model):
                 )
 
     def action_submit(self):
-        self._change_state("pending", ("draft",))
+        self._apply_transition("action_submit")
 
     def action_approve(self):
         """Approved change orders raise the contract sum: a reviewer's step."""
-        self._change_state("approved", ("draft", "pending"), manager_only=True)
+        self._apply_transition("action_approve")
 
     def action_reject(self):
-        self._change_state("rejected", ("draft", "pending"), manager_only=True)
+        self._apply_transition("action_reject")
 
     def action_no_charge(self):
-        self._change_state("no_charge", ("draft", "pending"), manager_only=True)
+        self._apply_transition("action_no_charge")
 
     def action_void(self):
-        self._change_state("void", ("draft", "pending", "approved", "rejected", "no_charge"), manager_only=True)
+        self._apply_transition("action_void")
 
     def action_reset_to_draft(self):
-        self._change_state("draft", ("pending", "rejected", "no_charge", "void"), manager_only=True)
+        self._apply_transition("action_reset_to_draft")

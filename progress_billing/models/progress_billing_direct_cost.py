@@ -1,5 +1,18 @@
 from odoo import api, fields, models
 
+from ..tools.workflow import MANAGER, USER, Transition
+
+# readme/CONFIGURE.md, "Workflow and locks"
+DIRECT_COST_TRANSITIONS = (
+    Transition("action_submit", "Submit", ("draft", "revise_resubmit"), "pending", USER),
+    Transition(
+        "action_approve", "Approve", ("draft", "pending"), "approved", MANAGER,
+        "Locked; auto-completion may copy it onto owner invoices",
+    ),
+    Transition("action_request_revision", "Revise and Resubmit", ("pending", "approved"), "revise_resubmit", MANAGER, "Unlocked"),
+    Transition("action_reset_to_draft", "Reset to Draft", ("pending", "revise_resubmit", "approved"), "draft", MANAGER, "Unlocked"),
+)
+
 
 class ProgressBillingDirectCost(models.Model):
     """A cost the contractor incurred itself (invoice, expense, payroll), entered
@@ -14,6 +27,7 @@ class ProgressBillingDirectCost(models.Model):
     # readme/CONFIGURE.md, "Workflow and locks": an approved direct cost is copied onto owner invoices. The
     # paid date stays editable: it is recorded after approval and feeds no figure.
     _locked_states = ("approved",)
+    _transitions = DIRECT_COST_TRANSITIONS
     _locked_fields = (
         "project_id", "partner_id", "cost_type", "origin", "erp_reference", "invoice_number", "date",
         "date_received", "line_ids",
@@ -60,14 +74,14 @@ class ProgressBillingDirectCost(models.Model):
             cost.amount_total = sum(cost.line_ids.mapped("amount"))
 
     def action_submit(self):
-        self._change_state("pending", ("draft", "revise_resubmit"))
+        self._apply_transition("action_submit")
 
     def action_approve(self):
         """Only approved direct costs reach owner invoices: a reviewer's step."""
-        self._change_state("approved", ("draft", "pending"), manager_only=True)
+        self._apply_transition("action_approve")
 
     def action_request_revision(self):
-        self._change_state("revise_resubmit", ("pending", "approved"), manager_only=True)
+        self._apply_transition("action_request_revision")
 
     def action_reset_to_draft(self):
-        self._change_state("draft", ("pending", "revise_resubmit", "approved"), manager_only=True)
+        self._apply_transition("action_reset_to_draft")

@@ -16,6 +16,7 @@ from ..tools.autocomplete_allocation import (
 )
 from ..tools.company_sql import active_companies_condition
 from ..tools.one2many_counts import one2many_counts
+from ..tools.workflow import MANAGER, SYSTEM, USER, Transition
 
 # between the Draft and Void of every application
 OWNER_INVOICE_STATES = [
@@ -26,6 +27,36 @@ OWNER_INVOICE_STATES = [
     ("paid", "Paid"),
     ("void",),
 ]
+CERTIFIED = "figures certified (G702 lines 1-3 and 7, G703 C and D frozen); the owner's payment schedule is recorded"
+# readme/CONFIGURE.md, "Workflow and locks"
+OWNER_INVOICE_TRANSITIONS = (
+    Transition(
+        "action_submit", "Submit", ("draft", "revise_resubmit"), "under_review", USER,
+        "Claim frozen (E, F, line 8), as when an administrator writes Under Review directly; the statutory clock starts",
+    ),
+    Transition("action_request_revision", "Revise and Resubmit", ("under_review",), "revise_resubmit", MANAGER, "Editable again"),
+    Transition(
+        "action_approve", "Approve", ("under_review",), "approved", MANAGER,
+        f"Only as claimed; {CERTIFIED}; invoiced if the company bills on approval",
+    ),
+    Transition(
+        "action_approve_as_noted", "Approve as Noted", ("under_review",), "approved_as_noted", MANAGER,
+        f"Also when certified at other amounts than claimed; {CERTIFIED}; invoiced if the company bills on approval",
+    ),
+    Transition("action_mark_paid", "Mark Paid", ("approved", "approved_as_noted"), "paid", MANAGER, "Final"),
+    Transition(
+        "_set_paid_by_accounting", "Its customer invoice is paid", ("approved", "approved_as_noted"), "paid", SYSTEM,
+        "Final",
+    ),
+    Transition(
+        "action_void", "Void", ("draft", "under_review", "revise_resubmit", "approved_as_noted", "approved"), "void",
+        MANAGER, "Only once its customer invoice is cancelled; the billing period takes another invoice",
+    ),
+    Transition(
+        "action_reset_to_draft", "Reset to Draft", ("under_review", "revise_resubmit", "void"), "draft", MANAGER,
+        "Only once its customer invoice is cancelled; figures no longer frozen",
+    ),
+)
 
 
 class ProgressBillingOwnerInvoice(models.Model):
@@ -41,12 +72,11 @@ class ProgressBillingOwnerInvoice(models.Model):
     _move_type = "out_invoice"
     _retainage_account_field = "retainage_receivable_account_id"
     _billable_states = ("approved", "approved_as_noted", "paid")
-    # accounting closes a paid invoice (readme/USAGE.md, "Pay applications")
-    _final_states = ("void", "paid")
     # readme/USAGE.md, "Payment schedules and the statutory clock": the owner owes us its payment schedule, recorded as
     # the invoice's approval
     _project_regime_field = "owner_payment_regime_id"
     _schedule_given_states = ("approved", "approved_as_noted")
+    _transitions = OWNER_INVOICE_TRANSITIONS
 
     sale_order_id = fields.Many2one(
         "sale.order", "Prime Contract", required=True, index=True, ondelete="restrict", tracking=True,
@@ -89,16 +119,20 @@ class ProgressBillingOwnerInvoice(models.Model):
         self._fill_from_contract()
 
     def action_request_revision(self):
-        self._change_state("revise_resubmit", ("under_review",), manager_only=True)
+        self._apply_transition("action_request_revision")
 
     def action_approve(self):
-        self._change_state("approved", ("under_review",), manager_only=True)
+        self._apply_transition("action_approve")
 
     def action_approve_as_noted(self):
-        self._change_state("approved_as_noted", ("under_review",), manager_only=True)
+        self._apply_transition("action_approve_as_noted")
 
     def action_mark_paid(self):
-        self._change_state("paid", ("approved", "approved_as_noted"), manager_only=True)
+        self._apply_transition("action_mark_paid")
+
+    def _set_paid_by_accounting(self):
+        """Paid by accounting: account.move's ``_invoice_paid_hook`` once the customer invoice is paid."""
+        self._apply_transition("_set_paid_by_accounting")
 
 
     def _line_values_from(self, source, sequence, link):

@@ -5,6 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools.one2many_counts import one2many_counts
+from ..tools.workflow import MANAGER_GROUP
 
 
 def monthly_period_bounds(day, billing_day):
@@ -178,9 +179,7 @@ class ProgressBillingPeriod(models.Model):
                   "Choose the project's open billing period, or ask a Progress Billing manager to open this one.",
                   document=document, period=self.display_name, project=self.project_id.display_name)
             )
-        if self.date_due < fields.Date.context_today(self) and not self.env.user.has_group(
-            "progress_billing.group_progress_billing_manager"
-        ):
+        if self.date_due < fields.Date.context_today(self) and not self.env.user.has_group(MANAGER_GROUP):
             raise UserError(
                 _("Cannot add %(document)s to billing period %(period)s: its due date (%(due)s) has passed, and only a "
                   "Progress Billing manager can still add invoices to it. Ask a manager to create it.",

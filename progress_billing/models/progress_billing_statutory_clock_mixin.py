@@ -5,8 +5,8 @@ from odoo.exceptions import AccessError
 from odoo.tools.misc import format_date
 
 from ..tools.trusted_write import check_trusted_write, is_trusted, trusted
+from ..tools.workflow import MANAGER_GROUP
 
-MANAGER_GROUP = "progress_billing.group_progress_billing_manager"
 SCHEDULE_ACTIVITY = "progress_billing.mail_activity_type_payment_schedule"
 # readme/USAGE.md, "Payment schedules and the statutory clock": reviewers are warned this many business days before a
 # payment schedule is due
@@ -128,11 +128,11 @@ class ProgressBillingStatutoryClockMixin(models.AbstractModel):
                 documents=", ".join(self.mapped("display_name")) or self._description,
             ))
 
-    def _change_state(self, target, allowed_from, manager_only=False):
-        super()._change_state(target, allowed_from, manager_only)
-        if target == "under_review":
+    def _after_transition(self, transition):
+        super()._after_transition(transition)
+        if transition.target == "under_review":
             self._receive_claim()
-        elif target in self._schedule_given_states:
+        elif transition.target in self._schedule_given_states:
             self.filtered(lambda claim: not claim.schedule_given_date)._record_schedule_given()
 
     def _receive_claim(self):

@@ -8,6 +8,7 @@ from odoo.tools.misc import format_date
 from ..tools.invite_to_bill import INVITABLE_STATES, INVITE_MAIL_TEMPLATES, INVITE_STATUSES, NOT_SUBMITTED_STATUSES
 from ..tools.portal_access import portal_may_write
 from ..tools.trusted_write import trusted
+from ..tools.workflow import MANAGER, MANAGER_GROUP, PORTAL, Transition
 from .progress_billing_application_mixin import ProgressBillingApplicationMixin
 
 # rows of a payment schedule on its first page (under the parties, amounts
@@ -24,6 +25,42 @@ SUB_INVOICE_STATES = [
     ("approved", "Approved"),
     ("void",),
 ]
+# the reviewers' verdicts on an invoice Under Review: none while one of its lines is rejected
+REVIEW_VERDICTS = ("approved", "approved_as_noted", "pending_owner_approval")
+CERTIFIED = "figures certified (G702 lines 1-3 and 7, G703 C and D frozen); payment schedule given"
+# readme/CONFIGURE.md, "Workflow and locks"
+SUB_INVOICE_TRANSITIONS = (
+    Transition(
+        "action_submit", "Submit", ("draft", "revise_resubmit"), "under_review", PORTAL,
+        "Claim frozen (E, F, line 8), as when an administrator writes Under Review directly; the statutory clock "
+        "starts; rejected lines are reviewed again",
+    ),
+    Transition(
+        "action_request_revision", "Revise and Resubmit", ("under_review",), "revise_resubmit", MANAGER,
+        "Editable again by the user and the subcontractor, who is notified",
+    ),
+    Transition(
+        "action_approve", "Approve", ("under_review",), "approved", MANAGER,
+        f"Only as claimed and with no rejected line; {CERTIFIED}; billed if the company bills on approval",
+    ),
+    Transition(
+        "action_approve_as_noted", "Approve as Noted", ("under_review",), "approved_as_noted", MANAGER,
+        f"No rejected line; {CERTIFIED}; billed if the company bills on approval",
+    ),
+    Transition(
+        "action_pending_owner_approval", "Pending Owner Approval", ("under_review",), "pending_owner_approval", MANAGER,
+        "No rejected line; figures certified (G702 lines 1-3 and 7, G703 C and D frozen)",
+    ),
+    Transition(
+        "action_void", "Void",
+        ("draft", "under_review", "revise_resubmit", "pending_owner_approval", "approved_as_noted", "approved"), "void",
+        MANAGER, "Only once its bill is cancelled; the billing period takes another invoice",
+    ),
+    Transition(
+        "action_reset_to_draft", "Reset to Draft", ("under_review", "revise_resubmit", "void"), "draft", MANAGER,
+        "Only once its bill is cancelled; figures no longer frozen",
+    ),
+)
 
 
 class ProgressBillingSubInvoice(models.Model):
@@ -49,6 +86,7 @@ class ProgressBillingSubInvoice(models.Model):
     _project_regime_field = "sub_payment_regime_id"
     _schedule_given_states = ("approved", "approved_as_noted")
     _we_respond = True
+    _transitions = SUB_INVOICE_TRANSITIONS
 
     purchase_order_id = fields.Many2one(
         "purchase.order", "Commitment", required=True, index=True, ondelete="restrict", tracking=True,
@@ -245,17 +283,38 @@ class ProgressBillingSubInvoice(models.Model):
     def _onchange_purchase_order_id(self):
         self._fill_from_contract()
 
-    def action_submit(self):
-        """A resubmitted invoice has its rejected lines reviewed again; one
-        submitted by the subcontractor on the portal is announced to the
-        commitment's responsible user (readme/USAGE.md, "The subcontractor's side (portal)")."""
-        trusted(self.line_ids.filtered(lambda line: line.review_state == "rejected")).write(
-            {"review_state": "to_review", "rejection_reason": False}
-        )
-        result = super().action_submit()
-        if self.env.user._is_portal():
+    def _check_transition(self, transition):
+        """A reviewer approves an invoice only when none of its lines is rejected."""
+        super()._check_transition(transition)
+        if transition.target in REVIEW_VERDICTS:
+            for invoice in self:
+                rejected = invoice.line_ids.filtered(lambda line: line.review_state == "rejected")
+                if rejected:
+                    raise UserError(
+                        _("%(invoice)s has rejected lines (%(lines)s): send it back for revision instead.",
+                          invoice=invoice.display_name, lines=", ".join(rejected.mapped("name")))
+                    )
+
+    def _before_transition(self, transition):
+        """A resubmitted invoice has its rejected lines reviewed again
+        (written while the subcontractor may still write its invoice)."""
+        super()._before_transition(transition)
+        if transition.target == "under_review":
+            trusted(self.line_ids.filtered(lambda line: line.review_state == "rejected")).write(
+                {"review_state": "to_review", "rejection_reason": False}
+            )
+
+    def _after_transition(self, transition):
+        """One submitted by the subcontractor on the portal is announced to
+        the commitment's responsible user (readme/USAGE.md, "The subcontractor's side (portal)"); a verdict approves the
+        lines still to review; one sent back notifies the subcontractor."""
+        super()._after_transition(transition)
+        if transition.target == "under_review" and self.env.user._is_portal():
             self._notify_portal_submission()
-        return result
+        elif transition.target in REVIEW_VERDICTS:
+            self.line_ids.filtered(lambda line: line.review_state == "to_review").review_state = "approved"
+        elif transition.target == "revise_resubmit":
+            self._notify_revision_requested()
 
     def _notify_portal_submission(self):
         """readme/USAGE.md, "The subcontractor's side (portal)": the subcontractor's submission is logged in the chatter
@@ -282,30 +341,20 @@ class ProgressBillingSubInvoice(models.Model):
                 user_id=responsible.id,
             )
 
-    def _finish_review(self, target):
-        """A reviewer approves an invoice only when none of its lines is rejected."""
-        for invoice in self:
-            rejected = invoice.line_ids.filtered(lambda line: line.review_state == "rejected")
-            if rejected:
-                raise UserError(
-                    _("%(invoice)s has rejected lines (%(lines)s): send it back for revision instead.",
-                      invoice=invoice.display_name, lines=", ".join(rejected.mapped("name")))
-                )
-        self._change_state(target, ("under_review",), manager_only=True)
-        self.line_ids.filtered(lambda line: line.review_state == "to_review").review_state = "approved"
-
     def action_approve(self):
-        self._finish_review("approved")
+        self._apply_transition("action_approve")
 
     def action_approve_as_noted(self):
-        self._finish_review("approved_as_noted")
+        self._apply_transition("action_approve_as_noted")
 
     def action_pending_owner_approval(self):
-        self._finish_review("pending_owner_approval")
+        self._apply_transition("action_pending_owner_approval")
 
     def action_request_revision(self):
         """Under Review -> Revise and Resubmit; the subcontractor's contact is notified."""
-        self._change_state("revise_resubmit", ("under_review",), manager_only=True)
+        self._apply_transition("action_request_revision")
+
+    def _notify_revision_requested(self):
         for invoice in self:
             rejected = invoice.line_ids.filtered(lambda line: line.review_state == "rejected" and line.rejection_reason)
             reasons = Markup().join(
@@ -383,7 +432,7 @@ class ProgressBillingSubInvoice(models.Model):
         """Send the payment schedule by e-mail (mail template with the PDF
         attached); sending records the day it was served."""
         self.ensure_one()
-        if not self.env.user.has_group("progress_billing.group_progress_billing_manager"):
+        if not self.env.user.has_group(MANAGER_GROUP):
             raise UserError(_("Only a Progress Billing administrator can send the payment schedule of %(invoice)s.",
                               invoice=self.display_name))
         self._check_payment_schedule_ready()
@@ -414,7 +463,7 @@ class ProgressBillingSubInvoice(models.Model):
         that day as the day it was served and given, on the invoice and in
         the chatter. The context key only says an e-mail was the schedule:
         the dates it moves are the reviewers' to write anyway."""
-        if not self.env.user.has_group("progress_billing.group_progress_billing_manager"):
+        if not self.env.user.has_group(MANAGER_GROUP):
             return
         today = fields.Date.context_today(self)
         for invoice in self.filtered(lambda invoice: invoice.state in self._schedule_given_states and not invoice.schedule_served_date):

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools.portal_access import portal_may_write
+from ..tools.workflow import MANAGER_GROUP
 from .progress_billing_application_line_mixin import ProgressBillingApplicationLineMixin
 
 
@@ -109,7 +110,7 @@ class ProgressBillingSubInvoiceLine(models.Model):
     def _review(self, review_state, reason=False):
         """Per-line review of an invoice Under Review; any rejection sends the
         invoice to Revise and Resubmit and notifies the subcontractor (readme/USAGE.md, "Pay applications")."""
-        if not self.env.user.has_group("progress_billing.group_progress_billing_manager"):
+        if not self.env.user.has_group(MANAGER_GROUP):
             raise UserError(_("Only a Progress Billing manager can review invoice lines."))
         for invoice in self.invoice_id:
             if invoice.state != "under_review":

@@ -2,8 +2,7 @@ from odoo import _, api, models
 from odoo.exceptions import AccessError, LockError, UserError
 
 from ..tools.trusted_write import check_trusted_write, is_trusted, trusted
-
-MANAGER_GROUP = "progress_billing.group_progress_billing_manager"
+from ..tools.workflow import MANAGER, MANAGER_GROUP, STATUS_WRITE, SYSTEM, transition_of
 
 
 class ProgressBillingWorkflowMixin(models.AbstractModel):
@@ -18,6 +17,8 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
     _locked_fields = ()
     # figures only the addon's own code writes, through ``trusted`` (readme/CONFIGURE.md, "Workflow and locks")
     _protected_fields = ()
+    # every status move of the document, as tools/workflow.py Transition rows (readme/CONFIGURE.md, "Workflow and locks")
+    _transitions = ()
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -43,6 +44,9 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
         return documents
 
     def write(self, vals):
+        """Every check first (protected figures, the status, the locks), then
+        what must happen before the status moves (``_before_state_write``),
+        then the write: a refused write leaves no effect."""
         check_trusted_write(self, vals, self._protected_fields)
         if "state" in vals and not self._may_set_state_directly():
             moved = self.filtered(lambda document: document.state != vals["state"])
@@ -54,7 +58,16 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
                 ))
         if set(vals) & set(self._locked_fields):
             self._check_unlocked()
+        if "state" in vals:
+            # the access rights before any effect too (Odoo checks them again as it writes)
+            self.check_access("write")
+            self._before_state_write(vals["state"])
         return super().write(vals)
+
+    def _before_state_write(self, state):
+        """What must happen before these documents are written in ``state``
+        (by a transition or an administrator's direct write), once every
+        check passed; nothing by default."""
 
     @api.ondelete(at_uninstall=False)
     def _unlink_unlocked(self):
@@ -65,7 +78,17 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
         write it through :func:`trusted`) and their group checks; Progress
         Billing administrators, and the superuser loading data files, may
         still set it directly, as an import does."""
-        return is_trusted(self.env) or self.env.su or self.env.user.has_group(MANAGER_GROUP)
+        return is_trusted(self.env) or self.env.su or self._has_role(STATUS_WRITE.who)
+
+    def _has_role(self, who):
+        """Whether this user is ``who`` of a transition row (tools/workflow.py):
+        Progress Billing administrators for MANAGER, the addon's own code for
+        SYSTEM, anyone the access rights let write the document otherwise."""
+        if who == MANAGER:
+            return self.env.user.has_group(MANAGER_GROUP)
+        if who == SYSTEM:
+            return self.env.su or is_trusted(self.env)
+        return True
 
     def _state_label(self, state):
         return dict(self._fields["state"]._description_selection(self.env)).get(state, state)
@@ -100,21 +123,45 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
             documents=", ".join(self.mapped("display_name")),
         ))
 
-    def _change_state(self, target, allowed_from, manager_only=False):
-        """Move to ``target`` from one of ``allowed_from``, raising a clear
-        error naming the document otherwise; ``manager_only`` steps are the
-        reviewers' (Progress Billing administrators)."""
-        state_label = dict(self._fields["state"]._description_selection(self.env))
-        if manager_only and not self.env.user.has_group(MANAGER_GROUP):
-            raise UserError(
-                _("Only a Progress Billing manager can set %(documents)s to %(state)s.",
-                  documents=", ".join(self.mapped("display_name")), state=state_label[target])
-            )
+    def _apply_transition(self, action):
+        """Perform the transition of ``_transitions`` that ``action`` names:
+        every check first (who may, the current status, the document's own
+        rules: ``_check_transition``), then what must precede the status
+        (``_before_transition``), the status, and what follows it
+        (``_after_transition``). A refused move leaves no effect."""
+        transition = transition_of(self._transitions, action)
+        self._check_transition(transition)
+        self._before_transition(transition)
+        trusted(self).write({"state": transition.target})
+        self._after_transition(transition)
+
+    def _check_transition(self, transition):
+        """Refuse ``transition`` with a clear error naming the documents
+        unless this user may perform it (reviewing steps are the Progress
+        Billing administrators', some only Progress Billing's own) and each
+        document is in one of its statuses. The rows are locked first."""
+        if not self._has_role(transition.who):
+            if transition.who == MANAGER:
+                raise UserError(_(
+                    "Only a Progress Billing manager can set %(documents)s to %(state)s.",
+                    documents=", ".join(self.mapped("display_name")), state=self._state_label(transition.target),
+                ))
+            raise UserError(_(
+                "%(documents)s can only be set to %(state)s by Progress Billing itself.",
+                documents=", ".join(self.mapped("display_name")), state=self._state_label(transition.target),
+            ))
         self._lock_for_state_change()
         for document in self:
-            if document.state not in allowed_from:
-                raise UserError(
-                    _("%(document)s cannot go from %(current)s to %(target)s.",
-                      document=document.display_name, current=state_label[document.state], target=state_label[target])
-                )
-        trusted(self).write({"state": target})
+            if document.state not in transition.sources:
+                raise UserError(_(
+                    "%(document)s cannot go from %(current)s to %(target)s.",
+                    document=document.display_name, current=self._state_label(document.state),
+                    target=self._state_label(transition.target),
+                ))
+
+    def _before_transition(self, transition):
+        """What ``transition`` does before the status moves, once every check
+        passed; nothing by default."""
+
+    def _after_transition(self, transition):
+        """What ``transition`` does once the status moved; nothing by default."""

@@ -52,6 +52,7 @@ from . import test_attachment_from_file
 from . import test_backup_workers
 from . import test_retention_rules_maths
 from . import test_retention_rules
+from . import test_workflow_transitions
 from . import test_counts
 from . import test_menus
 from . import test_report_environment

@@ -31,9 +31,9 @@ from odoo import Command, api, fields
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 from ..models.progress_billing_period import monthly_period_bounds
+from ..tools.workflow import MANAGER_GROUP
 
 USER_GROUP = "progress_billing.group_progress_billing_user"
-MANAGER_GROUP = "progress_billing.group_progress_billing_manager"
 # what hangs on each kind of contract: its field on invoices and change orders
 CONTRACT_KINDS = {
     "sale.order": {"field": "sale_order_id", "order_type": "prime", "invoice_model": "progress.billing.owner.invoice"},

@@ -280,7 +280,7 @@ class TestBillingGuards(AccountingCase):
         self.assertFalse(wizard.can_cancel)
         self.assertIn(f"{bill.display_name}, which is posted", wizard.message)
         with self.assertRaisesRegex(UserError, rf"billed on {bill.name}.*: cancel these documents first"):
-            application._change_state("void", ("approved",))
+            application._apply_transition("action_void")
 
     def test_only_billing_users_create_bills(self):
         application = self._create_application(self.example_commitment, self.periods[0], self.first_amounts)
