@@ -83,7 +83,7 @@ class AccountMove(models.Model):
                 continue
             application._lock_for_billing()
             others = application.move_ids.filtered(lambda other: other._is_active_progress_billing_move())
-            others |= reactivated.filtered(lambda other: other.sudo()._progress_billing_application() == application)
+            others |= reactivated & application.move_ids
             others -= move
             if others:
                 raise UserError(_(

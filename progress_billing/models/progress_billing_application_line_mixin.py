@@ -266,6 +266,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             line.retainage_covered_work = line.frozen_values.get("retainage_covered_work", 0.0)
             line.retainage_covered_materials = line.frozen_values.get("retainage_covered_materials", 0.0)
         live = self - frozen
+        live_by_invoice = live.grouped("invoice_id")
         # earliest application first: a later one adds to the retention of the previous one, computed by then
         for invoice in live.invoice_id.sorted(lambda invoice: invoice._application_position()):
             previous = invoice.line_ids._previous_lines()
@@ -275,7 +276,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             }
             covered = invoice._guarantee_cover(required)
             currency = invoice.currency_id or invoice._contract().currency_id
-            for line in live.filtered(lambda line: line.invoice_id == invoice):
+            for line in live_by_invoice[invoice]:
                 (work, materials), (covered_work, covered_materials) = required[line], covered[line]
                 line.retainage_covered_work, line.retainage_covered_materials = covered_work, covered_materials
                 line.retainage_work = currency.round(work - covered_work)

@@ -417,7 +417,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         for sequence, contract_line in enumerate(contract._schedule_of_values(), start=1):
             values.append(self._line_values_from(contract_line, sequence, {source_field: contract_line.id}))
         approved = contract.change_order_ids.filtered(lambda order: order.state == "approved")
-        for sequence, change_line in enumerate(approved.line_ids.filtered(lambda l: not l[source_field]), start=len(values) + 1):
+        for sequence, change_line in enumerate(approved.line_ids.filtered(lambda line: not line[source_field]), start=len(values) + 1):
             values.append(self._line_values_from(change_line, sequence, {change_field: change_line.id}))
         opening_stored = self._opening_stored_materials()
         for vals in values:

@@ -58,9 +58,9 @@ class ProgressBillingChangeOrderLine(models.Model):
     @api.constrains("change_event_line_id", "order_type")
     def _check_single_prime_line_per_event_line(self):
         """A change event line funds one PCCO line."""
-        for line in self.filtered(lambda l: l.change_event_line_id and l.order_type == "prime"):
+        for line in self.filtered(lambda line: line.change_event_line_id and line.order_type == "prime"):
             event_line = line.change_event_line_id
-            if len(event_line.change_order_line_ids.filtered(lambda l: l.order_type == "prime")) > 1:
+            if len(event_line.change_order_line_ids.filtered(lambda funded: funded.order_type == "prime")) > 1:
                 raise ValidationError(
                     _("Change event line “%(line)s” of %(event)s is already tied to another prime contract change order line.",
                       line=event_line.name, event=event_line.change_event_id.display_name)

@@ -41,7 +41,7 @@ class ProgressBillingContractLineMixin(models.AbstractModel):
 
     @api.constrains("price_subtotal", "display_type")
     def _check_scheduled_value_not_negative(self):
-        for line in self.filtered(lambda l: not l.display_type and l.order_id._is_progress_billing_contract()):
+        for line in self.filtered(lambda line: not line.display_type and line.order_id._is_progress_billing_contract()):
             if line.currency_id.compare_amounts(line.price_subtotal, 0) < 0:
                 raise ValidationError(
                     _("Line “%(line)s” of %(contract)s has a negative scheduled value (%(amount)s).",
