@@ -18,7 +18,6 @@ class TestAutocompleteConcurrency(TransactionCase):
         super().setUp()
         with self.env.registry.cursor() as cr:
             self.job = self._create_job(api.Environment(cr, SUPERUSER_ID, {}))
-            cr.commit()
         self.envs = [api.Environment(self.env.registry.cursor(), SUPERUSER_ID, {}) for _index in range(2)]
         self.addCleanup(self._delete_job)
 
@@ -73,7 +72,6 @@ class TestAutocompleteConcurrency(TransactionCase):
             env["project.project"].browse(self.job["project"]).unlink()
             env["product.product"].browse(self.job["product"]).unlink()
             env["res.partner"].browse(self.job["partners"]).unlink()
-            cr.commit()
 
     def _preview(self, env):
         invoice = env["progress.billing.owner.invoice"].browse(self.job["owner_invoice"])

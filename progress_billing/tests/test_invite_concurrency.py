@@ -30,7 +30,6 @@ class TestInviteConcurrency(MailCase):
             admin = env.ref("base.user_admin")
             admin_email = admin.email
             admin.email = "admin@concurrent.example.com"
-            cr.commit()
         self.data = {
             "commitment": commitment.id, "period": period.id, "project": project.id, "partner": partner.id,
             "product": product.id, "admin_email": admin_email,
@@ -49,7 +48,6 @@ class TestInviteConcurrency(MailCase):
             env["product.product"].browse(self.data["product"]).unlink()
             env["res.partner"].browse(self.data["partner"]).unlink()
             env.ref("base.user_admin").email = self.data["admin_email"]
-            cr.commit()
 
     def _invite(self, env):
         commitment = env["purchase.order"].browse(self.data["commitment"])

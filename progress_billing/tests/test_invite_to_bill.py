@@ -173,7 +173,7 @@ class TestInviteToBill(InviteCase):
     def test_period_lists_its_commitments_with_their_status(self):
         self.assertEqual(self.period.commitment_count, 2)
         action = self.period.with_user(self.user).action_view_commitments()
-        commitments = self.env["purchase.order"].with_context(action["context"]).search(action["domain"])
+        commitments = self.env["purchase.order"].with_context(**action["context"]).search(action["domain"])
         self.assertEqual(commitments, self.commitment | self.steel)
         self.assertEqual(set(commitments.mapped("invite_status")), {"not_invited"})
         self.assertEqual(commitments.invite_period_id, self.period)

@@ -86,7 +86,7 @@ class TestLineRejectWizard(ProgressBillingCase):
         invoice.with_user(self.user).action_submit()
         line = self._line_of(invoice, self.ssov_labor)
         action = line.with_user(self.manager).action_reject_line()
-        wizard = Form(self.env[action["res_model"]].with_user(self.manager).with_context(action["context"]))
+        wizard = Form(self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"]))
         wizard.reason = "Level 3 slab not poured yet"
         wizard.save().action_confirm()
         self.assertValues(line, {"review_state": "rejected", "rejection_reason": "Level 3 slab not poured yet"})

@@ -34,7 +34,6 @@ class TestApproveVoidConcurrency(TransactionCase):
             })
             invoice = env["progress.billing.sub.invoice"].create({"purchase_order_id": commitment.id, "period_id": period.id})
             invoice.action_submit()
-            cr.commit()
         self.data = {
             "invoice": invoice.id, "commitment": commitment.id, "project": project.id,
             "partner": partner.id, "product": product.id,
@@ -57,7 +56,6 @@ class TestApproveVoidConcurrency(TransactionCase):
             env["project.project"].browse(self.data["project"]).unlink()
             env["product.product"].browse(self.data["product"]).unlink()
             env["res.partner"].browse(self.data["partner"]).unlink()
-            cr.commit()
 
     def _invoice(self, env):
         return env["progress.billing.sub.invoice"].browse(self.data["invoice"])
