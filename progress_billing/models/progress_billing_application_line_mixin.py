@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 from odoo.tools.misc import format_amount
@@ -150,15 +150,21 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
                 "claimed": format_amount(self.env, line.claimed_amount, line.currency_id),
             }
             if not (line.certification_reason or "").strip():
-                raise ValidationError(_(
-                    "Line “%(line)s” of %(invoice)s is certified at other amounts than claimed (%(certified)s instead of "
-                    "%(claimed)s): give the reason for the difference on the line.", **values,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Line “%(line)s” of %(invoice)s is certified at other amounts than claimed (%(certified)s instead of "
+                        "%(claimed)s): give the reason for the difference on the line.",
+                        **values,
+                    )
+                )
             if line.currency_id.compare_amounts(line.certified_amount, line.claimed_amount) > 0 and not self.env.user._is_system():
-                raise AccessError(_(
-                    "Line “%(line)s” of %(invoice)s cannot be certified at %(certified)s, more than the %(claimed)s "
-                    "claimed: only an administrator (Settings) may certify more than was claimed.", **values,
-                ))
+                raise AccessError(
+                    self.env._(
+                        "Line “%(line)s” of %(invoice)s cannot be certified at %(certified)s, more than the %(claimed)s "
+                        "claimed: only an administrator (Settings) may certify more than was claimed.",
+                        **values,
+                    )
+                )
 
     def _billing_source(self):
         """The contract line or change order line this line bills."""
@@ -314,15 +320,16 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     def _onchange_warn_over_billed(self):
         if self._is_over_billed():
             return {"warning": {
-                "title": _("Billed above the scheduled value"),
+                "title": self.env._("Billed above the scheduled value"),
                 "message": self._over_billed_message(),
             }}
 
     def _over_billed_message(self):
         # an invoice not saved yet has no number to show
-        return _(
+        return self.env._(
             "Line “%(line)s” of %(invoice)s bills %(billed)s to date, above its scheduled value of %(scheduled)s.",
-            line=self.name, invoice=self.invoice_id._origin.display_name or _("this invoice"),
+            line=self.name,
+            invoice=self.invoice_id._origin.display_name or self.env._("this invoice"),
             billed=format_amount(self.env, self.total_completed, self.currency_id),
             scheduled=format_amount(self.env, self.scheduled_value, self.currency_id),
         )
@@ -336,7 +343,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         for line in self:
             if line._is_over_billed():
                 raise ValidationError(
-                    line._over_billed_message() + "\n" + _("Only a Progress Billing manager can bill above the scheduled value.")
+                    line._over_billed_message() + "\n" + self.env._("Only a Progress Billing manager can bill above the scheduled value.")
                 )
 
     @api.constrains("materials_stored", "retainage_rate", "retainage_rate_materials")
@@ -345,13 +352,19 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             # the currency only for a negative amount: auto-completion checks hundreds of lines
             if line.materials_stored < 0 and line.currency_id.compare_amounts(line.materials_stored, 0) < 0:
                 raise ValidationError(
-                    _("Line “%(line)s” of %(invoice)s has negative materials presently stored.",
-                      line=line.name, invoice=line.invoice_id.display_name)
+                    self.env._(
+                        "Line “%(line)s” of %(invoice)s has negative materials presently stored.",
+                        line=line.name,
+                        invoice=line.invoice_id.display_name,
+                    )
                 )
             if not (0 <= line.retainage_rate <= 100 and 0 <= line.retainage_rate_materials <= 100):
                 raise ValidationError(
-                    _("Retainage rates of line “%(line)s” of %(invoice)s must be between 0 and 100%%.",
-                      line=line.name, invoice=line.invoice_id.display_name)
+                    self.env._(
+                        "Retainage rates of line “%(line)s” of %(invoice)s must be between 0 and 100%%.",
+                        line=line.name,
+                        invoice=line.invoice_id.display_name,
+                    )
                 )
 
     @api.constrains(lambda self: ("invoice_id", *self._source_fields))
@@ -366,11 +379,16 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
                 continue
             source_contract = contract_line.order_id if contract_line else change_line.change_order_id._contract()
             if source_contract != contract:
-                raise ValidationError(_(
-                    "Line “%(line)s” of %(invoice)s bills “%(source)s” of %(other)s: a line can only bill a line of %(contract)s, the contract of its application.",
-                    line=line.name, invoice=line.invoice_id.display_name, source=(contract_line or change_line).display_name,
-                    other=source_contract.display_name, contract=contract.display_name,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Line “%(line)s” of %(invoice)s bills “%(source)s” of %(other)s: a line can only bill a line of %(contract)s, the contract of its application.",
+                        line=line.name,
+                        invoice=line.invoice_id.display_name,
+                        source=(contract_line or change_line).display_name,
+                        other=source_contract.display_name,
+                        contract=contract.display_name,
+                    )
+                )
 
     def _check_review_write(self, vals):
         """readme/CONFIGURE.md, "Workflow and locks": the review of a line (approved, rejected, why) is set
@@ -378,11 +396,13 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         Billing administrator, never by a plain user's write."""
         reviewed = sorted(set(vals) & self._workflow_fields)
         if reviewed and not self.env[self._fields["invoice_id"].comodel_name]._may_set_state_directly():
-            raise AccessError(_(
-                "%(fields)s of the lines of %(invoice)s are set by the review steps: use the review buttons of the invoice.",
-                fields=", ".join(self._fields[name].string for name in reviewed),
-                invoice=", ".join(self.invoice_id.mapped("display_name")) or self._description,
-            ))
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of the lines of %(invoice)s are set by the review steps: use the review buttons of the invoice.",
+                    fields=", ".join(self._fields[name].string for name in reviewed),
+                    invoice=", ".join(self.invoice_id.mapped("display_name")) or self._description,
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -407,10 +427,13 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         if "invoice_id" in vals:
             moved = self.filtered(lambda line: line.invoice_id.id != vals["invoice_id"])
             if moved:
-                raise UserError(_(
-                    "Line “%(line)s” of %(invoice)s cannot be moved to another application: add a line there instead.",
-                    line=moved[0].name, invoice=moved[0].invoice_id.display_name,
-                ))
+                raise UserError(
+                    self.env._(
+                        "Line “%(line)s” of %(invoice)s cannot be moved to another application: add a line there instead.",
+                        line=moved[0].name,
+                        invoice=moved[0].invoice_id.display_name,
+                    )
+                )
         if not (is_trusted(self.env) or set(vals) <= self._workflow_fields | set(self._protected_fields)):
             self.invoice_id._check_editable()
         return super().write(vals)

@@ -1,5 +1,5 @@
 from markupsafe import Markup
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_list
 from odoo.tools.misc import format_amount, format_date
@@ -230,12 +230,18 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         Review) are editable, and only the latest one of a contract (readme/USAGE.md, "Pay applications")."""
         editable = self._editable_states + (self._manager_editable_states if is_manager else ())
         if self.state not in editable:
-            return _("%(invoice)s is %(state)s and can no longer be edited.",
-                     invoice=self.display_name, state=self._fields["state"].convert_to_export(self.state, self))
+            return self.env._(
+                "%(invoice)s is %(state)s and can no longer be edited.",
+                invoice=self.display_name,
+                state=self._fields["state"].convert_to_export(self.state, self),
+            )
         later = self._later_applications()
         if later:
-            return _("%(invoice)s is followed by %(later)s: only the latest application of a contract can be edited.",
-                     invoice=self.display_name, later=later[0].display_name)
+            return self.env._(
+                "%(invoice)s is followed by %(later)s: only the latest application of a contract can be edited.",
+                invoice=self.display_name,
+                later=later[0].display_name,
+            )
         return None
 
     def _later_applications(self):
@@ -257,9 +263,13 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         for invoice in self.filtered("period_id"):
             if invoice.period_id.project_id != invoice.project_id:
                 raise ValidationError(
-                    _("%(invoice)s is for project %(project)s but billing period %(period)s belongs to project %(other)s.",
-                      invoice=invoice.display_name, project=invoice.project_id.display_name,
-                      period=invoice.period_id.display_name, other=invoice.period_id.project_id.display_name)
+                    self.env._(
+                        "%(invoice)s is for project %(project)s but billing period %(period)s belongs to project %(other)s.",
+                        invoice=invoice.display_name,
+                        project=invoice.project_id.display_name,
+                        period=invoice.period_id.display_name,
+                        other=invoice.period_id.project_id.display_name,
+                    )
                 )
 
     def _check_period_not_billed(self, vals):
@@ -279,8 +289,12 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             ], limit=1)
             if other:
                 raise ValidationError(
-                    _("%(contract)s already has %(invoice)s in billing period %(period)s: void it before billing this period again.",
-                      contract=other._contract().display_name, invoice=other.display_name, period=other.period_id.display_name)
+                    self.env._(
+                        "%(contract)s already has %(invoice)s in billing period %(period)s: void it before billing this period again.",
+                        contract=other._contract().display_name,
+                        invoice=other.display_name,
+                        period=other.period_id.display_name,
+                    )
                 )
 
     def _check_creates_latest(self, vals):
@@ -305,25 +319,33 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         values = {"document": self._new_document_label(), "contract": later._contract()[:1].display_name,
                   "period": period.display_name, "later": names}
         if len(later) == 1:
-            raise UserError(_(
-                "Cannot create %(document)s of %(contract)s for billing period %(period)s: %(later)s already exists, "
+            raise UserError(
+                self.env._(
+                    "Cannot create %(document)s of %(contract)s for billing period %(period)s: %(later)s already exists, "
+                    "and only the latest pay application of a contract can be edited. "
+                    "Create it in the latest billing period, or void the later application first.",
+                    **values,
+                )
+            )
+        raise UserError(
+            self.env._(
+                "Cannot create %(document)s of %(contract)s for billing period %(period)s: %(later)s already exist, "
                 "and only the latest pay application of a contract can be edited. "
-                "Create it in the latest billing period, or void the later application first.", **values,
-            ))
-        raise UserError(_(
-            "Cannot create %(document)s of %(contract)s for billing period %(period)s: %(later)s already exist, "
-            "and only the latest pay application of a contract can be edited. "
-            "Create it in the latest billing period, or void the later applications first.", **values,
-        ))
+                "Create it in the latest billing period, or void the later applications first.",
+                **values,
+            )
+        )
 
     def _check_has_period(self, vals):
         """An application bills one billing period (readme/USAGE.md, "Pay applications"): one saved without
         would count as the latest and lock the real one."""
         if not vals.get("period_id"):
-            raise ValidationError(_(
-                "Cannot save %(document)s without a billing period: choose the billing period it bills.",
-                document=self._new_document_label(),
-            ))
+            raise ValidationError(
+                self.env._(
+                    "Cannot save %(document)s without a billing period: choose the billing period it bills.",
+                    document=self._new_document_label(),
+                )
+            )
 
     def _new_document_label(self):
         """The application model's name as a sentence says it: “an owner invoice”."""
@@ -376,7 +398,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         contract: the later ones count its work in D and line 7."""
         for invoice in self:
             if invoice.state != "draft":
-                raise UserError(_("%(invoice)s is not a draft: void it instead of deleting it.", invoice=invoice.display_name))
+                raise UserError(self.env._("%(invoice)s is not a draft: void it instead of deleting it.", invoice=invoice.display_name))
         self._check_editable()
 
     def _sync_lines(self):
@@ -604,7 +626,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         if not changed:
             return
         rows = Markup().join(
-            Markup("<li>%s</li>") % _(
+            Markup("<li>%s</li>")
+            % self.env._(
                 "%(line)s: claimed %(work)s this period and %(stored)s stored before",
                 line=line.name,
                 work=format_amount(self.env, line.claimed_work_this_period, line.currency_id),
@@ -613,7 +636,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             for line in changed
         )
         self._message_log(body=Markup("<p>%s</p><ul>%s</ul>") % (
-            _("%(invoice)s was resubmitted: its new claim replaces the earlier one on these lines.", invoice=self.display_name),
+            self.env._("%(invoice)s was resubmitted: its new claim replaces the earlier one on these lines.", invoice=self.display_name),
             rows,
         ))
 
@@ -623,10 +646,13 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         for invoice in self:
             differing = invoice.line_ids.filtered(lambda line: line._differs_from_claim())
             if differing:
-                raise UserError(_(
-                    "%(invoice)s is certified at other amounts than claimed on %(lines)s: approve it as noted.",
-                    invoice=invoice.display_name, lines=format_list(self.env, differing.mapped("name")),
-                ))
+                raise UserError(
+                    self.env._(
+                        "%(invoice)s is certified at other amounts than claimed on %(lines)s: approve it as noted.",
+                        invoice=invoice.display_name,
+                        lines=format_list(self.env, differing.mapped("name")),
+                    )
+                )
 
 
     def action_submit(self):
@@ -705,7 +731,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         these applications, from the form or a selection in the list. The
         route reads them again as the requesting user."""
         if not self:
-            raise UserError(_("Select at least one pay application to export."))
+            raise UserError(self.env._("Select at least one pay application to export."))
         self.check_access("read")
         ids = ",".join(str(record_id) for record_id in self.ids)
         return {
@@ -728,12 +754,12 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         return g703_workbook.G703Application(
             name=self.name,
             details=[
-                (_("Project"), self.project_id.name or ""),
+                (self.env._("Project"), self.project_id.name or ""),
                 (parties["contract_label"], parties["contract"].name or ""),
                 (parties["from_label"], parties["from"].name or ""),
-                (_("Application No."), self.name),
-                (_("Invoice Date"), format_date(self.env, self.date)),
-                (_("Period To"), format_date(self.env, self.date_end)),
+                (self.env._("Application No."), self.name),
+                (self.env._("Invoice Date"), format_date(self.env, self.date)),
+                (self.env._("Period To"), format_date(self.env, self.date_end)),
             ],
             lines=[
                 g703_workbook.G703Line(
@@ -775,37 +801,37 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
 
     def _g703_workbook_labels(self):
         return {
-            "summary_sheet": _("G702 Summary"),
-            "summary_title": _("Application and Certificate for Payment"),
-            "continuation_sheet": _("Continuation Sheet"),
-            "application": _("Application No."),
-            "grand_total": _("Grand Total"),
-            "item": _("Item No."),
-            "cost_code": _("Cost Code"),
-            "description": _("Description of Work"),
-            "scheduled": _("Scheduled Value"),
-            "previous": _("Work Completed From Previous Application"),
-            "this_period": _("Work Completed This Period"),
-            "stored": _("Materials Presently Stored (Not in D or E)"),
-            "completed": _("Total Completed and Stored to Date (D+E+F)"),
-            "percent": _("% (G ÷ C)"),
-            "balance": _("Balance to Finish (C − G)"),
-            "retainage": _("Retainage"),
-            "rate_work": _("Retainage on Work (%)"),
-            "rate_materials": _("Retainage on Stored Materials (%)"),
-            "released": _("Retainage Released to Date"),
-            "g702_original": _("1. Original Contract Sum"),
-            "g702_net_change": _("2. Net Change by Change Orders"),
-            "g702_sum_to_date": _("3. Contract Sum to Date (Line 1 ± 2)"),
-            "g702_completed": _("4. Total Completed and Stored to Date (Column G)"),
-            "g702_retainage_work": _("5a. Retainage on Completed Work (Columns D + E)"),
-            "g702_retainage_materials": _("5b. Retainage on Stored Material (Column F)"),
-            "g702_retainage_released": _("less Retainage Released to Date"),
-            "g702_total_retainage": _("5. Total Retainage (Column I)"),
-            "g702_earned": _("6. Total Earned Less Retainage (Line 4 − Line 5)"),
-            "g702_previous_certificates": _("7. Less Previous Certificates for Payment (Line 6 of Prior Application)"),
-            "g702_due": _("8. Current Payment Due"),
-            "g702_balance_to_finish": _("9. Balance to Finish, Including Retainage (Line 3 − Line 6)"),
-            "g702_work_this_period": _("Work Completed This Period (Column E)"),
-            "g702_materials_stored": _("Materials Presently Stored (Column F)"),
+            "summary_sheet": self.env._("G702 Summary"),
+            "summary_title": self.env._("Application and Certificate for Payment"),
+            "continuation_sheet": self.env._("Continuation Sheet"),
+            "application": self.env._("Application No."),
+            "grand_total": self.env._("Grand Total"),
+            "item": self.env._("Item No."),
+            "cost_code": self.env._("Cost Code"),
+            "description": self.env._("Description of Work"),
+            "scheduled": self.env._("Scheduled Value"),
+            "previous": self.env._("Work Completed From Previous Application"),
+            "this_period": self.env._("Work Completed This Period"),
+            "stored": self.env._("Materials Presently Stored (Not in D or E)"),
+            "completed": self.env._("Total Completed and Stored to Date (D+E+F)"),
+            "percent": self.env._("% (G ÷ C)"),
+            "balance": self.env._("Balance to Finish (C − G)"),
+            "retainage": self.env._("Retainage"),
+            "rate_work": self.env._("Retainage on Work (%)"),
+            "rate_materials": self.env._("Retainage on Stored Materials (%)"),
+            "released": self.env._("Retainage Released to Date"),
+            "g702_original": self.env._("1. Original Contract Sum"),
+            "g702_net_change": self.env._("2. Net Change by Change Orders"),
+            "g702_sum_to_date": self.env._("3. Contract Sum to Date (Line 1 ± 2)"),
+            "g702_completed": self.env._("4. Total Completed and Stored to Date (Column G)"),
+            "g702_retainage_work": self.env._("5a. Retainage on Completed Work (Columns D + E)"),
+            "g702_retainage_materials": self.env._("5b. Retainage on Stored Material (Column F)"),
+            "g702_retainage_released": self.env._("less Retainage Released to Date"),
+            "g702_total_retainage": self.env._("5. Total Retainage (Column I)"),
+            "g702_earned": self.env._("6. Total Earned Less Retainage (Line 4 − Line 5)"),
+            "g702_previous_certificates": self.env._("7. Less Previous Certificates for Payment (Line 6 of Prior Application)"),
+            "g702_due": self.env._("8. Current Payment Due"),
+            "g702_balance_to_finish": self.env._("9. Balance to Finish, Including Retainage (Line 3 − Line 6)"),
+            "g702_work_this_period": self.env._("Work Completed This Period (Column E)"),
+            "g702_materials_stored": self.env._("Materials Presently Stored (Column F)"),
         }

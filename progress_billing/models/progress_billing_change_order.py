@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 CHANGE_ORDER_STATES = [
@@ -74,9 +74,11 @@ class ProgressBillingChangeOrder(models.Model):
             )
             if not expected or other:
                 raise ValidationError(
-                    _("Change order %(order)s must belong to exactly one %(kind)s.",
-                      order=order.display_name,
-                      kind=_("prime contract") if order.order_type == "prime" else _("commitment"))
+                    self.env._(
+                        "Change order %(order)s must belong to exactly one %(kind)s.",
+                        order=order.display_name,
+                        kind=self.env._("prime contract") if order.order_type == "prime" else self.env._("commitment"),
+                    )
                 )
 
     def action_submit(self):

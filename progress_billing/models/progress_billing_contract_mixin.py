@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_list
 
@@ -114,9 +114,12 @@ class ProgressBillingContractMixin(models.AbstractModel):
         for contract in self.filtered(lambda c: c._is_progress_billing_contract()):
             if contract.currency_id != contract.company_id.currency_id:
                 raise ValidationError(
-                    _("%(contract)s is in %(currency)s: progress billing contracts must be in the company currency (%(company_currency)s).",
-                      contract=contract.display_name, currency=contract.currency_id.name,
-                      company_currency=contract.company_id.currency_id.name)
+                    self.env._(
+                        "%(contract)s is in %(currency)s: progress billing contracts must be in the company currency (%(company_currency)s).",
+                        contract=contract.display_name,
+                        currency=contract.currency_id.name,
+                        company_currency=contract.company_id.currency_id.name,
+                    )
                 )
 
     @api.constrains(lambda self: [self._contract_flag_field])
@@ -129,7 +132,7 @@ class ProgressBillingContractMixin(models.AbstractModel):
         for contract in self:
             if not (0 <= contract.retainage_rate <= 100 and 0 <= contract.retainage_rate_materials <= 100):
                 raise ValidationError(
-                    _("Retainage rates of %(contract)s must be between 0 and 100%%.", contract=contract.display_name)
+                    self.env._("Retainage rates of %(contract)s must be between 0 and 100%%.", contract=contract.display_name)
                 )
 
     @api.constrains("stored_materials_method")
@@ -140,11 +143,14 @@ class ProgressBillingContractMixin(models.AbstractModel):
         for contract in self:
             applications = contract[contract._applications_field].filtered(lambda application: application.state != "void")
             if applications:
-                raise ValidationError(_(
-                    "%(contract)s already has pay applications (%(applications)s): its stored materials method can no "
-                    "longer change.",
-                    contract=contract.display_name, applications=", ".join(applications.mapped("display_name")),
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "%(contract)s already has pay applications (%(applications)s): its stored materials method can no "
+                        "longer change.",
+                        contract=contract.display_name,
+                        applications=", ".join(applications.mapped("display_name")),
+                    )
+                )
 
     def _certified_applications(self):
         """The pay applications out of review (not void): certified documents
@@ -193,11 +199,17 @@ class ProgressBillingContractMixin(models.AbstractModel):
             "applications": self._fields[self._applications_field]._description_string(self.env),
         }
         if len(contracts) == 1:
-            raise UserError(_(
-                "Cannot bill %(contracts)s from the order: it is billed through its pay applications (%(applications)s). "
-                "Create the bill or invoice from an approved pay application instead.", **values,
-            ))
-        raise UserError(_(
-            "Cannot bill %(contracts)s from the orders: they are billed through their pay applications (%(applications)s). "
-            "Create the bill or invoice from an approved pay application instead.", **values,
-        ))
+            raise UserError(
+                self.env._(
+                    "Cannot bill %(contracts)s from the order: it is billed through its pay applications (%(applications)s). "
+                    "Create the bill or invoice from an approved pay application instead.",
+                    **values,
+                )
+            )
+        raise UserError(
+            self.env._(
+                "Cannot bill %(contracts)s from the orders: they are billed through their pay applications (%(applications)s). "
+                "Create the bill or invoice from an approved pay application instead.",
+                **values,
+            )
+        )

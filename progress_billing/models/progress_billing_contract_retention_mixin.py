@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.trusted_write import check_trusted_write, trusted
@@ -73,10 +73,12 @@ class ProgressBillingContractRetentionMixin(models.AbstractModel):
     def _check_one_contract(self):
         for record in self:
             if bool(record.purchase_order_id) == bool(record.sale_order_id):
-                raise ValidationError(_(
-                    "%(record)s must belong to exactly one contract: a commitment or a prime contract.",
-                    record=record.display_name,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s must belong to exactly one contract: a commitment or a prime contract.",
+                        record=record.display_name,
+                    )
+                )
 
     def _reminder(self):
         """(summary, note, deadline) of the activity reminding this record."""

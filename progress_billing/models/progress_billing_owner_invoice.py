@@ -1,7 +1,7 @@
 import dataclasses
 
 from markupsafe import Markup
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 from pypdf import PdfReader
@@ -70,18 +70,18 @@ class ProgressBillingOwnerInvoice(models.Model):
 
     def _pay_application_parties(self):
         return {
-            "document": _("Owner Invoice"),
-            "from_label": _("From Contractor"),
+            "document": self.env._("Owner Invoice"),
+            "from_label": self.env._("From Contractor"),
             "from": self.company_id.partner_id,
-            "to_label": _("To Owner/Client"),
+            "to_label": self.env._("To Owner/Client"),
             "to": self.partner_id,
-            "contract_label": _("Prime Contract"),
+            "contract_label": self.env._("Prime Contract"),
             "contract": self.sale_order_id,
-            "certified_label": _("Scheduled"),
+            "certified_label": self.env._("Scheduled"),
         }
 
     def _new_document_label(self):
-        return _("an owner invoice")
+        return self.env._("an owner invoice")
 
     @api.onchange("sale_order_id")
     def _onchange_sale_order_id(self):

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import format_amount, format_date
 
@@ -45,16 +45,22 @@ class ProgressBillingRetentionGuarantee(models.Model):
     def _check_amount_and_dates(self):
         for guarantee in self:
             if guarantee.currency_id.compare_amounts(guarantee.amount, 0) <= 0:
-                raise ValidationError(_(
-                    "Guarantee %(guarantee)s of %(contract)s must have a positive amount.",
-                    guarantee=guarantee.reference, contract=guarantee._contract().display_name,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Guarantee %(guarantee)s of %(contract)s must have a positive amount.",
+                        guarantee=guarantee.reference,
+                        contract=guarantee._contract().display_name,
+                    )
+                )
             ends = [date for date in (guarantee.date_expiry, guarantee.date_returned) if date]
             if ends and min(ends) < guarantee.date_start:
-                raise ValidationError(_(
-                    "Guarantee %(guarantee)s of %(contract)s expires or is returned before it is received.",
-                    guarantee=guarantee.reference, contract=guarantee._contract().display_name,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Guarantee %(guarantee)s of %(contract)s expires or is returned before it is received.",
+                        guarantee=guarantee.reference,
+                        contract=guarantee._contract().display_name,
+                    )
+                )
 
     @api.model
     def _in_force_domain(self, day):
@@ -71,13 +77,16 @@ class ProgressBillingRetentionGuarantee(models.Model):
 
     def _reminder(self):
         return (
-            _("Guarantee %(guarantee)s expires", guarantee=self.reference),
-            _(
+            self.env._("Guarantee %(guarantee)s expires", guarantee=self.reference),
+            self.env._(
                 "%(kind)s %(guarantee)s from %(issuer)s (%(amount)s) securing %(contract)s expires on %(date)s: "
                 "have it extended, or cash retention is withheld again from the next pay application.",
-                kind=self._fields["kind"].convert_to_export(self.kind, self), guarantee=self.reference,
-                issuer=self.issuer_id.display_name, amount=format_amount(self.env, self.amount, self.currency_id),
-                contract=self._contract().display_name, date=format_date(self.env, self.date_expiry),
+                kind=self._fields["kind"].convert_to_export(self.kind, self),
+                guarantee=self.reference,
+                issuer=self.issuer_id.display_name,
+                amount=format_amount(self.env, self.amount, self.currency_id),
+                contract=self._contract().display_name,
+                date=format_date(self.env, self.date_expiry),
             ),
             self.date_expiry,
         )

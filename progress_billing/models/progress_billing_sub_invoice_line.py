@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools.portal_access import portal_may_write
@@ -84,13 +84,19 @@ class ProgressBillingSubInvoiceLine(models.Model):
         for line in self:
             if line.is_unit_based and not line.currency_id.is_zero(line.materials_stored):
                 raise ValidationError(
-                    _("Line “%(line)s” of %(invoice)s is unit/quantity-based: it has no materials presently stored.",
-                      line=line.name, invoice=line.invoice_id.display_name)
+                    self.env._(
+                        "Line “%(line)s” of %(invoice)s is unit/quantity-based: it has no materials presently stored.",
+                        line=line.name,
+                        invoice=line.invoice_id.display_name,
+                    )
                 )
             if not line.is_unit_based and line.quantity_this_period:
                 raise ValidationError(
-                    _("Line “%(line)s” of %(invoice)s is amount-based: bill an amount, not a quantity.",
-                      line=line.name, invoice=line.invoice_id.display_name)
+                    self.env._(
+                        "Line “%(line)s” of %(invoice)s is amount-based: bill an amount, not a quantity.",
+                        line=line.name,
+                        invoice=line.invoice_id.display_name,
+                    )
                 )
 
     def action_approve_line(self):
@@ -99,7 +105,7 @@ class ProgressBillingSubInvoiceLine(models.Model):
     def action_reject_line(self):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Reject Lines"),
+            "name": self.env._("Reject Lines"),
             "res_model": "progress.billing.line.reject.wizard",
             "view_mode": "form",
             "target": "new",
@@ -110,10 +116,10 @@ class ProgressBillingSubInvoiceLine(models.Model):
         """Per-line review of an invoice Under Review; any rejection sends the
         invoice to Revise and Resubmit and notifies the subcontractor (readme/USAGE.md, "Pay applications")."""
         if not self.env.user.has_group("progress_billing.group_progress_billing_manager"):
-            raise UserError(_("Only a Progress Billing manager can review invoice lines."))
+            raise UserError(self.env._("Only a Progress Billing manager can review invoice lines."))
         for invoice in self.invoice_id:
             if invoice.state != "under_review":
-                raise UserError(_("%(invoice)s is not under review.", invoice=invoice.display_name))
+                raise UserError(self.env._("%(invoice)s is not under review.", invoice=invoice.display_name))
         self.write({"review_state": review_state, "rejection_reason": reason})
         if review_state == "rejected":
             self.invoice_id.action_request_revision()

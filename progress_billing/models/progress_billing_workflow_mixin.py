@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import api, models
 from odoo.exceptions import AccessError, LockError, UserError
 
 from ..tools.trusted_write import check_trusted_write, is_trusted, trusted
@@ -30,11 +30,15 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
         for vals in vals_list:
             check_trusted_write(self, vals, self._protected_fields)
             if vals.get("state", initial) != initial and not self._may_set_state_directly():
-                raise AccessError(_(
-                    "A new %(document)s starts as %(initial)s and cannot be created as %(state)s. "
-                    "Use the workflow buttons of the document to change its status.",
-                    document=self._description, initial=self._state_label(initial), state=self._state_label(vals["state"]),
-                ))
+                raise AccessError(
+                    self.env._(
+                        "A new %(document)s starts as %(initial)s and cannot be created as %(state)s. "
+                        "Use the workflow buttons of the document to change its status.",
+                        document=self._description,
+                        initial=self._state_label(initial),
+                        state=self._state_label(vals["state"]),
+                    )
+                )
             locked_states.append(vals.pop("state") if vals.get("state") in self._locked_states else None)
         documents = super().create(vals_list)
         for document, state in zip(documents, locked_states, strict=True):
@@ -47,11 +51,14 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
         if "state" in vals and not self._may_set_state_directly():
             moved = self.filtered(lambda document: document.state != vals["state"])
             if moved:
-                raise AccessError(_(
-                    "%(documents)s cannot be set to %(state)s by editing its status. "
-                    "Use the workflow buttons of the document (only a Progress Billing administrator may set a status directly, e.g. by an import).",
-                    documents=", ".join(moved.mapped("display_name")), state=self._state_label(vals["state"]),
-                ))
+                raise AccessError(
+                    self.env._(
+                        "%(documents)s cannot be set to %(state)s by editing its status. "
+                        "Use the workflow buttons of the document (only a Progress Billing administrator may set a status directly, e.g. by an import).",
+                        documents=", ".join(moved.mapped("display_name")),
+                        state=self._state_label(vals["state"]),
+                    )
+                )
         if set(vals) & set(self._locked_fields):
             self._check_unlocked()
         return super().write(vals)
@@ -76,10 +83,13 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
         administrator resets it (its status history shows who and when)."""
         for document in self:
             if document.state in self._locked_states:
-                raise UserError(_(
-                    "%(document)s is %(state)s and can no longer be changed: a Progress Billing administrator must reset it first.",
-                    document=document.display_name, state=self._state_label(document.state),
-                ))
+                raise UserError(
+                    self.env._(
+                        "%(document)s is %(state)s and can no longer be changed: a Progress Billing administrator must reset it first.",
+                        document=document.display_name,
+                        state=self._state_label(document.state),
+                    )
+                )
 
     def _lock_without_waiting(self, refusal):
         """Row-lock these documents until the transaction ends, without
@@ -95,10 +105,12 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
         """Two users changing the status of the same documents at once: the
         first one locks their rows, the other is told to try again, so that
         nothing is approved, voided or billed twice (readme/CONFIGURE.md, "Workflow and locks")."""
-        self._lock_without_waiting(lambda: _(
-            "%(documents)s is being changed by another user: try again in a moment.",
-            documents=", ".join(self.mapped("display_name")),
-        ))
+        self._lock_without_waiting(
+            lambda: self.env._(
+                "%(documents)s is being changed by another user: try again in a moment.",
+                documents=", ".join(self.mapped("display_name")),
+            )
+        )
 
     def _change_state(self, target, allowed_from, manager_only=False):
         """Move to ``target`` from one of ``allowed_from``, raising a clear
@@ -107,14 +119,21 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
         state_label = dict(self._fields["state"]._description_selection(self.env))
         if manager_only and not self.env.user.has_group(MANAGER_GROUP):
             raise UserError(
-                _("Only a Progress Billing manager can set %(documents)s to %(state)s.",
-                  documents=", ".join(self.mapped("display_name")), state=state_label[target])
+                self.env._(
+                    "Only a Progress Billing manager can set %(documents)s to %(state)s.",
+                    documents=", ".join(self.mapped("display_name")),
+                    state=state_label[target],
+                )
             )
         self._lock_for_state_change()
         for document in self:
             if document.state not in allowed_from:
                 raise UserError(
-                    _("%(document)s cannot go from %(current)s to %(target)s.",
-                      document=document.display_name, current=state_label[document.state], target=state_label[target])
+                    self.env._(
+                        "%(document)s cannot go from %(current)s to %(target)s.",
+                        document=document.display_name,
+                        current=state_label[document.state],
+                        target=state_label[target],
+                    )
                 )
         trusted(self).write({"state": target})

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .progress_billing_period import monthly_period_bounds
@@ -62,8 +62,11 @@ class ProjectProject(models.Model):
         for project in self:
             if not 1 <= project.billing_day <= 31:
                 raise ValidationError(
-                    _("The billing day of project %(project)s must be between 1 and 31, not %(day)s.",
-                      project=project.display_name, day=project.billing_day)
+                    self.env._(
+                        "The billing day of project %(project)s must be between 1 and 31, not %(day)s.",
+                        project=project.display_name,
+                        day=project.billing_day,
+                    )
                 )
 
     @api.constrains("company_id", "sub_payment_regime_id", "owner_payment_regime_id")

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -21,8 +21,11 @@ class SaleOrderLine(models.Model):
         for line in self:
             if line.division_id and line.cost_code_id:
                 raise ValidationError(
-                    _("Line “%(line)s” of %(contract)s bills both a division and a cost code: choose one.",
-                      line=line.name, contract=line.order_id.display_name)
+                    self.env._(
+                        "Line “%(line)s” of %(contract)s bills both a division and a cost code: choose one.",
+                        line=line.name,
+                        contract=line.order_id.display_name,
+                    )
                 )
 
     def _prepare_progress_billing_move_line(self, quantity, price_unit):

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -54,7 +54,11 @@ class ProgressBillingRetainageReleaseWizardLine(models.TransientModel):
             if line.currency_id.compare_amounts(line.amount, 0) < 0 or line.currency_id.compare_amounts(
                 line.amount, releasable
             ) > 0:
-                raise ValidationError(_(
-                    "Line “%(line)s” can release between 0 and the %(held)s of retainage it still holds, not %(amount)s.",
-                    line=line.name, held=releasable, amount=line.amount,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Line “%(line)s” can release between 0 and the %(held)s of retainage it still holds, not %(amount)s.",
+                        line=line.name,
+                        held=releasable,
+                        amount=line.amount,
+                    )
+                )
