@@ -87,7 +87,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         help="Work completed this period (E) as claimed when the application was last submitted.",
     )
     claimed_stored_materials = fields.Monetary(
-        "Claimed Stored Materials", readonly=True, copy=False,
+        readonly=True, copy=False,
         help="Materials presently stored (F) as claimed when the application was last submitted.",
     )
     claimed_amount = fields.Monetary(

@@ -103,7 +103,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     )
     # readme/USAGE.md, "Claimed and certified amounts": the claim, frozen at each submission (see _freeze_claim)
     claim_frozen = fields.Boolean(
-        "Claim Frozen", readonly=True, copy=False, help="The application was submitted: what it claimed is frozen.",
+        readonly=True, copy=False, help="The application was submitted: what it claimed is frozen.",
     )
     claimed_amount_due = fields.Monetary(
         "8. Current Payment Due as Claimed", readonly=True, copy=False, tracking=True,

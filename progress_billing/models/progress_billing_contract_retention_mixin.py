@@ -35,7 +35,7 @@ class ProgressBillingContractRetentionMixin(models.AbstractModel):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     reminder_sent = fields.Boolean(
-        "Reminder Sent", readonly=True, copy=False,
+        readonly=True, copy=False,
         help="The scheduled action has given the contract's responsible user an activity for it: never twice.",
     )
 

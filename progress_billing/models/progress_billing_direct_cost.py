@@ -39,7 +39,7 @@ class ProgressBillingDirectCost(models.Model):
     erp_reference = fields.Char("ERP Reference")
     invoice_number = fields.Char("Vendor Invoice #")
     date = fields.Date(default=fields.Date.context_today, required=True)
-    date_received = fields.Date("Date Received", required=True, default=fields.Date.context_today, tracking=True, index=True)
+    date_received = fields.Date(required=True, default=fields.Date.context_today, tracking=True, index=True)
     date_paid = fields.Date("Paid Date")
     description = fields.Text()
     line_ids = fields.One2many("progress.billing.direct.cost.line", "direct_cost_id", string="Lines", copy=True)

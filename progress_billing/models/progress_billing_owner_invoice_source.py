@@ -125,7 +125,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         groups="base.group_system",
     )
     direct_cost_line_id = fields.Many2one(
-        "progress.billing.direct.cost.line", "Direct Cost Line", index="btree_not_null", ondelete="set null",
+        "progress.billing.direct.cost.line", index="btree_not_null", ondelete="set null",
         groups="base.group_system",
     )
     name = fields.Char(
@@ -135,7 +135,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     sub_invoice_id = fields.Many2one(
         "progress.billing.sub.invoice", "Subcontractor Invoice", compute="_compute_source_document"
     )
-    direct_cost_id = fields.Many2one("progress.billing.direct.cost", "Direct Cost", compute="_compute_source_document")
+    direct_cost_id = fields.Many2one("progress.billing.direct.cost", compute="_compute_source_document")
     period_id = fields.Many2one(
         "progress.billing.period", "Copied for Billing Period", required=True,
         help="The owner invoice's billing period when the amount was copied.",

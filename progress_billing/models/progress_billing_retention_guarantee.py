@@ -27,7 +27,7 @@ class ProgressBillingRetentionGuarantee(models.Model):
         default="bank_guarantee", required=True,
     )
     reference = fields.Char(required=True, help="Number of the guarantee or bond given by its issuer.")
-    issuer_id = fields.Many2one("res.partner", "Issuer", required=True, help="The bank or insurer giving the guarantee.")
+    issuer_id = fields.Many2one("res.partner", required=True, help="The bank or insurer giving the guarantee.")
     amount = fields.Monetary(required=True)
     date_start = fields.Date(
         "Received On", required=True, default=fields.Date.context_today,

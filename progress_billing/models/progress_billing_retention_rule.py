@@ -49,7 +49,7 @@ class ProgressBillingRetentionRule(models.Model):
         "Of the", default="revised", required=True,
         help="The contract sum a “% of the contract sum” limit is taken of, as of each pay application.",
     )
-    limit_amount = fields.Monetary("Limit Amount")
+    limit_amount = fields.Monetary()
 
     def _contract(self):
         self.ensure_one()

@@ -39,7 +39,7 @@ class ProgressBillingStatutoryClockMixin(models.AbstractModel):
     _reviewer_clock_fields = ("payment_regime_id", "claim_received_date", "schedule_given_date")
 
     payment_regime_id = fields.Many2one(
-        "progress.billing.payment.regime", "Payment Regime", copy=False, tracking=True, check_company=True,
+        "progress.billing.payment.regime", copy=False, tracking=True, check_company=True,
         help="Set when the claim is received, from the contract or else the project.",
     )
     claim_received_date = fields.Date(

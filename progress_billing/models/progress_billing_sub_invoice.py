@@ -68,7 +68,7 @@ class ProgressBillingSubInvoice(models.Model):
     move_ids = fields.One2many("account.move", "progress_billing_sub_invoice_id", string="Vendor Bills")
 
     invited_on = fields.Datetime(
-        "Invited On", readonly=True, copy=False, tracking=True,
+        readonly=True, copy=False, tracking=True,
         help="When the subcontractor was last invited to bill this invoice (Invite to Bill).",
     )
     invited_partner_id = fields.Many2one(

@@ -30,7 +30,7 @@ class ProgressBillingSubInvoiceLine(models.Model):
         "Unit Price", compute="_compute_price_unit", store=True, precompute=True, digits="Product Price",
         help="Unit price of the SSOV line when this line was created: a later price change does not rewrite billed work.",
     )
-    quantity_this_period = fields.Float("Quantity This Period", digits="Product Unit")
+    quantity_this_period = fields.Float(digits="Product Unit")
     work_this_period = fields.Monetary(compute="_compute_work_this_period", store=True, readonly=False, precompute=True)
     review_state = fields.Selection(
         [("to_review", "To Review"), ("approved", "Approved"), ("rejected", "Rejected")],
@@ -38,7 +38,7 @@ class ProgressBillingSubInvoiceLine(models.Model):
     )
     rejection_reason = fields.Char(copy=False)
     claimed_quantity = fields.Float(
-        "Claimed Quantity", digits="Product Unit", readonly=True, copy=False,
+        digits="Product Unit", readonly=True, copy=False,
         help="Quantity this period as claimed when the invoice was last submitted (unit/quantity-based lines).",
     )
 

@@ -41,7 +41,7 @@ class ProjectProject(models.Model):
         "not cancelled.",
     )
     retention_trust_account = fields.Boolean(
-        "Retention Trust Account", compute="_compute_retention_trust_account", store=True,
+        compute="_compute_retention_trust_account", store=True,
         help="The retention held on this project's subcontractors must be kept in a separate trust account: its "
         "company flags trust account projects and the head contract value reaches its threshold (Settings).",
     )

@@ -36,7 +36,7 @@ class PurchaseOrder(models.Model):
     sub_invoice_ids = fields.One2many("progress.billing.sub.invoice", "purchase_order_id", string="Subcontractor Invoices")
     sub_invoice_count = fields.Integer(compute="_compute_sub_invoice_count")
     invoice_contact_id = fields.Many2one(
-        "res.partner", "Invoice Contact", compute="_compute_invoice_contact_id", store=True, readonly=False,
+        "res.partner", compute="_compute_invoice_contact_id", store=True, readonly=False,
         precompute=True, domain="[('commercial_partner_id', '=', vendor_commercial_partner_id)]",
         help="The subcontractor's contact invited by e-mail to bill this commitment on the portal (Invite to Bill): "
         "the vendor's invoice address by default.",

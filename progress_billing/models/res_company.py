@@ -15,11 +15,11 @@ class ResCompany(models.Model):
     _inherit = "res.company"
 
     retainage_payable_account_id = fields.Many2one(
-        "account.account", "Retainage Payable Account", check_company=True, domain=RETAINAGE_ACCOUNT_DOMAIN,
+        "account.account", check_company=True, domain=RETAINAGE_ACCOUNT_DOMAIN,
         help="Retainage withheld from subcontractors on their vendor bills, until it is released.",
     )
     retainage_receivable_account_id = fields.Many2one(
-        "account.account", "Retainage Receivable Account", check_company=True, domain=RETAINAGE_ACCOUNT_DOMAIN,
+        "account.account", check_company=True, domain=RETAINAGE_ACCOUNT_DOMAIN,
         help="Retainage withheld by owners on the customer invoices of prime contracts, until they release it.",
     )
     progress_billing_bill_on_approval = fields.Boolean(

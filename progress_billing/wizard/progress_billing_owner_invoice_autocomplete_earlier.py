@@ -19,7 +19,7 @@ class ProgressBillingOwnerInvoiceAutocompleteEarlier(models.TransientModel):
     source_line_id = fields.Integer(required=True)
     name = fields.Char("Document", required=True)
     period_id = fields.Many2one("progress.billing.period", "Billing Period")
-    date_received = fields.Date("Date Received")
+    date_received = fields.Date()
     cost_code_id = fields.Many2one("progress.billing.cost.code")
     cost_type_id = fields.Many2one("progress.billing.cost.type")
     work_this_period = fields.Monetary("Work Completed This Period")
