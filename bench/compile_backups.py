@@ -43,13 +43,14 @@ import sys
 import tempfile
 import time
 
-from odoo import Command, fields
-from odoo.tools import config
 from PIL import Image
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
+
+from odoo import Command, fields
+from odoo.tools import config
 
 SUB_REPORT = "progress_billing.action_report_sub_invoice"
 SIZES = [int(size) for size in os.environ.get("PB_BENCH_SIZES", "10,50,200").split(",") if size]

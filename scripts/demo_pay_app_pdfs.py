@@ -9,10 +9,11 @@ so that the same figures give the same file.
 
 from pathlib import Path
 
-from odoo.modules.module import get_module_path
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
+
+from odoo.modules.module import get_module_path
 
 FILES = Path(get_module_path("progress_billing"), "demo", "files")
 PREFIX = "attachment_sub_invoice_"

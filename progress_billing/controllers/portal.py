@@ -1,10 +1,12 @@
+from werkzeug.exceptions import BadRequest, Forbidden, NotFound
+
 from odoo import http
-from odoo.addons.portal.controllers import portal
-from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.tools import float_is_zero, float_repr
-from werkzeug.exceptions import BadRequest, Forbidden, NotFound
+
+from odoo.addons.portal.controllers import portal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 INVOICE_MODEL = "progress.billing.sub.invoice"
 # the documents a subcontractor downloads from its invoice's page: its pay

@@ -6,12 +6,13 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from markupsafe import Markup
+from psycopg2.errors import SerializationFailure, UniqueViolation
+
 from odoo import api, fields, models
 from odoo.exceptions import ConcurrencyError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.image import IMAGE_MAX_RESOLUTION
-from psycopg2.errors import SerializationFailure, UniqueViolation
 
 from ..report import backup_pdf
 

@@ -1,7 +1,8 @@
+from psycopg2.errors import SerializationFailure
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_list
-from psycopg2.errors import SerializationFailure
 
 ACCOUNTING_GROUP = "account.group_account_invoice"
 

@@ -1,10 +1,11 @@
 import dataclasses
 
 from markupsafe import Markup
+from pypdf import PdfReader
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from pypdf import PdfReader
 
 from ..tools.autocomplete_allocation import (
     CHANGE_ORDER_NOT_BILLED,

@@ -1,6 +1,7 @@
 from datetime import datetime, time, timedelta
 
 import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 

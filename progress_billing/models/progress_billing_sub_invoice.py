@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date

@@ -10,6 +10,7 @@ reviewer. ``_receive`` submits an invoice on a given day.
 from datetime import date, datetime, time
 
 import pytz
+
 from odoo.tests import freeze_time
 
 from .common import ProgressBillingCase

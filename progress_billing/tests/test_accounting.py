@@ -36,6 +36,7 @@ rounded to the quantity precision: labor 0.17, 0.50, 1.00; materials 0.33,
 """
 
 from lxml import etree
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from lxml import etree
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 

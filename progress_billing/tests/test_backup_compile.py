@@ -2,10 +2,11 @@ import io
 import json
 from datetime import timedelta
 
+from pypdf import PdfReader
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
-from pypdf import PdfReader
 
 from ..models.progress_billing_period import monthly_period_bounds
 from .common_pay_application import PayApplicationCase

@@ -3,9 +3,10 @@
 import io
 from unittest.mock import patch
 
+from pypdf import PdfReader
+
 from odoo.tests import tagged
 from odoo.tests.common import BaseCase
-from pypdf import PdfReader
 
 from ..report import backup_pdf
 from .pdf_samples import DAMAGED_PDF, encrypted_pdf, pdf_outline, pdf_page_texts, sample_image, sample_pdf

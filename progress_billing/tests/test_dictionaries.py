@@ -4,6 +4,7 @@ import io
 from pathlib import Path
 
 import polib
+
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools.misc import file_path

@@ -1,7 +1,8 @@
 from odoo import SUPERUSER_ID, Command, api
-from odoo.addons.mail.tests.common import MailCase
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+
+from odoo.addons.mail.tests.common import MailCase
 
 from .common import open_concurrent_transactions
 

@@ -1,10 +1,12 @@
 from datetime import timedelta
 
 from freezegun import freeze_time
+
 from odoo import fields
-from odoo.addons.mail.tests.common import MailCase
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.mail.tests.common import MailCase
 
 from .common import ProgressBillingCase
 

@@ -1,7 +1,8 @@
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
-from psycopg2 import IntegrityError
 
 
 @tagged("post_install", "-at_install", "progress_billing")

@@ -1,6 +1,7 @@
 from datetime import date, time
 
 from lxml import etree
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, freeze_time, tagged
 from odoo.tools.safe_eval import safe_eval

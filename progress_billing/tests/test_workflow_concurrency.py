@@ -1,8 +1,9 @@
+from psycopg2.errors import SerializationFailure
+
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
-from psycopg2.errors import SerializationFailure
 
 from ..models.progress_billing_period import monthly_period_bounds
 from .common import open_concurrent_transactions

@@ -3,6 +3,7 @@ application without a billing period, numbers consumed by refused creations, ope
 closes another, and buttons that cannot succeed."""
 
 from lxml import etree
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tests.common import JsonRpcException
