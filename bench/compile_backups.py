@@ -103,7 +103,9 @@ def build_invoices(env, count, scans):
                 for line in range(LINES_PER_INVOICE)
             ],
         })
-        invoice = env["progress.billing.sub.invoice"].create({"purchase_order_id": commitment.id, "period_id": period.id})
+        invoice = env["progress.billing.sub.invoice"].create(
+            {"purchase_order_id": commitment.id, "period_id": period.id}
+        )
         for line in invoice.line_ids:
             line.work_this_period = line.scheduled_value / 4
         for position in range(ATTACHMENTS_PER_INVOICE):

@@ -44,7 +44,9 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         "Code", compute="_compute_g703_code",
         help="Cost code (or division) and cost type codes of the line, as on the printed G703.",
     )
-    scheduled_value = fields.Monetary(compute="_compute_scheduled_value", help="C: scheduled value, revised by approved change orders.")
+    scheduled_value = fields.Monetary(
+        compute="_compute_scheduled_value", help="C: scheduled value, revised by approved change orders."
+    )
     previous_work = fields.Monetary(
         "From Previous Application", compute="_compute_previous_amounts",
         help="D: work completed on earlier applications of this contract.",
@@ -53,7 +55,8 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     materials_stored = fields.Monetary(
         "Materials Presently Stored",
         help="F: materials stored and not yet installed, not in D or E. A balance: under the contract's carry forward "
-        "method a new application starts with the previous one's F, reduced as the materials are installed (moved into E).",
+        "method a new application starts with the previous one's F, "
+        "reduced as the materials are installed (moved into E).",
     )
     total_completed = fields.Monetary(
         "Completed and Stored to Date", compute="_compute_progress", help="G = D + E + F."
@@ -97,7 +100,9 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         "Certified", compute="_compute_certification", help="E + F of the line: the amounts certified (or scheduled)."
     )
     certification_difference = fields.Monetary(
-        "Difference", compute="_compute_certification", help="Certified less claimed (E + F): negative when less is certified."
+        "Difference",
+        compute="_compute_certification",
+        help="Certified less claimed (E + F): negative when less is certified.",
     )
     certification_reason = fields.Char(
         "Reason", copy=False, help="Why the amounts certified (or scheduled) differ from the claim.",
@@ -152,15 +157,20 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             if not (line.certification_reason or "").strip():
                 raise ValidationError(
                     self.env._(
-                        "Line “%(line)s” of %(invoice)s is certified at other amounts than claimed (%(certified)s instead of "
+                        "Line “%(line)s” of %(invoice)s is "
+                        "certified at other amounts than claimed (%(certified)s instead of "
                         "%(claimed)s): give the reason for the difference on the line.",
                         **values,
                     )
                 )
-            if line.currency_id.compare_amounts(line.certified_amount, line.claimed_amount) > 0 and not self.env.user._is_system():
+            if (
+                line.currency_id.compare_amounts(line.certified_amount, line.claimed_amount) > 0
+                and not self.env.user._is_system()
+            ):
                 raise AccessError(
                     self.env._(
-                        "Line “%(line)s” of %(invoice)s cannot be certified at %(certified)s, more than the %(claimed)s "
+                        "Line “%(line)s” of %(invoice)s cannot "
+                        "be certified at %(certified)s, more than the %(claimed)s "
                         "claimed: only an administrator (Settings) may certify more than was claimed.",
                         **values,
                     )
@@ -182,7 +192,9 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             for invoice in self.invoice_id
             for line in invoice._previous_application().line_ids
         }
-        return {line: previous_by_key.get((line.invoice_id, line._billing_source_key()), line.browse()) for line in self}
+        return {
+            line: previous_by_key.get((line.invoice_id, line._billing_source_key()), line.browse()) for line in self
+        }
 
     @api.depends(lambda self: [
         "cost_code_id.code", "cost_type_id.code", *(["division_id.code"] if "division_id" in self._fields else []),
@@ -203,7 +215,15 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             source = line._billing_source()
             line.scheduled_value = source.revised_scheduled_value if source else 0.0
 
-    @api.depends(lambda self: ["frozen_values", "invoice_id.state", "invoice_id.period_id", "invoice_id.date", *self._source_fields])
+    @api.depends(
+        lambda self: [
+            "frozen_values",
+            "invoice_id.state",
+            "invoice_id.period_id",
+            "invoice_id.date",
+            *self._source_fields,
+        ]
+    )
     def _compute_previous_amounts(self):
         """D of G703: sum of E over the earlier non-void applications of the
         same contract that bill the same line; likewise released retainage.
@@ -277,7 +297,9 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         for invoice in live.invoice_id.sorted(lambda invoice: invoice._application_position()):
             previous = invoice.line_ids._previous_lines()
             required = {
-                line: tuple(before + now for before, now in zip(previous[line]._retention_required(), withheld, strict=True))
+                line: tuple(
+                    before + now for before, now in zip(previous[line]._retention_required(), withheld, strict=True)
+                )
                 for line, withheld in invoice._retention_to_withhold().items()
             }
             covered = invoice._guarantee_cover(required)
@@ -309,7 +331,9 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         self.ensure_one()
         contract = self.invoice_id._contract()
         return bool(contract.retention_rule_ids) and not float_compare(
-            self.retainage_rate, contract.retainage_rate, precision_digits=self._fields["retainage_rate"].get_digits(self.env)[1]
+            self.retainage_rate,
+            contract.retainage_rate,
+            precision_digits=self._fields["retainage_rate"].get_digits(self.env)[1],
         )
 
     def _is_over_billed(self):
@@ -343,7 +367,9 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         for line in self:
             if line._is_over_billed():
                 raise ValidationError(
-                    line._over_billed_message() + "\n" + self.env._("Only a Progress Billing manager can bill above the scheduled value.")
+                    line._over_billed_message()
+                    + "\n"
+                    + self.env._("Only a Progress Billing manager can bill above the scheduled value.")
                 )
 
     @api.constrains("materials_stored", "retainage_rate", "retainage_rate_materials")
@@ -381,7 +407,8 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             if source_contract != contract:
                 raise ValidationError(
                     self.env._(
-                        "Line “%(line)s” of %(invoice)s bills “%(source)s” of %(other)s: a line can only bill a line of %(contract)s, the contract of its application.",
+                        "Line “%(line)s” of %(invoice)s bills “%(source)s” of %(other)s: "
+                        "a line can only bill a line of %(contract)s, the contract of its application.",
                         line=line.name,
                         invoice=line.invoice_id.display_name,
                         source=(contract_line or change_line).display_name,
@@ -398,7 +425,8 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         if reviewed and not self.env[self._fields["invoice_id"].comodel_name]._may_set_state_directly():
             raise AccessError(
                 self.env._(
-                    "%(fields)s of the lines of %(invoice)s are set by the review steps: use the review buttons of the invoice.",
+                    "%(fields)s of the lines of %(invoice)s are "
+                    "set by the review steps: use the review buttons of the invoice.",
                     fields=", ".join(self._fields[name].string for name in reviewed),
                     invoice=", ".join(self.invoice_id.mapped("display_name")) or self._description,
                 )
@@ -429,7 +457,8 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             if moved:
                 raise UserError(
                     self.env._(
-                        "Line “%(line)s” of %(invoice)s cannot be moved to another application: add a line there instead.",
+                        "Line “%(line)s” of %(invoice)s cannot "
+                        "be moved to another application: add a line there instead.",
                         line=moved[0].name,
                         invoice=moved[0].invoice_id.display_name,
                     )

@@ -27,7 +27,12 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
 
     _name = "progress.billing.application.mixin"
     _description = "Pay Application"
-    _inherit = ["progress.billing.sequence.mixin", "progress.billing.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "progress.billing.sequence.mixin",
+        "progress.billing.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "period_date_start desc, id desc"
     _check_company_auto = True
 
@@ -57,7 +62,9 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     # each application model narrows these to its own states and line model
-    state = fields.Selection([("draft", "Draft"), ("void", "Void")], default="draft", required=True, tracking=True, index=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("void", "Void")], default="draft", required=True, tracking=True, index=True
+    )
     line_ids = fields.One2many("progress.billing.application.line.mixin", "invoice_id", string="Lines", copy=True)
     period_id = fields.Many2one(
         "progress.billing.period", "Billing Period", required=True, index=True, ondelete="restrict", tracking=True,
@@ -167,7 +174,9 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             invoice.total_completed = sum(lines.mapped("total_completed"))
             invoice.retainage_work = sum(lines.mapped("retainage_work"))
             invoice.retainage_materials = sum(lines.mapped("retainage_on_materials"))
-            invoice.retainage_released = sum(lines.mapped("previous_retainage_released")) + sum(lines.mapped("retainage_released"))
+            invoice.retainage_released = sum(lines.mapped("previous_retainage_released")) + sum(
+                lines.mapped("retainage_released")
+            )
             invoice.total_retainage = sum(lines.mapped("retainage"))
             invoice.total_earned = invoice.total_completed - invoice.total_retainage
             invoice.balance_to_finish = invoice.contract_sum_to_date - invoice.total_earned
@@ -208,7 +217,9 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             if "previous_certificates" in frozen:
                 invoice.previous_certificates = frozen["previous_certificates"]
             else:
-                invoice.previous_certificates = invoice._previous_application().total_earned if invoice._contract() else 0.0
+                invoice.previous_certificates = (
+                    invoice._previous_application().total_earned if invoice._contract() else 0.0
+                )
             invoice.current_payment_due = invoice.total_earned - invoice.previous_certificates
 
     @api.depends("claim_frozen", "claimed_amount_due", "current_payment_due", "line_ids.certification_difference")
@@ -265,7 +276,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             if invoice.period_id.project_id != invoice.project_id:
                 raise ValidationError(
                     self.env._(
-                        "%(invoice)s is for project %(project)s but billing period %(period)s belongs to project %(other)s.",
+                        "%(invoice)s is for project %(project)s "
+                        "but billing period %(period)s belongs to project %(other)s.",
                         invoice=invoice.display_name,
                         project=invoice.project_id.display_name,
                         period=invoice.period_id.display_name,
@@ -291,7 +303,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             if other:
                 raise ValidationError(
                     self.env._(
-                        "%(contract)s already has %(invoice)s in billing period %(period)s: void it before billing this period again.",
+                        "%(contract)s already has %(invoice)s in "
+                        "billing period %(period)s: void it before billing this period again.",
                         contract=other._contract().display_name,
                         invoice=other.display_name,
                         period=other.period_id.display_name,
@@ -312,17 +325,25 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         ], order="period_date_start, id")
         if not later:
             return
-        names = format_list(self.env, [
-            # self.env._: a comprehension's frame has no ``self`` for _() to find the language in
-            self.env._("%(invoice)s (billing period %(period)s)", invoice=invoice.display_name, period=invoice.period_id.display_name)
-            for invoice in later
-        ])
+        names = format_list(
+            self.env,
+            [
+                # self.env._: a comprehension's frame has no ``self`` for _() to find the language in
+                self.env._(
+                    "%(invoice)s (billing period %(period)s)",
+                    invoice=invoice.display_name,
+                    period=invoice.period_id.display_name,
+                )
+                for invoice in later
+            ],
+        )
         values = {"document": self._new_document_label(), "contract": later._contract()[:1].display_name,
                   "period": period.display_name, "later": names}
         if len(later) == 1:
             raise UserError(
                 self.env._(
-                    "Cannot create %(document)s of %(contract)s for billing period %(period)s: %(later)s already exists, "
+                    "Cannot create %(document)s of %(contract)s "
+                    "for billing period %(period)s: %(later)s already exists, "
                     "and only the latest pay application of a contract can be edited. "
                     "Create it in the latest billing period, or void the later application first.",
                     **values,
@@ -386,7 +407,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             self.filtered(lambda invoice: invoice.state != "under_review")._freeze_claim()
         result = super().write(vals)
         if set(vals) & {"state", "period_id", "date"}:
-            # D, I (retention adds to the previous application's) and line 7 of the other applications depend on this one
+            # D, I (retention adds to the previous application's)
+            # and line 7 of the other applications depend on this one
             self.env[self.line_ids._name].invalidate_model([
                 "previous_work", "previous_retainage_released", "retainage_work", "retainage_on_materials", "retainage",
             ])
@@ -399,7 +421,11 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         contract: the later ones count its work in D and line 7."""
         for invoice in self:
             if invoice.state != "draft":
-                raise UserError(self.env._("%(invoice)s is not a draft: void it instead of deleting it.", invoice=invoice.display_name))
+                raise UserError(
+                    self.env._(
+                        "%(invoice)s is not a draft: void it instead of deleting it.", invoice=invoice.display_name
+                    )
+                )
         self._check_editable()
 
     def _sync_lines(self):
@@ -440,11 +466,15 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         for sequence, contract_line in enumerate(contract._schedule_of_values(), start=1):
             values.append(self._line_values_from(contract_line, sequence, {source_field: contract_line.id}))
         approved = contract.change_order_ids.filtered(lambda order: order.state == "approved")
-        for sequence, change_line in enumerate(approved.line_ids.filtered(lambda line: not line[source_field]), start=len(values) + 1):
+        for sequence, change_line in enumerate(
+            approved.line_ids.filtered(lambda line: not line[source_field]), start=len(values) + 1
+        ):
             values.append(self._line_values_from(change_line, sequence, {change_field: change_line.id}))
         opening_stored = self._opening_stored_materials()
         for vals in values:
-            vals["materials_stored"] = opening_stored.get((vals.get(source_field, False), vals.get(change_field, False)), 0.0)
+            vals["materials_stored"] = opening_stored.get(
+                (vals.get(source_field, False), vals.get(change_field, False)), 0.0
+            )
         return values
 
     def _opening_stored_materials(self):
@@ -529,14 +559,19 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             sum(sum(line._retention_required()) for line in previous_lines)
             + sum(work + materials for work, materials in withheld_at_own_rate.values())
         )
-        rules = [rule._limit(contract.revised_contract_sum, contract.original_contract_sum) for rule in contract.retention_rule_ids]
+        rules = [
+            rule._limit(contract.revised_contract_sum, contract.original_contract_sum)
+            for rule in contract.retention_rule_ids
+        ]
         rolls_stored = contract.stored_materials_method == "roll_forward"
         claims, moved = [], []
         for line in lines:
             before = previous[line]
             stored_before = before.materials_stored
             installed = stored_before if rolls_stored else max(stored_before - line.materials_stored, 0.0)
-            moved.append(currency.round(before._retention_required()[1] * installed / stored_before) if stored_before else 0.0)
+            moved.append(
+                currency.round(before._retention_required()[1] * installed / stored_before) if stored_before else 0.0
+            )
             claimed_materials = line.materials_stored - stored_before + installed
             claims.append(retention_rules.Claim(
                 work=line.total_completed - before.total_completed - claimed_materials, materials=claimed_materials,
@@ -561,9 +596,13 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         if not self.retainage_guarantee_cover:
             return dict.fromkeys(required, (0.0, 0.0))
         unit = 10 ** self.currency_id.decimal_places
-        shares = guarantee_cover(round(self.retainage_guarantee_cover * unit), [
-            round((work + materials - line.previous_retainage_released) * unit) for line, (work, materials) in required.items()
-        ])
+        shares = guarantee_cover(
+            round(self.retainage_guarantee_cover * unit),
+            [
+                round((work + materials - line.previous_retainage_released) * unit)
+                for line, (work, materials) in required.items()
+            ],
+        )
         covered = {}
         for (line, (work, _materials)), share in zip(required.items(), shares, strict=True):
             on_work = min(share / unit, max(work, 0.0))
@@ -636,10 +675,16 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             )
             for line in changed
         )
-        self._message_log(body=Markup("<p>%s</p><ul>%s</ul>") % (
-            self.env._("%(invoice)s was resubmitted: its new claim replaces the earlier one on these lines.", invoice=self.display_name),
-            rows,
-        ))
+        self._message_log(
+            body=Markup("<p>%s</p><ul>%s</ul>")
+            % (
+                self.env._(
+                    "%(invoice)s was resubmitted: its new claim replaces the earlier one on these lines.",
+                    invoice=self.display_name,
+                ),
+                rows,
+            )
+        )
 
     def _check_certified_as_claimed(self):
         """readme/USAGE.md, "Claimed and certified amounts" (as Procore): an application certified at other amounts
@@ -830,7 +875,9 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             "g702_retainage_released": self.env._("less Retainage Released to Date"),
             "g702_total_retainage": self.env._("5. Total Retainage (Column I)"),
             "g702_earned": self.env._("6. Total Earned Less Retainage (Line 4 − Line 5)"),
-            "g702_previous_certificates": self.env._("7. Less Previous Certificates for Payment (Line 6 of Prior Application)"),
+            "g702_previous_certificates": self.env._(
+                "7. Less Previous Certificates for Payment (Line 6 of Prior Application)"
+            ),
             "g702_due": self.env._("8. Current Payment Due"),
             "g702_balance_to_finish": self.env._("9. Balance to Finish, Including Retainage (Line 3 − Line 6)"),
             "g702_work_this_period": self.env._("Work Completed This Period (Column E)"),

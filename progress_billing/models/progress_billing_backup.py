@@ -149,9 +149,14 @@ class ProgressBillingBackup(models.Model):
         without_period = invoices.filtered(lambda invoice: invoice.sudo().period_id not in existing_periods)
         if without_period:
             raise UserError(
-                self.env._("Nothing was compiled: a backup needs the billing period of each invoice, and these invoices have none:")
-                + "\n" + "\n".join(
-                    f"- {invoice.display_name} ({invoice.purchase_order_id.display_name}, {invoice.partner_id.display_name})"
+                self.env._(
+                    "Nothing was compiled: a backup needs the "
+                    "billing period of each invoice, and these invoices have none:"
+                )
+                + "\n"
+                + "\n".join(
+                    f"- {invoice.display_name} ({invoice.purchase_order_id.display_name}, "
+                    f"{invoice.partner_id.display_name})"
                     for invoice in without_period
                 )
             )
@@ -264,7 +269,9 @@ class ProgressBillingBackup(models.Model):
         for batch in self.env["ir.actions.report"]._render_pay_applications(SUB_INVOICE_REPORT, invoices):
             places = {}
             for invoice in batch.records:
-                places[invoice] = builder.reserve_pdf(self._invoice_title(invoice), invoice._pay_application_page_count())
+                places[invoice] = builder.reserve_pdf(
+                    self._invoice_title(invoice), invoice._pay_application_page_count()
+                )
                 self._add_attachments(builder, attachments.get(invoice.id, []), reasons)
             for pdf, ranges in batch.documents():
                 with backup_pdf.open_source(pdf) as report:
@@ -303,7 +310,9 @@ class ProgressBillingBackup(models.Model):
             "damaged": self.env._("damaged or unreadable"),
             "encrypted": self.env._("protected by a password"),
             "empty": self.env._("has no pages"),
-            "image_too_large": self.env._("an image of {width} × {height} pixels, above the limit of {limit} megapixels"),
+            "image_too_large": self.env._(
+                "an image of {width} × {height} pixels, above the limit of {limit} megapixels"
+            ),
             "too_many_pages": self.env._("more than {limit} pages"),
             "bomb": self.env._("a part of it decompresses to more than {limit} MB"),
             "page_budget": self.env._("the backup already holds its limit of {limit} pages of attachments"),
@@ -577,12 +586,17 @@ class ProgressBillingBackup(models.Model):
             partner_ids=self.user_id.partner_id.ids,
             subtype_xmlid="mail.mt_comment",
         )
-        self.user_id._bus_send("simple_notification", {
-            "type": "success",
-            "title": self.env._("Progress billing backup compiled"),
-            "message": self.env._("%(name)s is ready: find it in Progress Billing Backups or in your inbox.", name=self.name),
-            "sticky": True,
-        })
+        self.user_id._bus_send(
+            "simple_notification",
+            {
+                "type": "success",
+                "title": self.env._("Progress billing backup compiled"),
+                "message": self.env._(
+                    "%(name)s is ready: find it in Progress Billing Backups or in your inbox.", name=self.name
+                ),
+                "sticky": True,
+            },
+        )
 
     def _fail(self, error):
         """Fail the backup with ``error`` (an exception or the reason in

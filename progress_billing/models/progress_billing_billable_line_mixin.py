@@ -40,7 +40,9 @@ class ProgressBillingBillableLineMixin(models.AbstractModel):
         """The Schedule of Values / SSOV line this line bills (empty for a change order line billed on its own)."""
         return self[self._source_fields[0]]
 
-    @api.depends("total_completed", "retainage_work", "retainage_on_materials", "invoice_id.state", "invoice_id.period_id")
+    @api.depends(
+        "total_completed", "retainage_work", "retainage_on_materials", "invoice_id.state", "invoice_id.period_id"
+    )
     def _compute_amounts_to_bill(self):
         """ΔG and ΔI against the previous application (see the class docstring)."""
         previous_lines = self._previous_lines()
@@ -73,7 +75,8 @@ class ProgressBillingBillableLineMixin(models.AbstractModel):
             ) > 0:
                 raise ValidationError(
                     self.env._(
-                        "Line “%(line)s” of %(invoice)s cannot release %(released)s of retainage: it held %(held)s as of "
+                        "Line “%(line)s” of %(invoice)s cannot "
+                        "release %(released)s of retainage: it held %(held)s as of "
                         "the previous application, and a release is between 0 and that amount.",
                         line=line.name,
                         invoice=line.invoice_id.display_name,
@@ -103,7 +106,8 @@ class ProgressBillingBillableLineMixin(models.AbstractModel):
         if taxes_included:
             raise UserError(
                 self.env._(
-                    "Line “%(line)s” of %(contract)s has taxes included in its price (%(taxes)s): progress billing bills "
+                    "Line “%(line)s” of %(contract)s has taxes "
+                    "included in its price (%(taxes)s): progress billing bills "
                     "untaxed amounts, use taxes excluded from the price.",
                     line=contract_line.name,
                     contract=contract_line.order_id.display_name,
@@ -121,7 +125,8 @@ class ProgressBillingBillableLineMixin(models.AbstractModel):
         if len(tax_sets) > 1:
             raise UserError(
                 self.env._(
-                    "Line “%(line)s” of %(invoice)s bills a change order line on its own, but the lines of %(contract)s "
+                    "Line “%(line)s” of %(invoice)s bills a "
+                    "change order line on its own, but the lines of %(contract)s "
                     "have different taxes: make the change order revise one of the contract's lines instead.",
                     line=self.name,
                     invoice=self.invoice_id.display_name,

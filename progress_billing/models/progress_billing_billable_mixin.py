@@ -51,7 +51,9 @@ class ProgressBillingBillableMixin(models.AbstractModel):
     @api.depends("move_ids.state", "move_ids.payment_state")
     def _compute_move_id(self):
         for application in self:
-            application.move_id = application.move_ids.filtered(lambda move: move._is_active_progress_billing_move())[:1]
+            application.move_id = application.move_ids.filtered(lambda move: move._is_active_progress_billing_move())[
+                :1
+            ]
 
     @api.depends("move_ids")
     def _compute_move_count(self):
@@ -169,9 +171,14 @@ class ProgressBillingBillableMixin(models.AbstractModel):
                 invoice=self.display_name,
             )
         position = self._application_position()
-        unbilled = self.search([
-            (self._contract_field, "=", contract.id), ("state", "!=", "void"), ("id", "!=", self.id), ("move_id", "=", False),
-        ]).filtered(lambda other: other._application_position() < position and other.line_ids._has_amount_to_bill())
+        unbilled = self.search(
+            [
+                (self._contract_field, "=", contract.id),
+                ("state", "!=", "void"),
+                ("id", "!=", self.id),
+                ("move_id", "=", False),
+            ]
+        ).filtered(lambda other: other._application_position() < position and other.line_ids._has_amount_to_bill())
         if len(unbilled) == 1:
             return self.env._(
                 "%(invoice)s comes after %(earlier)s, which is not billed yet: approve and bill it first.",
@@ -228,7 +235,10 @@ class ProgressBillingBillableMixin(models.AbstractModel):
         withheld = sum(self.line_ids.mapped("retainage_withheld"))
         released = sum(self.line_ids.mapped("retainage_released"))
         values = []
-        for label, amount in ((self.env._("Retainage withheld"), -withheld), (self.env._("Retainage released"), released)):
+        for label, amount in (
+            (self.env._("Retainage withheld"), -withheld),
+            (self.env._("Retainage released"), released),
+        ):
             if not self.currency_id.is_zero(amount):
                 values.append({
                     "name": f"{label} – {self.name}",

@@ -17,7 +17,12 @@ class ProgressBillingChangeOrder(models.Model):
 
     _name = "progress.billing.change.order"
     _description = "Change Order"
-    _inherit = ["progress.billing.sequence.mixin", "progress.billing.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "progress.billing.sequence.mixin",
+        "progress.billing.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date desc, id desc"
     _check_company_auto = True
     # readme/CONFIGURE.md, "Workflow and locks": an approved change order counts in its contract's sum and pay

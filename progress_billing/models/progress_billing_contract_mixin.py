@@ -29,18 +29,22 @@ class ProgressBillingContractMixin(models.AbstractModel):
         "previous applications (D) and each application's F starts at zero.",
     )
     payment_regime_id = fields.Many2one(
-        "progress.billing.payment.regime", check_company=True,
-        help="Deadlines to give a payment schedule and to pay the claims of this contract; empty: the project's regime.",
+        "progress.billing.payment.regime",
+        check_company=True,
+        help="Deadlines to give a payment schedule and to pay "
+        "the claims of this contract; empty: the project's regime.",
     )
     original_contract_sum = fields.Monetary(compute="_compute_contract_sums")
     approved_change_orders_amount = fields.Monetary("Approved Change Orders", compute="_compute_contract_sums")
     revised_contract_sum = fields.Monetary(compute="_compute_contract_sums")
     change_order_count = fields.Integer(compute="_compute_contract_sums")
     retainage_held = fields.Monetary(
-        compute="_compute_retainage_summary", help="Retainage withheld to date, as of the latest approved pay application."
+        compute="_compute_retainage_summary",
+        help="Retainage withheld to date, as of the latest approved pay application.",
     )
     retainage_released = fields.Monetary(
-        compute="_compute_retainage_summary", help="Retainage released to date, as of the latest approved pay application."
+        compute="_compute_retainage_summary",
+        help="Retainage released to date, as of the latest approved pay application.",
     )
     retainage_remaining = fields.Monetary(
         compute="_compute_retainage_summary", help="Retainage held and not released yet: what a release can still pay."
@@ -77,12 +81,17 @@ class ProgressBillingContractMixin(models.AbstractModel):
         if not self.env.context.get("progress_billing_contract_picker"):
             return
         for contract in self:
-            contract.display_name = " · ".join(filter(None, [contract.name, contract.partner_id.name, contract.project_id.name]))
+            contract.display_name = " · ".join(
+                filter(None, [contract.name, contract.partner_id.name, contract.project_id.name])
+            )
 
     def action_view_change_orders(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("progress_billing.action_progress_billing_change_order")
         action["domain"] = [(self._change_order_field, "in", self.ids)]
-        action["context"] = {"default_order_type": self._change_order_type, f"default_{self._change_order_field}": self.id}
+        action["context"] = {
+            "default_order_type": self._change_order_type,
+            f"default_{self._change_order_field}": self.id,
+        }
         return action
 
     def action_view_applications(self):
@@ -97,7 +106,10 @@ class ProgressBillingContractMixin(models.AbstractModel):
         return self.order_line.filtered(lambda line: not line.display_type)
 
     @api.depends(
-        "order_line.price_subtotal", "order_line.display_type", "change_order_ids.state", "change_order_ids.amount_total"
+        "order_line.price_subtotal",
+        "order_line.display_type",
+        "change_order_ids.state",
+        "change_order_ids.amount_total",
     )
     def _compute_contract_sums(self):
         """G702 lines 1-3: original sum, approved change orders, sum to date."""
@@ -115,7 +127,8 @@ class ProgressBillingContractMixin(models.AbstractModel):
             if contract.currency_id != contract.company_id.currency_id:
                 raise ValidationError(
                     self.env._(
-                        "%(contract)s is in %(currency)s: progress billing contracts must be in the company currency (%(company_currency)s).",
+                        "%(contract)s is in %(currency)s: "
+                        "progress billing contracts must be in the company currency (%(company_currency)s).",
                         contract=contract.display_name,
                         currency=contract.currency_id.name,
                         company_currency=contract.company_id.currency_id.name,
@@ -132,7 +145,9 @@ class ProgressBillingContractMixin(models.AbstractModel):
         for contract in self:
             if not (0 <= contract.retainage_rate <= 100 and 0 <= contract.retainage_rate_materials <= 100):
                 raise ValidationError(
-                    self.env._("Retainage rates of %(contract)s must be between 0 and 100%%.", contract=contract.display_name)
+                    self.env._(
+                        "Retainage rates of %(contract)s must be between 0 and 100%%.", contract=contract.display_name
+                    )
                 )
 
     @api.constrains("stored_materials_method")
@@ -141,11 +156,14 @@ class ProgressBillingContractMixin(models.AbstractModel):
         method (readme/USAGE.md, "Bills, invoices and retainage"): it is chosen before the contract's first
         application, changing it later would change certified figures."""
         for contract in self:
-            applications = contract[contract._applications_field].filtered(lambda application: application.state != "void")
+            applications = contract[contract._applications_field].filtered(
+                lambda application: application.state != "void"
+            )
             if applications:
                 raise ValidationError(
                     self.env._(
-                        "%(contract)s already has pay applications (%(applications)s): its stored materials method can no "
+                        "%(contract)s already has pay applications "
+                        "(%(applications)s): its stored materials method can no "
                         "longer change.",
                         contract=contract.display_name,
                         applications=", ".join(applications.mapped("display_name")),
@@ -201,14 +219,16 @@ class ProgressBillingContractMixin(models.AbstractModel):
         if len(contracts) == 1:
             raise UserError(
                 self.env._(
-                    "Cannot bill %(contracts)s from the order: it is billed through its pay applications (%(applications)s). "
+                    "Cannot bill %(contracts)s from the order: "
+                    "it is billed through its pay applications (%(applications)s). "
                     "Create the bill or invoice from an approved pay application instead.",
                     **values,
                 )
             )
         raise UserError(
             self.env._(
-                "Cannot bill %(contracts)s from the orders: they are billed through their pay applications (%(applications)s). "
+                "Cannot bill %(contracts)s from the orders: "
+                "they are billed through their pay applications (%(applications)s). "
                 "Create the bill or invoice from an approved pay application instead.",
                 **values,
             )

@@ -7,7 +7,12 @@ class ProgressBillingDirectCost(models.Model):
 
     _name = "progress.billing.direct.cost"
     _description = "Direct Cost"
-    _inherit = ["progress.billing.sequence.mixin", "progress.billing.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "progress.billing.sequence.mixin",
+        "progress.billing.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date_received desc, id desc"
     _check_company_auto = True
     _sequence_code = "progress.billing.direct.cost"
@@ -28,8 +33,16 @@ class ProgressBillingDirectCost(models.Model):
         [("invoice", "Invoice"), ("expense", "Expense"), ("payroll", "Payroll")], default="invoice", required=True
     )
     state = fields.Selection(
-        [("draft", "Draft"), ("pending", "Pending"), ("revise_resubmit", "Revise and Resubmit"), ("approved", "Approved")],
-        default="draft", required=True, tracking=True, index=True,
+        [
+            ("draft", "Draft"),
+            ("pending", "Pending"),
+            ("revise_resubmit", "Revise and Resubmit"),
+            ("approved", "Approved"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
     )
     origin = fields.Selection(
         [("manual", "Direct Costs Tool"), ("erp", "ERP Integration")],

@@ -59,8 +59,11 @@ class ProgressBillingOwnerInvoice(models.Model):
     line_ids = fields.One2many("progress.billing.owner.invoice.line", "invoice_id")
     move_ids = fields.One2many("account.move", "progress_billing_owner_invoice_id", string="Customer Invoices")
     autocomplete_prompt_pending = fields.Boolean(
-        "Auto-Completion Not Answered", default=True, copy=False,
-        help="The user has not yet said Yes or No Thanks to auto-completing this invoice from subcontractor invoices, direct costs and change orders.",
+        "Auto-Completion Not Answered",
+        default=True,
+        copy=False,
+        help="The user has not yet said Yes or No Thanks to auto-completing "
+        "this invoice from subcontractor invoices, direct costs and change orders.",
     )
     autocomplete_stale_count = fields.Integer("Lines with Changed Sources", compute="_compute_autocomplete_stale_count")
 
@@ -181,8 +184,10 @@ class ProgressBillingOwnerInvoice(models.Model):
             work, materials = (currency.round(amount) for amount in allocation.totals(line.id))
             changes = line._autocomplete_changes(sources, line_of_source, current)
             unchanged = (
-                line.autocomplete_source_ids and not changes
-                and currency.is_zero(work - line.work_this_period) and currency.is_zero(materials - line.materials_stored)
+                line.autocomplete_source_ids
+                and not changes
+                and currency.is_zero(work - line.work_this_period)
+                and currency.is_zero(materials - line.materials_stored)
             )
             if unchanged:
                 continue
@@ -213,10 +218,13 @@ class ProgressBillingOwnerInvoice(models.Model):
         would replace links it cannot see yet and copy every amount twice).
         The second is refused at once; an open preview, whose wizard
         references the invoice, does not hold it."""
-        self._lock_without_waiting(lambda: self.env._(
-            "%(invoice)s is being auto-completed by someone else right now: auto-complete it again in a moment to see their amounts.",
-            invoice=self.display_name,
-        ))
+        self._lock_without_waiting(
+            lambda: self.env._(
+                "%(invoice)s is being auto-completed by someone else right now: "
+                "auto-complete it again in a moment to see their amounts.",
+                invoice=self.display_name,
+            )
+        )
 
     def _autocomplete_apply(self, proposal):
         """Write the proposed amounts, replace the lines' source links and
@@ -233,10 +241,14 @@ class ProgressBillingOwnerInvoice(models.Model):
         )
         self.autocomplete_prompt_pending = False
         if proposal:
-            self._message_log(body=self.env._(
-                "Auto-completed from the subcontractor invoices, direct costs and change orders of billing period %(period)s: %(count)s lines updated.",
-                count=len(proposal), period=self.period_id.display_name,
-            ))
+            self._message_log(
+                body=self.env._(
+                    "Auto-completed from the subcontractor invoices, "
+                    "direct costs and change orders of billing period %(period)s: %(count)s lines updated.",
+                    count=len(proposal),
+                    period=self.period_id.display_name,
+                )
+            )
 
     def _copied_sub_invoices(self):
         """The subcontractor invoices auto-completion copied onto this
@@ -295,10 +307,15 @@ class ProgressBillingOwnerInvoice(models.Model):
     def _autocomplete_unmatched(self, allocation):
         """(source, reason in words) for each source that landed nowhere."""
         reasons = {
-            UNFUNDED_CHANGE_ORDER: self.env._("No approved prime contract change order with an amount funds this commitment change order through a change event."),
+            UNFUNDED_CHANGE_ORDER: self.env._(
+                "No approved prime contract change order with an "
+                "amount funds this commitment change order through a change event."
+            ),
             CHANGE_ORDER_NOT_BILLED: self.env._("The prime contract change order funding it is not on this invoice."),
             NO_COST_CODE: self.env._("The source line has no cost code."),
-            NO_MATCHING_LINE: self.env._("No line of this invoice bills this cost code and cost type, nor its division."),
+            NO_MATCHING_LINE: self.env._(
+                "No line of this invoice bills this cost code and cost type, nor its division."
+            ),
         }
         return [(source, reasons[reason]) for source, reason in allocation.unmatched]
 
@@ -308,9 +325,11 @@ class ProgressBillingOwnerInvoice(models.Model):
         lines = self.line_ids.grouped("id")
         return [
             self.env._(
-                "Lines %(lines)s bill the same cost code, cost type or change: the amounts that match them (sources: %(count)s) were put on “%(chosen)s” only, the first of them, never on both.",
+                "Lines %(lines)s bill the same cost code, cost type or change: the amounts that "
+                "match them (sources: %(count)s) were put on “%(chosen)s” only, the first of them, never on both.",
                 lines=", ".join(f"“{lines[line_id].name}”" for line_id in line_ids),
-                count=len(sources), chosen=lines[line_ids[0]].name,
+                count=len(sources),
+                chosen=lines[line_ids[0]].name,
             )
             for line_ids, sources in allocation.ambiguous.items()
         ]

@@ -22,8 +22,11 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
         "progress.billing.owner.invoice.source", "owner_line_id", string="Auto-Completed From"
     )
     autocomplete_stale = fields.Boolean(
-        "Source Changed", compute="_compute_autocomplete_stale", store=True,
-        help="A subcontractor invoice or direct cost copied onto this line was revised since: auto-complete again to see what changed.",
+        "Source Changed",
+        compute="_compute_autocomplete_stale",
+        store=True,
+        help="A subcontractor invoice or direct cost copied onto this "
+        "line was revised since: auto-complete again to see what changed.",
     )
 
     @api.depends("autocomplete_source_ids.is_stale")
@@ -99,7 +102,9 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
         work, materials = self._autocompleted_amounts()
         # the invoice's currency, not the related one of each line: the preview asks this of hundreds of lines
         currency = self.invoice_id.currency_id
-        return not (currency.is_zero(self.work_this_period - work) and currency.is_zero(self.materials_stored - materials))
+        return not (
+            currency.is_zero(self.work_this_period - work) and currency.is_zero(self.materials_stored - materials)
+        )
 
     def _autocomplete_changes(self, sources, line_of_source, current):
         """Source by source, what changed since this line was last
@@ -124,12 +129,24 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
         for link in self.autocomplete_source_ids.filtered(lambda link: link._source_ref() not in landing_here):
             moved_to = line_of_source.get(link._source_ref())
             if moved_to:
-                changes.append(self.env._("%(document)s: now copied onto line “%(line)s”", document=link.display_name, line=lines[moved_to].name))
+                changes.append(
+                    self.env._(
+                        "%(document)s: now copied onto line “%(line)s”",
+                        document=link.display_name,
+                        line=lines[moved_to].name,
+                    )
+                )
             else:
                 reasons = link._changes_since_copy(current.get(link._source_ref())) or [
                     self.env._("no longer meets the auto-completion rules")
                 ]
-                changes.append(self.env._("%(document)s: no longer copied (%(reasons)s)", document=link.display_name, reasons="; ".join(reasons)))
+                changes.append(
+                    self.env._(
+                        "%(document)s: no longer copied (%(reasons)s)",
+                        document=link.display_name,
+                        reasons="; ".join(reasons),
+                    )
+                )
         return changes
 
     def action_view_autocomplete_sources(self):

@@ -237,8 +237,12 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         """The subcontractor invoice or direct cost copied, if the user may read it."""
         readable = self._readable_sources()
         for link in self:
-            link.sub_invoice_id = (link._source_lines("sub_invoice_line_id") & readable["sub_invoice_line_id"]).invoice_id
-            link.direct_cost_id = (link._source_lines("direct_cost_line_id") & readable["direct_cost_line_id"]).direct_cost_id
+            link.sub_invoice_id = (
+                link._source_lines("sub_invoice_line_id") & readable["sub_invoice_line_id"]
+            ).invoice_id
+            link.direct_cost_id = (
+                link._source_lines("direct_cost_line_id") & readable["direct_cost_line_id"]
+            ).direct_cost_id
 
     def _source(self):
         self.ensure_one()
@@ -439,10 +443,16 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         definition, read by the auto-completion preview and by the project's
         Unbilled Costs."""
         return SQL(
-            "%s AND NOT %s", self._copied_condition(link_field), self._linked_condition(link_field, SQL(
-                "owner_invoice.state != 'void' AND owner_invoice.project_id = document.project_id AND owner_invoice.id != %s",
-                invoice.id if invoice else 0,
-            )),
+            "%s AND NOT %s",
+            self._copied_condition(link_field),
+            self._linked_condition(
+                link_field,
+                SQL(
+                    "owner_invoice.state != 'void' AND "
+                    "owner_invoice.project_id = document.project_id AND owner_invoice.id != %s",
+                    invoice.id if invoice else 0,
+                ),
+            ),
         )
 
     @api.model

@@ -45,7 +45,8 @@ class ProgressBillingPeriod(models.Model):
         "Due Date",
         required=True,
         tracking=True,
-        help="Last day on which ordinary users may create invoices in this period; managers may still create them afterwards.",
+        help="Last day on which ordinary users may create invoices "
+        "in this period; managers may still create them afterwards.",
     )
     state = fields.Selection(
         [("future", "Future"), ("open", "Open"), ("closed", "Closed")],
@@ -167,7 +168,8 @@ class ProgressBillingPeriod(models.Model):
             if period.sub_invoice_ids or period.owner_invoice_ids:
                 raise UserError(
                     self.env._(
-                        "Billing period %(period)s of project %(project)s has invoices: close it instead of deleting it.",
+                        "Billing period %(period)s of project "
+                        "%(project)s has invoices: close it instead of deleting it.",
                         period=period.display_name,
                         project=period.project_id.display_name,
                     )
@@ -181,7 +183,8 @@ class ProgressBillingPeriod(models.Model):
         if self.state != "open":
             raise UserError(
                 self.env._(
-                    "Cannot add %(document)s to billing period %(period)s of project %(project)s: the period is not open. "
+                    "Cannot add %(document)s to billing period "
+                    "%(period)s of project %(project)s: the period is not open. "
                     "Choose the project's open billing period, or ask a Progress Billing manager to open this one.",
                     document=document,
                     period=self.display_name,
@@ -193,7 +196,8 @@ class ProgressBillingPeriod(models.Model):
         ):
             raise UserError(
                 self.env._(
-                    "Cannot add %(document)s to billing period %(period)s: its due date (%(due)s) has passed, and only a "
+                    "Cannot add %(document)s to billing period %(period)s: "
+                    "its due date (%(due)s) has passed, and only a "
                     "Progress Billing manager can still add invoices to it. Ask a manager to create it.",
                     document=document,
                     period=self.display_name,

@@ -23,8 +23,13 @@ class ProgressBillingRetentionGuarantee(models.Model):
     _reminder_date_field = "date_expiry"
 
     kind = fields.Selection(
-        [("bank_guarantee", "Bank Guarantee"), ("retention_bond", "Retention Bond"), ("insurance_bond", "Insurance Bond")],
-        default="bank_guarantee", required=True,
+        [
+            ("bank_guarantee", "Bank Guarantee"),
+            ("retention_bond", "Retention Bond"),
+            ("insurance_bond", "Insurance Bond"),
+        ],
+        default="bank_guarantee",
+        required=True,
     )
     reference = fields.Char(required=True, help="Number of the guarantee or bond given by its issuer.")
     issuer_id = fields.Many2one("res.partner", required=True, help="The bank or insurer giving the guarantee.")

@@ -25,7 +25,9 @@ class ProgressBillingRetentionRule(models.Model):
         "res.company", compute="_compute_company_id", store=True, index=True, precompute=True, readonly=True,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    rate_work = fields.Float("Retention on Work (%)", digits=(5, 2), help="Withheld on the work claimed while this rule applies.")
+    rate_work = fields.Float(
+        "Retention on Work (%)", digits=(5, 2), help="Withheld on the work claimed while this rule applies."
+    )
     rate_materials = fields.Float(
         "Retention on Stored Materials (%)", digits=(5, 2),
         help="Withheld on the materials newly stored while this rule applies.",
@@ -137,12 +139,15 @@ class ProgressBillingRetentionRule(models.Model):
     def _check_values(self, contract, is_last):
         values = {"rule": self.display_name, "contract": contract.display_name}
         if not (0 <= self.rate_work <= 100 and 0 <= self.rate_materials <= 100):
-            raise ValidationError(self.env._("The rates of %(rule)s of %(contract)s must be between 0 and 100%%.", **values))
+            raise ValidationError(
+                self.env._("The rates of %(rule)s of %(contract)s must be between 0 and 100%%.", **values)
+            )
         if self.limit_type == "none":
             if not is_last:
                 raise ValidationError(
                     self.env._(
-                        "%(rule)s of %(contract)s applies to the end of the contract, so the rules after it would never "
+                        "%(rule)s of %(contract)s applies to "
+                        "the end of the contract, so the rules after it would never "
                         "apply: give it a limit, or make it the last rule.",
                         **values,
                     )
@@ -151,7 +156,8 @@ class ProgressBillingRetentionRule(models.Model):
             if self.currency_id.compare_amounts(self.limit_amount, 0) <= 0:
                 raise ValidationError(
                     self.env._(
-                        "%(rule)s of %(contract)s applies until the retention held reaches %(amount)s: the amount must be "
+                        "%(rule)s of %(contract)s applies until "
+                        "the retention held reaches %(amount)s: the amount must be "
                         "above zero.",
                         amount=format_amount(self.env, self.limit_amount, self.currency_id),
                         **values,
@@ -168,7 +174,8 @@ class ProgressBillingRetentionRule(models.Model):
         if self.limit_type in ("retention_percent", "retention_amount") and not (self.rate_work or self.rate_materials):
             raise ValidationError(
                 self.env._(
-                    "%(rule)s of %(contract)s withholds nothing until the retention held reaches its limit, so it would "
+                    "%(rule)s of %(contract)s withholds nothing "
+                    "until the retention held reaches its limit, so it would "
                     "never end: give it a rate, or end it at a percent complete.",
                     **values,
                 )
@@ -186,7 +193,8 @@ class ProgressBillingRetentionRule(models.Model):
             if certified:
                 raise UserError(
                     self.env._(
-                        "%(contract)s has certified pay applications (%(applications)s): its retention rules can no longer "
+                        "%(contract)s has certified pay "
+                        "applications (%(applications)s): its retention rules can no longer "
                         "change. Void or reset those applications to draft first.",
                         contract=contract.display_name,
                         applications=", ".join(certified.mapped("display_name")),

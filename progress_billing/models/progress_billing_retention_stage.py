@@ -33,8 +33,14 @@ class ProgressBillingRetentionStage(models.Model):
         help="Share of the retention the contract holds when the stage is released.",
     )
     release_application_ref = fields.Reference(
-        [("progress.billing.sub.invoice", "Subcontractor Invoice"), ("progress.billing.owner.invoice", "Owner Invoice")],
-        "Released On", readonly=True, copy=False, help="The pay application that released this stage's retention.",
+        [
+            ("progress.billing.sub.invoice", "Subcontractor Invoice"),
+            ("progress.billing.owner.invoice", "Owner Invoice"),
+        ],
+        "Released On",
+        readonly=True,
+        copy=False,
+        help="The pay application that released this stage's retention.",
     )
     date_released = fields.Date("Release Date", readonly=True, copy=False)
     state = fields.Selection(
@@ -83,7 +89,8 @@ class ProgressBillingRetentionStage(models.Model):
         return (
             self.env._("Release retention: %(stage)s", stage=self.name),
             self.env._(
-                "Stage “%(stage)s” of %(contract)s was planned for %(date)s: release its retention with Release Retainage.",
+                "Stage “%(stage)s” of %(contract)s was planned for %(date)s: "
+                "release its retention with Release Retainage.",
                 stage=self.name,
                 contract=self._contract().display_name,
                 date=format_date(self.env, self.date_planned),

@@ -319,7 +319,8 @@ class ProgressBillingSubInvoice(models.Model):
                 Markup("<li>%s: %s</li>") % (line.name, line.rejection_reason) for line in rejected
             )
             invoice.message_post(
-                body=Markup("<p>%s</p>") % self.env._("%(invoice)s needs to be revised and resubmitted.", invoice=invoice.display_name)
+                body=Markup("<p>%s</p>")
+                % self.env._("%(invoice)s needs to be revised and resubmitted.", invoice=invoice.display_name)
                 + (Markup("<ul>%s</ul>") % reasons if reasons else ""),
                 partner_ids=invoice.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",
@@ -335,7 +336,8 @@ class ProgressBillingSubInvoice(models.Model):
             if invoice.state not in self._schedule_given_states:
                 raise UserError(
                     self.env._(
-                        "%(invoice)s is %(state)s: its payment schedule can be printed or sent once a reviewer approves it "
+                        "%(invoice)s is %(state)s: "
+                        "its payment schedule can be printed or sent once a reviewer approves it "
                         "(Approved or Approved as Noted).",
                         invoice=invoice.display_name,
                         state=invoice._state_label(invoice.state),
@@ -431,6 +433,10 @@ class ProgressBillingSubInvoice(models.Model):
         if not self.env.user.has_group("progress_billing.group_progress_billing_manager"):
             return
         today = fields.Date.context_today(self)
-        for invoice in self.filtered(lambda invoice: invoice.state in self._schedule_given_states and not invoice.schedule_served_date):
+        for invoice in self.filtered(
+            lambda invoice: invoice.state in self._schedule_given_states and not invoice.schedule_served_date
+        ):
             trusted(invoice).write({"schedule_served_date": today, "schedule_given_date": today})
-            invoice._message_log(body=self.env._("Payment schedule served by e-mail on %(date)s.", date=format_date(self.env, today)))
+            invoice._message_log(
+                body=self.env._("Payment schedule served by e-mail on %(date)s.", date=format_date(self.env, today))
+            )

@@ -27,8 +27,13 @@ class ProgressBillingSubInvoiceLine(models.Model):
     change_order_line_id = fields.Many2one("progress.billing.change.order.line", index=True, ondelete="restrict")
     is_unit_based = fields.Boolean(compute="_compute_is_unit_based")
     price_unit = fields.Float(
-        "Unit Price", compute="_compute_price_unit", store=True, precompute=True, digits="Product Price",
-        help="Unit price of the SSOV line when this line was created: a later price change does not rewrite billed work.",
+        "Unit Price",
+        compute="_compute_price_unit",
+        store=True,
+        precompute=True,
+        digits="Product Price",
+        help="Unit price of the SSOV line when this line was created: "
+        "a later price change does not rewrite billed work.",
     )
     quantity_this_period = fields.Float(digits="Product Unit")
     work_this_period = fields.Monetary(compute="_compute_work_this_period", store=True, readonly=False, precompute=True)

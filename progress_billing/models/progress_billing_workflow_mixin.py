@@ -54,7 +54,8 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
                 raise AccessError(
                     self.env._(
                         "%(documents)s cannot be set to %(state)s by editing its status. "
-                        "Use the workflow buttons of the document (only a Progress Billing administrator may set a status directly, e.g. by an import).",
+                        "Use the workflow buttons of the document (only a "
+                        "Progress Billing administrator may set a status directly, e.g. by an import).",
                         documents=", ".join(moved.mapped("display_name")),
                         state=self._state_label(vals["state"]),
                     )
@@ -85,7 +86,8 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
             if document.state in self._locked_states:
                 raise UserError(
                     self.env._(
-                        "%(document)s is %(state)s and can no longer be changed: a Progress Billing administrator must reset it first.",
+                        "%(document)s is %(state)s and can no longer be changed: "
+                        "a Progress Billing administrator must reset it first.",
                         document=document.display_name,
                         state=self._state_label(document.state),
                     )

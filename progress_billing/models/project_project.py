@@ -18,7 +18,8 @@ class ProjectProject(models.Model):
     )
     billing_day = fields.Integer(
         default=1,
-        help="Day of the month on which each automatic billing period starts (29-31 fall back to a shorter month's last day).",
+        help="Day of the month on which each automatic billing "
+        "period starts (29-31 fall back to a shorter month's last day).",
     )
     billing_period_ids = fields.One2many("progress.billing.period", "project_id", string="Billing Periods")
     prime_contract_ids = fields.One2many(
@@ -48,12 +49,18 @@ class ProjectProject(models.Model):
     unbilled_cost_count = fields.Integer("Unbilled Costs", compute="_compute_unbilled_costs")
     unbilled_cost_amount = fields.Monetary("Unbilled Costs Amount", compute="_compute_unbilled_costs")
     sub_payment_regime_id = fields.Many2one(
-        "progress.billing.payment.regime", "Payment Regime for Subcontractor Claims", check_company=True,
-        help="Deadlines to give a payment schedule and to pay the subcontractors' claims, unless their commitment sets another.",
+        "progress.billing.payment.regime",
+        "Payment Regime for Subcontractor Claims",
+        check_company=True,
+        help="Deadlines to give a payment schedule and to pay the "
+        "subcontractors' claims, unless their commitment sets another.",
     )
     owner_payment_regime_id = fields.Many2one(
-        "progress.billing.payment.regime", "Payment Regime for Owner Claims", check_company=True,
-        help="Deadlines for the owner to give its payment schedule and to pay our owner invoices, unless the prime contract sets another.",
+        "progress.billing.payment.regime",
+        "Payment Regime for Owner Claims",
+        check_company=True,
+        help="Deadlines for the owner to give its payment schedule and "
+        "to pay our owner invoices, unless the prime contract sets another.",
     )
     owner_withheld_amount = fields.Monetary("Withheld by the Owner", compute="_compute_owner_withheld_amount")
 

@@ -21,7 +21,9 @@ class PurchaseOrder(models.Model):
         required=True,
         help="Unit/quantity-based commitments bill quantity × unit price and have no stored materials.",
     )
-    change_order_ids = fields.One2many("progress.billing.change.order", "purchase_order_id", string="Commitment Change Orders")
+    change_order_ids = fields.One2many(
+        "progress.billing.change.order", "purchase_order_id", string="Commitment Change Orders"
+    )
     retention_rule_ids = fields.One2many(
         "progress.billing.retention.rule", "purchase_order_id", string="Retention Rules", copy=True,
         help="Up to five sliding-scale rules, in order; where set they replace the retainage rates above, and a line "
@@ -33,7 +35,9 @@ class PurchaseOrder(models.Model):
     retention_guarantee_ids = fields.One2many(
         "progress.billing.retention.guarantee", "purchase_order_id", string="Retention Guarantees"
     )
-    sub_invoice_ids = fields.One2many("progress.billing.sub.invoice", "purchase_order_id", string="Subcontractor Invoices")
+    sub_invoice_ids = fields.One2many(
+        "progress.billing.sub.invoice", "purchase_order_id", string="Subcontractor Invoices"
+    )
     sub_invoice_count = fields.Integer(compute="_compute_sub_invoice_count")
     invoice_contact_id = fields.Many2one(
         "res.partner", compute="_compute_invoice_contact_id", store=True, readonly=False,
@@ -77,7 +81,9 @@ class PurchaseOrder(models.Model):
         (readme/USAGE.md, "Invite to Bill (contractor side)")."""
         for order in self:
             if order.invoice_contact_id.commercial_partner_id != order.partner_id.commercial_partner_id:
-                order.invoice_contact_id = order.partner_id.address_get(["invoice"])["invoice"] if order.partner_id else False
+                order.invoice_contact_id = (
+                    order.partner_id.address_get(["invoice"])["invoice"] if order.partner_id else False
+                )
 
     @api.constrains("invoice_contact_id", "partner_id")
     def _check_invoice_contact(self):
@@ -87,7 +93,8 @@ class PurchaseOrder(models.Model):
             if order.invoice_contact_id.commercial_partner_id != order.partner_id.commercial_partner_id:
                 raise ValidationError(
                     self.env._(
-                        "%(contact)s is not a contact of %(vendor)s: the invoice contact of %(order)s must be one of the "
+                        "%(contact)s is not a contact of %(vendor)s: "
+                        "the invoice contact of %(order)s must be one of the "
                         "vendor's contacts.",
                         contact=order.invoice_contact_id.display_name,
                         vendor=order.partner_id.commercial_partner_id.display_name,
@@ -98,7 +105,9 @@ class PurchaseOrder(models.Model):
     def _period_invoice(self, period):
         """The commitment's subcontractor invoice of ``period`` that is not void, if any."""
         self.ensure_one()
-        return self.sub_invoice_ids.filtered(lambda invoice: invoice.period_id == period and invoice.state != "void")[:1]
+        return self.sub_invoice_ids.filtered(lambda invoice: invoice.period_id == period and invoice.state != "void")[
+            :1
+        ]
 
     def _invite_period(self):
         """The billing period of the invite status: the one of the context
@@ -145,7 +154,10 @@ class PurchaseOrder(models.Model):
                 period=period.display_name,
             )
         if self.state != self._confirmed_state:
-            return self.env._("%(order)s is not confirmed: confirm it before inviting its subcontractor to bill.", order=self.display_name)
+            return self.env._(
+                "%(order)s is not confirmed: confirm it before inviting its subcontractor to bill.",
+                order=self.display_name,
+            )
         if not self.invoice_contact_id.email:
             return self.env._(
                 "%(order)s has no invoice contact with an e-mail address: set one on the commitment.",
@@ -245,8 +257,12 @@ class PurchaseOrder(models.Model):
         wizard (readme/USAGE.md, "Invite to Bill (contractor side)")."""
         self.ensure_one()
         if not self.invoice_contact_id:
-            raise UserError(self.env._("%(order)s has no invoice contact to give portal access to.", order=self.display_name))
-        return self.env["portal.wizard"].with_context(default_partner_ids=self.invoice_contact_id.ids).action_open_wizard()
+            raise UserError(
+                self.env._("%(order)s has no invoice contact to give portal access to.", order=self.display_name)
+            )
+        return (
+            self.env["portal.wizard"].with_context(default_partner_ids=self.invoice_contact_id.ids).action_open_wizard()
+        )
 
     def action_create_invoice(self, attachment_ids=False):
         self._check_billed_by_applications()

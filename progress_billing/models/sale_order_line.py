@@ -12,7 +12,9 @@ class SaleOrderLine(models.Model):
     _ordered_quantity_field = "product_uom_qty"
 
     division_id = fields.Many2one("progress.billing.division", index=True, ondelete="restrict")
-    change_order_line_ids = fields.One2many("progress.billing.change.order.line", "sale_line_id", string="Change Order Lines")
+    change_order_line_ids = fields.One2many(
+        "progress.billing.change.order.line", "sale_line_id", string="Change Order Lines"
+    )
 
     @api.constrains("division_id", "cost_code_id")
     def _check_division_or_cost_code(self):

@@ -30,7 +30,9 @@ FIGURES = ["total_completed", "total_retainage", "total_earned", "previous_certi
 
 def pages_in_layout(pdf):
     """The text of each page as pdftotext lays it out, a printed row on one line."""
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
     return text.split("\f")[:-1]
 
 
@@ -125,7 +127,11 @@ class TestG702WhateverTheRead(ProgressBillingCase):
                 )[0]
                 certified = {
                     invoice: self._printed_lines_7_and_8(
-                        next(page for page in pages_in_layout(pdf) if invoice.name in page and "Current Payment Due" in page)
+                        next(
+                            page
+                            for page in pages_in_layout(pdf)
+                            if invoice.name in page and "Current Payment Due" in page
+                        )
                     )
                     for invoice in invoices
                 }
@@ -135,7 +141,10 @@ class TestG702WhateverTheRead(ProgressBillingCase):
     def _printed_lines_7_and_8(self, page):
         """(line 7, line 8) as printed on a G702 page laid out by pdftotext."""
         amounts = []
-        for label in (r"Less Previous Certificates for Payment \(Line 6 of Prior Application\)", r"8\.\s+Current Payment Due"):
+        for label in (
+            r"Less Previous Certificates for Payment \(Line 6 of Prior Application\)",
+            r"8\.\s+Current Payment Due",
+        ):
             match = re.search(label + r"\s+\$ (-?[\d,]+\.\d\d)", page)
             self.assertTrue(match, f"{label} is printed with its amount on one row:\n{page}")
             amounts.append(match.group(1))

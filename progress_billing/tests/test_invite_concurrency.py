@@ -22,10 +22,24 @@ class TestInviteConcurrency(MailCase):
             period = project._create_current_automatic_period()
             partner = env["res.partner"].create({"name": "Concurrent Drywall", "email": "ap@drywall.example.com"})
             product = env["product.product"].create({"name": "Concurrent drywall", "type": "service"})
-            commitment = env["purchase.order"].create({
-                "is_commitment": True, "partner_id": partner.id, "project_id": project.id,
-                "order_line": [Command.create({"product_id": product.id, "name": "Walls", "product_qty": 1, "price_unit": 1_000, "tax_ids": False})],
-            })
+            commitment = env["purchase.order"].create(
+                {
+                    "is_commitment": True,
+                    "partner_id": partner.id,
+                    "project_id": project.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "name": "Walls",
+                                "product_qty": 1,
+                                "price_unit": 1_000,
+                                "tax_ids": False,
+                            }
+                        )
+                    ],
+                }
+            )
             commitment.button_confirm()
             # the invitations are sent from the inviting administrator's address
             admin = env.ref("base.user_admin")
@@ -57,14 +71,18 @@ class TestInviteConcurrency(MailCase):
     def _committed_invoices(self):
         """(invoice count, invitation e-mails) of the commitment, read in a fresh transaction."""
         with self.registry.cursor() as cr:
-            invoices = api.Environment(cr, SUPERUSER_ID, {})["purchase.order"].browse(self.data["commitment"]).sub_invoice_ids
+            invoices = (
+                api.Environment(cr, SUPERUSER_ID, {})["purchase.order"].browse(self.data["commitment"]).sub_invoice_ids
+            )
             return len(invoices), len(invoices.invite_mail_ids)
 
     def test_invite_while_another_user_invites(self):
         first, second = self.envs
         with self.mock_mail_gateway():
             self._invite(first)
-            with self.assertRaisesRegex(UserError, "is being invited to bill by another user right now: try again in a moment"):
+            with self.assertRaisesRegex(
+                UserError, "is being invited to bill by another user right now: try again in a moment"
+            ):
                 self._invite(second)
         second.cr.rollback()
         first.cr.commit()

@@ -24,7 +24,9 @@ class TestViews(ProgressBillingCase):
         for user in (self.user, self.manager):
             for model in VIEWED_MODELS:
                 with self.subTest(model=model, user=user.login):
-                    views = self.env[model].with_user(user).get_views([(False, "list"), (False, "form"), (False, "search")])
+                    views = (
+                        self.env[model].with_user(user).get_views([(False, "list"), (False, "form"), (False, "search")])
+                    )
                     self.assertEqual(set(views["views"]), {"list", "form", "search"})
 
     def test_action_views_load(self):

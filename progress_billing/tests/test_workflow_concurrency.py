@@ -29,11 +29,27 @@ class TestApproveVoidConcurrency(TransactionCase):
             period.action_open()
             partner = env["res.partner"].create({"name": "Concurrent Concrete"})
             product = env["product.product"].create({"name": "Concurrent work", "type": "service"})
-            commitment = env["purchase.order"].create({
-                "is_commitment": True, "partner_id": partner.id, "project_id": project.id,
-                "order_line": [Command.create({"product_id": product.id, "name": "Slab", "product_qty": 1, "price_unit": 1_000, "tax_ids": False})],
-            })
-            invoice = env["progress.billing.sub.invoice"].create({"purchase_order_id": commitment.id, "period_id": period.id})
+            commitment = env["purchase.order"].create(
+                {
+                    "is_commitment": True,
+                    "partner_id": partner.id,
+                    "project_id": project.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "name": "Slab",
+                                "product_qty": 1,
+                                "price_unit": 1_000,
+                                "tax_ids": False,
+                            }
+                        )
+                    ],
+                }
+            )
+            invoice = env["progress.billing.sub.invoice"].create(
+                {"purchase_order_id": commitment.id, "period_id": period.id}
+            )
             invoice.action_submit()
         self.data = {
             "invoice": invoice.id, "commitment": commitment.id, "project": project.id,

@@ -50,7 +50,12 @@ class ProgressBillingInviteWizard(models.TransientModel):
         self.ensure_one()
         invited = self.commitment_ids - self.env["purchase.order"].union(*self._blocked_reasons())
         if not invited:
-            raise UserError(self.env._("None of the chosen commitments can be invited to bill %(period)s.", period=self.period_id.display_name))
+            raise UserError(
+                self.env._(
+                    "None of the chosen commitments can be invited to bill %(period)s.",
+                    period=self.period_id.display_name,
+                )
+            )
         invoices = invited._invite_to_bill(self.period_id)
         return {
             "type": "ir.actions.client",

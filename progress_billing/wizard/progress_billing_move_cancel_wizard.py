@@ -21,8 +21,12 @@ class ProgressBillingMoveCancelWizard(models.TransientModel):
 
     @api.model
     def _action_open(self, application):
-        wizard = self.create({"application_ref": f"{application._name},{application.id}", "move_id": application.move_id.id})
-        return wizard._get_records_action(name=self.env._("Void %(invoice)s", invoice=application.display_name), target="new")
+        wizard = self.create(
+            {"application_ref": f"{application._name},{application.id}", "move_id": application.move_id.id}
+        )
+        return wizard._get_records_action(
+            name=self.env._("Void %(invoice)s", invoice=application.display_name), target="new"
+        )
 
     @api.depends("move_id.state", "application_ref")
     def _compute_message(self):

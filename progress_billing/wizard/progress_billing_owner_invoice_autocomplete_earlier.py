@@ -25,7 +25,9 @@ class ProgressBillingOwnerInvoiceAutocompleteEarlier(models.TransientModel):
     work_this_period = fields.Monetary("Work Completed This Period")
     materials_stored = fields.Monetary("Materials Presently Stored")
     amount = fields.Monetary()
-    include = fields.Boolean("Included", help="Bill this cost on this invoice, by the same matching rules as the period's own.")
+    include = fields.Boolean(
+        "Included", help="Bill this cost on this invoice, by the same matching rules as the period's own."
+    )
 
     def _source_ref(self):
         """(link field, source line id), as ``CurrentSource.ref``."""

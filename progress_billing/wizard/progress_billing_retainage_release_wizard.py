@@ -42,7 +42,11 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
     def _compute_available_stage_ids(self):
         """The contract's release stages not released yet."""
         for wizard in self:
-            stages = wizard.contract_ref.retention_stage_ids if wizard.contract_ref else self.env["progress.billing.retention.stage"]
+            stages = (
+                wizard.contract_ref.retention_stage_ids
+                if wizard.contract_ref
+                else self.env["progress.billing.retention.stage"]
+            )
             wizard.available_stage_ids = stages.filtered(lambda stage: not stage.date_released)
 
     def _proposed_releases(self):
@@ -114,7 +118,9 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
                 for line in held_lines
             ],
         })
-        return wizard._get_records_action(name=self.env._("Release Retainage of %(contract)s", contract=contract.display_name), target="new")
+        return wizard._get_records_action(
+            name=self.env._("Release Retainage of %(contract)s", contract=contract.display_name), target="new"
+        )
 
     def action_release(self):
         self.ensure_one()

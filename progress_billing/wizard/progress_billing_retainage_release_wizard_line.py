@@ -33,7 +33,9 @@ class ProgressBillingRetainageReleaseWizardLine(models.TransientModel):
             application = line.wizard_id._period_application()
             latest_approved = line.application_line_ref.invoice_id
             period_lines = application.line_ids.grouped(lambda other: other._billing_source_key())
-            period_line = period_lines.get(line.application_line_ref._billing_source_key(), application.line_ids.browse())
+            period_line = period_lines.get(
+                line.application_line_ref._billing_source_key(), application.line_ids.browse()
+            )
             line.already_released = period_line.retainage_released if application != latest_approved else 0.0
 
     @api.depends("retainage_remaining", "already_released", "wizard_id.stage_id")
@@ -56,7 +58,8 @@ class ProgressBillingRetainageReleaseWizardLine(models.TransientModel):
             ) > 0:
                 raise ValidationError(
                     self.env._(
-                        "Line “%(line)s” can release between 0 and the %(held)s of retainage it still holds, not %(amount)s.",
+                        "Line “%(line)s” can release between 0 "
+                        "and the %(held)s of retainage it still holds, not %(amount)s.",
                         line=line.name,
                         held=releasable,
                         amount=line.amount,
