@@ -405,16 +405,20 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
                 continue
             source_contract = contract_line.order_id if contract_line else change_line.change_order_id._contract()
             if source_contract != contract:
+                # formatted after translating: Environment._ takes the message as its `source`
+                # argument, which the placeholder of the same name would collide with
                 raise ValidationError(
                     self.env._(
                         "Line “%(line)s” of %(invoice)s bills “%(source)s” of %(other)s: "
-                        "a line can only bill a line of %(contract)s, the contract of its application.",
-                        line=line.name,
-                        invoice=line.invoice_id.display_name,
-                        source=(contract_line or change_line).display_name,
-                        other=source_contract.display_name,
-                        contract=contract.display_name,
+                        "a line can only bill a line of %(contract)s, the contract of its application."
                     )
+                    % {
+                        "line": line.name,
+                        "invoice": line.invoice_id.display_name,
+                        "source": (contract_line or change_line).display_name,
+                        "other": source_contract.display_name,
+                        "contract": contract.display_name,
+                    }
                 )
 
     def _check_review_write(self, vals):
