@@ -66,7 +66,11 @@ SOV_LINES = 1000
 COMMITMENTS = 200
 COMMITMENT_LINES = 20
 DIRECT_COSTS = 2000
-PERIODS = [(date(2026, 1, 1), date(2026, 1, 31)), (date(2026, 2, 1), date(2026, 2, 28)), (date(2026, 3, 1), date(2026, 3, 31))]
+PERIODS = [
+    (date(2026, 1, 1), date(2026, 1, 31)),
+    (date(2026, 2, 1), date(2026, 2, 28)),
+    (date(2026, 3, 1), date(2026, 3, 31)),
+]
 SUB_INVOICE_STATES = ["approved"] * 5 + ["approved_as_noted", "pending_owner_approval", "under_review", "draft"]
 
 env = globals()["env"]  # given by odoo-bin shell
@@ -78,10 +82,17 @@ def build_master_data():
     divisions = env["progress.billing.division"].create([
         {"code": f"B{index:02d}", "name": f"Bench division {index}"} for index in range(50)
     ])
-    codes = env["progress.billing.cost.code"].create([
-        {"code": f"{division.code}-{number}00", "name": f"Bench code {division.code}-{number}", "division_id": division.id}
-        for division in divisions for number in range(1, 6)
-    ])
+    codes = env["progress.billing.cost.code"].create(
+        [
+            {
+                "code": f"{division.code}-{number}00",
+                "name": f"Bench code {division.code}-{number}",
+                "division_id": division.id,
+            }
+            for division in divisions
+            for number in range(1, 6)
+        ]
+    )
     cost_types = env["progress.billing.cost.type"].search([("code", "in", ["L", "M", "E", "S"])])
     keys = [(code, cost_type) for code in codes for cost_type in cost_types]
     return divisions, keys
@@ -240,7 +251,9 @@ def time_link_rows(invoice):
     """One INSERT of a copy of the invoice's source links, rolled back."""
     Link = env["progress.billing.owner.invoice.source"]
     columns = SQL(", ").join(
-        SQL.identifier(name) for name, field in Link._fields.items() if field.store and field.column_type and name != "id"
+        SQL.identifier(name)
+        for name, field in Link._fields.items()
+        if field.store and field.column_type and name != "id"
     )
     with closing(env.cr.savepoint()):
         start = time.perf_counter()
@@ -259,7 +272,9 @@ def copy_rows(model, parent_field, parent_ids, copies):
     Model = env[model]
     Model.flush_model()
     columns = SQL(", ").join(
-        SQL.identifier(name) for name, field in Model._fields.items() if field.store and field.column_type and name != "id"
+        SQL.identifier(name)
+        for name, field in Model._fields.items()
+        if field.store and field.column_type and name != "id"
     )
     env.cr.execute(SQL(
         "INSERT INTO %(table)s (%(columns)s) SELECT %(columns)s FROM %(table)s, generate_series(1, %(copies)s) "
@@ -375,10 +390,12 @@ def main():
     env.flush_all()
     # fresh planner statistics, as autovacuum keeps them on a live database
     env.cr.execute("ANALYZE")
-    print(f"data generated in {time.perf_counter() - start:.0f} s: {len(invoice.line_ids)} SOV lines, "
-          f"{len(commitments)} commitments x {COMMITMENT_LINES} lines, "
-          f"{env['progress.billing.sub.invoice'].search_count([('project_id', '=', project.id)])} subcontractor invoices "
-          f"over {len(periods)} periods, {DIRECT_COSTS} direct costs; medians of {RUNS} runs")
+    print(
+        f"data generated in {time.perf_counter() - start:.0f} s: {len(invoice.line_ids)} SOV lines, "
+        f"{len(commitments)} commitments x {COMMITMENT_LINES} lines, "
+        f"{env['progress.billing.sub.invoice'].search_count([('project_id', '=', project.id)])} subcontractor invoices "
+        f"over {len(periods)} periods, {DIRECT_COSTS} direct costs; medians of {RUNS} runs"
+    )
     invoices = {"plain user": invoice.with_user(plain_user()), "superuser": invoice}
     small = measure(invoices, "bench project")
     if os.environ.get("PB_BENCH_PROFILE"):

@@ -61,14 +61,15 @@ import sys
 import tempfile
 import time
 
-from odoo import Command, fields
-from odoo.tools import config
-from odoo.tools.profiler import Profiler
 from PIL import Image
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
+
+from odoo import Command, fields
+from odoo.tools import config
+from odoo.tools.profiler import Profiler
 
 SUB_REPORT = "progress_billing.action_report_sub_invoice"
 SIZES = [int(size) for size in os.environ.get("PB_BENCH_SIZES", "10,50,200").split(",") if size]
@@ -121,7 +122,9 @@ def build_invoices(env, count, scans):
                 for line in range(LINES_PER_INVOICE)
             ],
         })
-        invoice = env["progress.billing.sub.invoice"].create({"purchase_order_id": commitment.id, "period_id": period.id})
+        invoice = env["progress.billing.sub.invoice"].create(
+            {"purchase_order_id": commitment.id, "period_id": period.id}
+        )
         for line in invoice.line_ids:
             line.work_this_period = line.scheduled_value / 4
         for position in range(ATTACHMENTS_PER_INVOICE):

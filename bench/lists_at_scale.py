@@ -88,9 +88,12 @@ def build_project():
     ])
     cost_types = env["progress.billing.cost.type"].search([("code", "in", ["L", "M", "E", "S"])])
     division = env["progress.billing.division"].create({"code": "LB", "name": "Bench division"})
-    codes = env["progress.billing.cost.code"].create([
-        {"code": f"LB-{index:03d}", "name": f"Bench code {index}", "division_id": division.id} for index in range(SOV_LINES)
-    ])
+    codes = env["progress.billing.cost.code"].create(
+        [
+            {"code": f"LB-{index:03d}", "name": f"Bench code {index}", "division_id": division.id}
+            for index in range(SOV_LINES)
+        ]
+    )
     vendors = env["res.partner"].create([{"name": f"Bench subcontractor {index}"} for index in range(25)])
     commitments = env["purchase.order"].create([
         {
@@ -200,7 +203,9 @@ def time_lists(user, project):
     }
     print(f"{'':52} {'10 rows':>20} {'80 rows':>20}")
     for label, read in reads.items():
-        (small_ms, small_queries), (large_ms, large_queries) = (measure(lambda: read(limit)) for limit in (10, 80))
+        (small_ms, small_queries), (large_ms, large_queries) = (
+            measure(lambda read=read, limit=limit: read(limit)) for limit in (10, 80)
+        )
         print(f"{label:52} {small_ms:7.1f} ms {small_queries:>3} queries {large_ms:7.1f} ms {large_queries:>3} queries")
     groups = SubInvoice.web_read_group([], ["purchase_order_id"], aggregates(SubInvoice, SUB_INVOICE_COLUMNS), limit=1)
     first = groups["groups"][0]
@@ -251,9 +256,12 @@ def time_owner_lines_write():
         env.flush_all()
         flushed, flushed_queries = time.perf_counter(), env.cr.sql_log_count
     env.invalidate_all()
-    print(f"writing E and F on the {len(invoice.line_ids)} lines of {invoice.name}: write {(written - start) * 1000:.1f} ms "
-          f"({written_queries - queries} queries), then the flush (stored figures computed and saved) "
-          f"{(flushed - written) * 1000:.1f} ms ({flushed_queries - written_queries} queries)")
+    print(
+        f"writing E and F on the {len(invoice.line_ids)} lines "
+        f"of {invoice.name}: write {(written - start) * 1000:.1f} ms "
+        f"({written_queries - queries} queries), then the flush (stored figures computed and saved) "
+        f"{(flushed - written) * 1000:.1f} ms ({flushed_queries - written_queries} queries)"
+    )
 
 
 def main():
@@ -263,12 +271,14 @@ def main():
     # fresh planner statistics, as autovacuum keeps them on a live database
     env.cr.execute("ANALYZE")
     user = plain_user()
-    print(f"data generated in {time.perf_counter() - start:.0f} s: "
-          f"{env['progress.billing.sub.invoice'].search_count([('project_id', '=', project.id)])} subcontractor invoices "
-          f"({len(commitments)} commitments x {PERIODS} periods, "
-          f"{env['progress.billing.sub.invoice.line'].search_count([('company_id', '=', env.company.id)])} lines), "
-          f"{env['progress.billing.owner.invoice'].search_count([('project_id', '=', project.id)])} owner invoices; "
-          f"server time, medians of {RUNS} runs, cold ORM cache, as {user.name}; load {os.getloadavg()[0]:.2f}")
+    print(
+        f"data generated in {time.perf_counter() - start:.0f} s: "
+        f"{env['progress.billing.sub.invoice'].search_count([('project_id', '=', project.id)])} subcontractor invoices "
+        f"({len(commitments)} commitments x {PERIODS} periods, "
+        f"{env['progress.billing.sub.invoice.line'].search_count([('company_id', '=', env.company.id)])} lines), "
+        f"{env['progress.billing.owner.invoice'].search_count([('project_id', '=', project.id)])} owner invoices; "
+        f"server time, medians of {RUNS} runs, cold ORM cache, as {user.name}; load {os.getloadavg()[0]:.2f}"
+    )
     time_lists(user, project)
     time_owner_lines_write()
     time_print(user)

@@ -9,10 +9,11 @@ so that the same figures give the same file.
 
 from pathlib import Path
 
-from odoo.modules.module import get_module_path
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
+
+from odoo.modules.module import get_module_path
 
 FILES = Path(get_module_path("progress_billing"), "demo", "files")
 PREFIX = "attachment_sub_invoice_"
@@ -97,9 +98,17 @@ def draw(invoice, path):
         code = " ".join(filter(None, [line.cost_code_id.code, line.cost_type_id.code]))
         pdf.drawString(LEFT, y, code)
         pdf.drawString(LEFT + 44, y, fitted(line.name, 180))
-        for (_label, right), value in zip(columns, (
-            line.scheduled_value, line.previous_work, line.work_this_period, line.materials_stored, line.total_completed,
-        ), strict=True):
+        for (_label, right), value in zip(
+            columns,
+            (
+                line.scheduled_value,
+                line.previous_work,
+                line.work_this_period,
+                line.materials_stored,
+                line.total_completed,
+            ),
+            strict=True,
+        ):
             pdf.drawRightString(right, y, amount(value))
         y -= 12
         if line.is_unit_based and line.quantity_this_period:
@@ -108,9 +117,13 @@ def draw(invoice, path):
             y -= 12
     y -= 40
     pdf.setFont("Helvetica", 9)
-    pdf.drawString(LEFT, y, "The undersigned certifies that the work covered by this application has been completed in accordance")
+    pdf.drawString(
+        LEFT, y, "The undersigned certifies that the work covered by this application has been completed in accordance"
+    )
     y -= 12
-    pdf.drawString(LEFT, y, "with the contract documents and that all amounts previously paid have been applied to that work.")
+    pdf.drawString(
+        LEFT, y, "with the contract documents and that all amounts previously paid have been applied to that work."
+    )
     y -= 60
     pdf.line(LEFT, y + 12, LEFT + 250, y + 12)
     pdf.drawString(LEFT, y, f"{vendor.name}, authorized signature")

@@ -71,6 +71,14 @@ prepare_venv() {
         "$PB_VENV/bin/pip" install -q "${requirements[@]/#/-r}" >/dev/null
         echo "$stamp" > "$PB_VENV/.pb-stamp"
     fi
+    # the pinned linters of scripts/lint.sh, with a stamp of their own: changing a pin
+    # reinstalls them only
+    stamp=$(sha1sum < "$PB_REPO/requirements-dev.txt" | cut -c1-12)
+    if [ "$(cat "$PB_VENV/.pb-dev-stamp" 2>/dev/null)" != "$stamp" ]; then
+        say "installing the linters of requirements-dev.txt in $PB_VENV"
+        "$PB_VENV/bin/pip" install -q -r "$PB_REPO/requirements-dev.txt" >/dev/null
+        echo "$stamp" > "$PB_VENV/.pb-dev-stamp"
+    fi
 }
 
 start_postgres() {

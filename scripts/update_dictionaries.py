@@ -103,7 +103,9 @@ def dictionary_po(pot, dictionary):
     po.header = pot.header
     po.metadata = {**pot.metadata, "Language": dictionary.lang, "Plural-Forms": "nplurals=2; plural=(n != 1);"}
     for entry in pot:
-        msgstr = overrides.get(entry.msgid) or (translator.translate(entry.msgid) if translator.has_term(entry.msgid) else "")
+        msgstr = overrides.get(entry.msgid) or (
+            translator.translate(entry.msgid) if translator.has_term(entry.msgid) else ""
+        )
         po.append(polib.POEntry(
             msgid=entry.msgid, msgstr=msgstr, occurrences=entry.occurrences,
             comment=entry.comment, tcomment=entry.tcomment, flags=entry.flags,

@@ -1,10 +1,12 @@
+from werkzeug.exceptions import BadRequest, Forbidden, NotFound
+
 from odoo import http
-from odoo.addons.portal.controllers import portal
-from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.tools import float_is_zero, float_repr
-from werkzeug.exceptions import BadRequest, Forbidden, NotFound
+
+from odoo.addons.portal.controllers import portal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 INVOICE_MODEL = "progress.billing.sub.invoice"
 # the documents a subcontractor downloads from its invoice's page: its pay
@@ -154,7 +156,9 @@ class ProgressBillingPortal(portal.CustomerPortal):
 
     # changes
 
-    @http.route(["/my/progress-billing/invoice/<int:invoice_id>/save"], type="http", auth="user", methods=["POST"], website=True)
+    @http.route(
+        ["/my/progress-billing/invoice/<int:invoice_id>/save"], type="http", auth="user", methods=["POST"], website=True
+    )
     def portal_my_progress_billing_invoice_save(self, invoice_id, **post):
         """Save what the subcontractor entered (and submit it when asked):
         the lines are written as the user, so the model refuses what the back
@@ -235,7 +239,9 @@ class ProgressBillingPortal(portal.CustomerPortal):
         content = attachment.read(UPLOAD_MAX_BYTES + 1)
         error = None
         if len(content) > UPLOAD_MAX_BYTES:
-            error = request.env._("%(file)s is larger than %(size)s MB.", file=attachment.filename, size=UPLOAD_MAX_BYTES // 2**20)
+            error = request.env._(
+                "%(file)s is larger than %(size)s MB.", file=attachment.filename, size=UPLOAD_MAX_BYTES // 2**20
+            )
         elif not any(content.startswith(signature) for signature in UPLOAD_SIGNATURES):
             error = request.env._("%(file)s is not a PDF, PNG or JPEG file.", file=attachment.filename)
         else:

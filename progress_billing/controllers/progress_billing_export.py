@@ -1,6 +1,7 @@
+from werkzeug.exceptions import BadRequest
+
 from odoo import http
 from odoo.http import content_disposition, request
-from werkzeug.exceptions import BadRequest
 
 # the pay applications the G703 export serves
 EXPORTED_MODELS = ("progress.billing.sub.invoice", "progress.billing.owner.invoice")

@@ -1,4 +1,5 @@
 from odoo import models
+
 from odoo.addons.account.models.chart_template import template
 
 

@@ -1,6 +1,6 @@
 import re
 
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 # the rows a bill counts for its pay application: not cancelled, not reversed by
@@ -83,14 +83,18 @@ class AccountMove(models.Model):
                 continue
             application._lock_for_billing()
             others = application.move_ids.filtered(lambda other: other._is_active_progress_billing_move())
-            others |= reactivated.filtered(lambda other: other.sudo()._progress_billing_application() == application)
+            others |= reactivated & application.move_ids
             others -= move
             if others:
-                raise UserError(_(
-                    "%(move)s cannot be reset to draft: %(invoice)s is already billed on %(other)s. "
-                    "Cancel %(other)s first, or keep %(move)s cancelled.",
-                    move=move.display_name, invoice=application.display_name, other=others[0].display_name,
-                ))
+                raise UserError(
+                    self.env._(
+                        "%(move)s cannot be reset to draft: %(invoice)s is already billed on %(other)s. "
+                        "Cancel %(other)s first, or keep %(move)s cancelled.",
+                        move=move.display_name,
+                        invoice=application.display_name,
+                        other=others[0].display_name,
+                    )
+                )
         return super().button_draft()
 
     def _invoice_paid_hook(self):

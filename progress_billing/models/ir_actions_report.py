@@ -9,10 +9,12 @@ from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
-from odoo import models
-from odoo.addons.base.models.ir_actions_report import _wkhtml
-from odoo.exceptions import UserError
 from pypdf import PdfReader, PdfWriter
+
+from odoo import models
+from odoo.exceptions import UserError
+
+from odoo.addons.base.models.ir_actions_report import _wkhtml
 
 _logger = logging.getLogger(__name__)
 

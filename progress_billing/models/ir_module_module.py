@@ -23,10 +23,13 @@ class IrModuleModule(models.Model):
         that a string which no longer holds a term falls back to English.
         Records loaded with noupdate keep theirs, as Odoo does."""
         self.env.flush_all()
-        rows = self.env.execute_query(SQL(
-            "SELECT model, array_agg(res_id) FROM ir_model_data WHERE module = %s AND noupdate IS NOT TRUE GROUP BY model",
-            "progress_billing",
-        ))
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT model, array_agg(res_id) "
+                "FROM ir_model_data WHERE module = %s AND noupdate IS NOT TRUE GROUP BY model",
+                "progress_billing",
+            )
+        )
         for model_name, ids in rows:
             if model_name not in self.env:
                 continue

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 from odoo.tools.misc import format_amount
@@ -45,7 +45,9 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         "Code", compute="_compute_g703_code",
         help="Cost code (or division) and cost type codes of the line, as on the printed G703.",
     )
-    scheduled_value = fields.Monetary(compute="_compute_scheduled_value", help="C: scheduled value, revised by approved change orders.")
+    scheduled_value = fields.Monetary(
+        compute="_compute_scheduled_value", help="C: scheduled value, revised by approved change orders."
+    )
     previous_work = fields.Monetary(
         "From Previous Application", compute="_compute_previous_amounts",
         help="D: work completed on earlier applications of this contract.",
@@ -54,7 +56,8 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     materials_stored = fields.Monetary(
         "Materials Presently Stored",
         help="F: materials stored and not yet installed, not in D or E. A balance: under the contract's carry forward "
-        "method a new application starts with the previous one's F, reduced as the materials are installed (moved into E).",
+        "method a new application starts with the previous one's F, "
+        "reduced as the materials are installed (moved into E).",
     )
     total_completed = fields.Monetary(
         "Completed and Stored to Date", compute="_compute_progress", help="G = D + E + F."
@@ -88,7 +91,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         help="Work completed this period (E) as claimed when the application was last submitted.",
     )
     claimed_stored_materials = fields.Monetary(
-        "Claimed Stored Materials", readonly=True, copy=False,
+        readonly=True, copy=False,
         help="Materials presently stored (F) as claimed when the application was last submitted.",
     )
     claimed_amount = fields.Monetary(
@@ -98,7 +101,9 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         "Certified", compute="_compute_certification", help="E + F of the line: the amounts certified (or scheduled)."
     )
     certification_difference = fields.Monetary(
-        "Difference", compute="_compute_certification", help="Certified less claimed (E + F): negative when less is certified."
+        "Difference",
+        compute="_compute_certification",
+        help="Certified less claimed (E + F): negative when less is certified.",
     )
     certification_reason = fields.Char(
         "Reason", copy=False, help="Why the amounts certified (or scheduled) differ from the claim.",
@@ -151,15 +156,26 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
                 "claimed": format_amount(self.env, line.claimed_amount, line.currency_id),
             }
             if not (line.certification_reason or "").strip():
-                raise ValidationError(_(
-                    "Line “%(line)s” of %(invoice)s is certified at other amounts than claimed (%(certified)s instead of "
-                    "%(claimed)s): give the reason for the difference on the line.", **values,
-                ))
-            if line.currency_id.compare_amounts(line.certified_amount, line.claimed_amount) > 0 and not self.env.user._is_system():
-                raise AccessError(_(
-                    "Line “%(line)s” of %(invoice)s cannot be certified at %(certified)s, more than the %(claimed)s "
-                    "claimed: only an administrator (Settings) may certify more than was claimed.", **values,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Line “%(line)s” of %(invoice)s is "
+                        "certified at other amounts than claimed (%(certified)s instead of "
+                        "%(claimed)s): give the reason for the difference on the line.",
+                        **values,
+                    )
+                )
+            if (
+                line.currency_id.compare_amounts(line.certified_amount, line.claimed_amount) > 0
+                and not self.env.user._is_system()
+            ):
+                raise AccessError(
+                    self.env._(
+                        "Line “%(line)s” of %(invoice)s cannot "
+                        "be certified at %(certified)s, more than the %(claimed)s "
+                        "claimed: only an administrator (Settings) may certify more than was claimed.",
+                        **values,
+                    )
+                )
 
     def _billing_source(self):
         """The contract line or change order line this line bills."""
@@ -177,7 +193,9 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             for invoice in self.invoice_id
             for line in invoice._previous_application().line_ids
         }
-        return {line: previous_by_key.get((line.invoice_id, line._billing_source_key()), line.browse()) for line in self}
+        return {
+            line: previous_by_key.get((line.invoice_id, line._billing_source_key()), line.browse()) for line in self
+        }
 
     @api.depends(lambda self: [
         "cost_code_id.code", "cost_type_id.code", *(["division_id.code"] if "division_id" in self._fields else []),
@@ -272,16 +290,19 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             line.retainage_covered_work = line.frozen_values.get("retainage_covered_work", 0.0)
             line.retainage_covered_materials = line.frozen_values.get("retainage_covered_materials", 0.0)
         live = self - frozen
+        live_by_invoice = live.grouped("invoice_id")
         # earliest application first: a later one adds to the retention of the previous one, computed by then
         for invoice in live.invoice_id.sorted(lambda invoice: invoice._application_position()):
             previous = invoice.line_ids._previous_lines()
             required = {
-                line: tuple(before + now for before, now in zip(previous[line]._retention_required(), withheld, strict=True))
+                line: tuple(
+                    before + now for before, now in zip(previous[line]._retention_required(), withheld, strict=True)
+                )
                 for line, withheld in invoice._retention_to_withhold().items()
             }
             covered = invoice._guarantee_cover(required)
             currency = invoice.currency_id or invoice._contract().currency_id
-            for line in live.filtered(lambda line: line.invoice_id == invoice):
+            for line in live_by_invoice[invoice]:
                 (work, materials), (covered_work, covered_materials) = required[line], covered[line]
                 line.retainage_covered_work, line.retainage_covered_materials = covered_work, covered_materials
                 line.retainage_work = currency.round(work - covered_work)
@@ -308,7 +329,9 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         self.ensure_one()
         contract = self.invoice_id._contract()
         return bool(contract.retention_rule_ids) and not float_compare(
-            self.retainage_rate, contract.retainage_rate, precision_digits=self._fields["retainage_rate"].get_digits(self.env)[1]
+            self.retainage_rate,
+            contract.retainage_rate,
+            precision_digits=self._fields["retainage_rate"].get_digits(self.env)[1],
         )
 
     def _is_over_billed(self):
@@ -319,15 +342,16 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     def _onchange_warn_over_billed(self):
         if self._is_over_billed():
             return {"warning": {
-                "title": _("Billed above the scheduled value"),
+                "title": self.env._("Billed above the scheduled value"),
                 "message": self._over_billed_message(),
             }}
 
     def _over_billed_message(self):
         # an invoice not saved yet has no number to show
-        return _(
+        return self.env._(
             "Line “%(line)s” of %(invoice)s bills %(billed)s to date, above its scheduled value of %(scheduled)s.",
-            line=self.name, invoice=self.invoice_id._origin.display_name or _("this invoice"),
+            line=self.name,
+            invoice=self.invoice_id._origin.display_name or self.env._("this invoice"),
             billed=format_amount(self.env, self.total_completed, self.currency_id),
             scheduled=format_amount(self.env, self.scheduled_value, self.currency_id),
         )
@@ -341,7 +365,9 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         for line in self:
             if line._is_over_billed():
                 raise ValidationError(
-                    line._over_billed_message() + "\n" + _("Only a Progress Billing manager can bill above the scheduled value.")
+                    line._over_billed_message()
+                    + "\n"
+                    + self.env._("Only a Progress Billing manager can bill above the scheduled value.")
                 )
 
     @api.constrains("materials_stored", "retainage_rate", "retainage_rate_materials")
@@ -350,13 +376,19 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             # the currency only for a negative amount: auto-completion checks hundreds of lines
             if line.materials_stored < 0 and line.currency_id.compare_amounts(line.materials_stored, 0) < 0:
                 raise ValidationError(
-                    _("Line “%(line)s” of %(invoice)s has negative materials presently stored.",
-                      line=line.name, invoice=line.invoice_id.display_name)
+                    self.env._(
+                        "Line “%(line)s” of %(invoice)s has negative materials presently stored.",
+                        line=line.name,
+                        invoice=line.invoice_id.display_name,
+                    )
                 )
             if not (0 <= line.retainage_rate <= 100 and 0 <= line.retainage_rate_materials <= 100):
                 raise ValidationError(
-                    _("Retainage rates of line “%(line)s” of %(invoice)s must be between 0 and 100%%.",
-                      line=line.name, invoice=line.invoice_id.display_name)
+                    self.env._(
+                        "Retainage rates of line “%(line)s” of %(invoice)s must be between 0 and 100%%.",
+                        line=line.name,
+                        invoice=line.invoice_id.display_name,
+                    )
                 )
 
     @api.constrains(lambda self: ("invoice_id", *self._source_fields))
@@ -371,10 +403,14 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
                 continue
             source_contract = contract_line.order_id if contract_line else change_line.change_order_id._contract()
             if source_contract != contract:
-                raise ValidationError(_(
-                    "Line “%(line)s” of %(invoice)s bills “%(source)s” of %(other)s: a line can only bill a line of %(contract)s, the contract of its application.",
-                    line=line.name, invoice=line.invoice_id.display_name, source=(contract_line or change_line).display_name,
-                    other=source_contract.display_name, contract=contract.display_name,
+                raise ValidationError(self.env._(
+                    "Line “%(line)s” of %(invoice)s bills “%(billed_line)s” of %(other)s: "
+                    "a line can only bill a line of %(contract)s, the contract of its application.",
+                    line=line.name,
+                    invoice=line.invoice_id.display_name,
+                    billed_line=(contract_line or change_line).display_name,
+                    other=source_contract.display_name,
+                    contract=contract.display_name,
                 ))
 
     def _check_review_write(self, vals):
@@ -383,11 +419,14 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         Billing administrator, never by a plain user's write."""
         reviewed = sorted(set(vals) & self._workflow_fields)
         if reviewed and not self.env[self._fields["invoice_id"].comodel_name]._may_set_state_directly():
-            raise AccessError(_(
-                "%(fields)s of the lines of %(invoice)s are set by the review steps: use the review buttons of the invoice.",
-                fields=", ".join(self._fields[name].string for name in reviewed),
-                invoice=", ".join(self.invoice_id.mapped("display_name")) or self._description,
-            ))
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of the lines of %(invoice)s are "
+                    "set by the review steps: use the review buttons of the invoice.",
+                    fields=", ".join(self._fields[name].string for name in reviewed),
+                    invoice=", ".join(self.invoice_id.mapped("display_name")) or self._description,
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -412,10 +451,14 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         if "invoice_id" in vals:
             moved = self.filtered(lambda line: line.invoice_id.id != vals["invoice_id"])
             if moved:
-                raise UserError(_(
-                    "Line “%(line)s” of %(invoice)s cannot be moved to another application: add a line there instead.",
-                    line=moved[0].name, invoice=moved[0].invoice_id.display_name,
-                ))
+                raise UserError(
+                    self.env._(
+                        "Line “%(line)s” of %(invoice)s cannot "
+                        "be moved to another application: add a line there instead.",
+                        line=moved[0].name,
+                        invoice=moved[0].invoice_id.display_name,
+                    )
+                )
         if not (is_trusted(self.env) or set(vals) <= self._workflow_fields | set(self._protected_fields)):
             self.invoice_id._check_editable()
         return super().write(vals)

@@ -1,7 +1,8 @@
 from collections import Counter, defaultdict
 
 from markupsafe import Markup
-from odoo import _, api, fields, models
+
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_list
 from odoo.tools.misc import format_amount, format_date
@@ -28,7 +29,12 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
 
     _name = "progress.billing.application.mixin"
     _description = "Pay Application"
-    _inherit = ["progress.billing.sequence.mixin", "progress.billing.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "progress.billing.sequence.mixin",
+        "progress.billing.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "period_date_start desc, id desc"
     _check_company_auto = True
 
@@ -56,7 +62,9 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     # each application model narrows these to its own states and line model
-    state = fields.Selection([("draft", "Draft"), ("void", "Void")], default="draft", required=True, tracking=True, index=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("void", "Void")], default="draft", required=True, tracking=True, index=True
+    )
     line_ids = fields.One2many("progress.billing.application.line.mixin", "invoice_id", string="Lines", copy=True)
     period_id = fields.Many2one(
         "progress.billing.period", "Billing Period", required=True, index=True, ondelete="restrict", tracking=True,
@@ -86,9 +94,13 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     retainage_released = fields.Monetary("Retainage Released to Date", compute="_compute_g702", store=True)
     total_retainage = fields.Monetary("5. Total Retainage", compute="_compute_g702", store=True)
     total_earned = fields.Monetary("6. Total Earned Less Retainage", compute="_compute_g702", store=True)
-    previous_certificates = fields.Monetary("7. Less Previous Certificates for Payment", compute="_compute_payment_due", store=True)
+    previous_certificates = fields.Monetary(
+        "7. Less Previous Certificates for Payment", compute="_compute_payment_due", store=True
+    )
     current_payment_due = fields.Monetary("8. Current Payment Due", compute="_compute_payment_due", store=True)
-    balance_to_finish = fields.Monetary("9. Balance to Finish, Including Retainage", compute="_compute_g702", store=True)
+    balance_to_finish = fields.Monetary(
+        "9. Balance to Finish, Including Retainage", compute="_compute_g702", store=True
+    )
     work_this_period = fields.Monetary("Work Completed This Period", compute="_compute_g702", store=True)
     materials_stored = fields.Monetary("Materials Presently Stored", compute="_compute_g702", store=True)
     retainage_guarantee_cover = fields.Monetary(
@@ -103,7 +115,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     )
     # readme/USAGE.md, "Claimed and certified amounts": the claim, frozen at each submission (see _freeze_claim)
     claim_frozen = fields.Boolean(
-        "Claim Frozen", readonly=True, copy=False, help="The application was submitted: what it claimed is frozen.",
+        readonly=True, copy=False, help="The application was submitted: what it claimed is frozen.",
     )
     claimed_amount_due = fields.Monetary(
         "8. Current Payment Due as Claimed", readonly=True, copy=False, tracking=True,
@@ -183,7 +195,9 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             invoice.total_completed = sum(lines.mapped("total_completed"))
             invoice.retainage_work = sum(lines.mapped("retainage_work"))
             invoice.retainage_materials = sum(lines.mapped("retainage_on_materials"))
-            invoice.retainage_released = sum(lines.mapped("previous_retainage_released")) + sum(lines.mapped("retainage_released"))
+            invoice.retainage_released = sum(lines.mapped("previous_retainage_released")) + sum(
+                lines.mapped("retainage_released")
+            )
             invoice.total_retainage = sum(lines.mapped("retainage"))
             invoice.total_earned = invoice.total_completed - invoice.total_retainage
             invoice.balance_to_finish = invoice.contract_sum_to_date - invoice.total_earned
@@ -227,7 +241,9 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             if "previous_certificates" in frozen:
                 invoice.previous_certificates = frozen["previous_certificates"]
             else:
-                invoice.previous_certificates = invoice._previous_application().total_earned if invoice._contract() else 0.0
+                invoice.previous_certificates = (
+                    invoice._previous_application().total_earned if invoice._contract() else 0.0
+                )
             invoice.current_payment_due = invoice.total_earned - invoice.previous_certificates
 
     @api.depends("claim_frozen", "claimed_amount_due", "current_payment_due", "line_ids.certification_difference")
@@ -250,12 +266,18 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         Review) are editable, and only the latest one of a contract (readme/USAGE.md, "Pay applications")."""
         editable = self._editable_states + (self._manager_editable_states if is_manager else ())
         if self.state not in editable:
-            return _("%(invoice)s is %(state)s and can no longer be edited.",
-                     invoice=self.display_name, state=self._fields["state"].convert_to_export(self.state, self))
+            return self.env._(
+                "%(invoice)s is %(state)s and can no longer be edited.",
+                invoice=self.display_name,
+                state=self._fields["state"].convert_to_export(self.state, self),
+            )
         later = self._later_applications()
         if later:
-            return _("%(invoice)s is followed by %(later)s: only the latest application of a contract can be edited.",
-                     invoice=self.display_name, later=later[0].display_name)
+            return self.env._(
+                "%(invoice)s is followed by %(later)s: only the latest application of a contract can be edited.",
+                invoice=self.display_name,
+                later=later[0].display_name,
+            )
         return None
 
     def _later_applications(self):
@@ -277,9 +299,14 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         for invoice in self.filtered("period_id"):
             if invoice.period_id.project_id != invoice.project_id:
                 raise ValidationError(
-                    _("%(invoice)s is for project %(project)s but billing period %(period)s belongs to project %(other)s.",
-                      invoice=invoice.display_name, project=invoice.project_id.display_name,
-                      period=invoice.period_id.display_name, other=invoice.period_id.project_id.display_name)
+                    self.env._(
+                        "%(invoice)s is for project %(project)s "
+                        "but billing period %(period)s belongs to project %(other)s.",
+                        invoice=invoice.display_name,
+                        project=invoice.project_id.display_name,
+                        period=invoice.period_id.display_name,
+                        other=invoice.period_id.project_id.display_name,
+                    )
                 )
 
     def _check_period_not_billed(self, vals):
@@ -299,8 +326,13 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             ], limit=1)
             if other:
                 raise ValidationError(
-                    _("%(contract)s already has %(invoice)s in billing period %(period)s: void it before billing this period again.",
-                      contract=other._contract().display_name, invoice=other.display_name, period=other.period_id.display_name)
+                    self.env._(
+                        "%(contract)s already has %(invoice)s in "
+                        "billing period %(period)s: void it before billing this period again.",
+                        contract=other._contract().display_name,
+                        invoice=other.display_name,
+                        period=other.period_id.display_name,
+                    )
                 )
 
     def _check_creates_latest(self, vals):
@@ -317,33 +349,49 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         ], order="period_date_start, id")
         if not later:
             return
-        names = format_list(self.env, [
-            # self.env._: a comprehension's frame has no ``self`` for _() to find the language in
-            self.env._("%(invoice)s (billing period %(period)s)", invoice=invoice.display_name, period=invoice.period_id.display_name)
-            for invoice in later
-        ])
+        names = format_list(
+            self.env,
+            [
+                # self.env._: a comprehension's frame has no ``self`` for _() to find the language in
+                self.env._(
+                    "%(invoice)s (billing period %(period)s)",
+                    invoice=invoice.display_name,
+                    period=invoice.period_id.display_name,
+                )
+                for invoice in later
+            ],
+        )
         values = {"document": self._new_document_label(), "contract": later._contract()[:1].display_name,
                   "period": period.display_name, "later": names}
         if len(later) == 1:
-            raise UserError(_(
-                "Cannot create %(document)s of %(contract)s for billing period %(period)s: %(later)s already exists, "
+            raise UserError(
+                self.env._(
+                    "Cannot create %(document)s of %(contract)s "
+                    "for billing period %(period)s: %(later)s already exists, "
+                    "and only the latest pay application of a contract can be edited. "
+                    "Create it in the latest billing period, or void the later application first.",
+                    **values,
+                )
+            )
+        raise UserError(
+            self.env._(
+                "Cannot create %(document)s of %(contract)s for billing period %(period)s: %(later)s already exist, "
                 "and only the latest pay application of a contract can be edited. "
-                "Create it in the latest billing period, or void the later application first.", **values,
-            ))
-        raise UserError(_(
-            "Cannot create %(document)s of %(contract)s for billing period %(period)s: %(later)s already exist, "
-            "and only the latest pay application of a contract can be edited. "
-            "Create it in the latest billing period, or void the later applications first.", **values,
-        ))
+                "Create it in the latest billing period, or void the later applications first.",
+                **values,
+            )
+        )
 
     def _check_has_period(self, vals):
         """An application bills one billing period (readme/USAGE.md, "Pay applications"): one saved without
         would count as the latest and lock the real one."""
         if not vals.get("period_id"):
-            raise ValidationError(_(
-                "Cannot save %(document)s without a billing period: choose the billing period it bills.",
-                document=self._new_document_label(),
-            ))
+            raise ValidationError(
+                self.env._(
+                    "Cannot save %(document)s without a billing period: choose the billing period it bills.",
+                    document=self._new_document_label(),
+                )
+            )
 
     def _new_document_label(self):
         """The application model's name as a sentence says it: “an owner invoice”."""
@@ -392,7 +440,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             self.env["progress.billing.period"].browse(vals["period_id"])._check_accepts_new_invoice(self._new_document_label())
         result = super().write(vals)
         if set(vals) & {"state", "period_id", "date"}:
-            # D, I (retention adds to the previous application's) and line 7 of the other applications depend on this one
+            # D, I (retention adds to the previous application's)
+            # and line 7 of the other applications depend on this one
             self.env[self.line_ids._name].invalidate_model([
                 "previous_work", "previous_retainage_released", "retainage_work", "retainage_on_materials", "retainage",
             ])
@@ -405,7 +454,11 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         contract: the later ones count its work in D and line 7."""
         for invoice in self:
             if invoice.state != "draft":
-                raise UserError(_("%(invoice)s is not a draft: void it instead of deleting it.", invoice=invoice.display_name))
+                raise UserError(
+                    self.env._(
+                        "%(invoice)s is not a draft: void it instead of deleting it.", invoice=invoice.display_name
+                    )
+                )
         self._check_editable()
 
     def _sync_lines(self):
@@ -446,11 +499,15 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         for sequence, contract_line in enumerate(contract._schedule_of_values(), start=1):
             values.append(self._line_values_from(contract_line, sequence, {source_field: contract_line.id}))
         approved = contract.change_order_ids.filtered(lambda order: order.state == "approved")
-        for sequence, change_line in enumerate(approved.line_ids.filtered(lambda l: not l[source_field]), start=len(values) + 1):
+        for sequence, change_line in enumerate(
+            approved.line_ids.filtered(lambda line: not line[source_field]), start=len(values) + 1
+        ):
             values.append(self._line_values_from(change_line, sequence, {change_field: change_line.id}))
         opening_stored = self._opening_stored_materials()
         for vals in values:
-            vals["materials_stored"] = opening_stored.get((vals.get(source_field, False), vals.get(change_field, False)), 0.0)
+            vals["materials_stored"] = opening_stored.get(
+                (vals.get(source_field, False), vals.get(change_field, False)), 0.0
+            )
         return values
 
     def _opening_stored_materials(self):
@@ -535,14 +592,19 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             sum(sum(line._retention_required()) for line in previous_lines)
             + sum(work + materials for work, materials in withheld_at_own_rate.values())
         )
-        rules = [rule._limit(contract.revised_contract_sum, contract.original_contract_sum) for rule in contract.retention_rule_ids]
+        rules = [
+            rule._limit(contract.revised_contract_sum, contract.original_contract_sum)
+            for rule in contract.retention_rule_ids
+        ]
         rolls_stored = contract.stored_materials_method == "roll_forward"
         claims, moved = [], []
         for line in lines:
             before = previous[line]
             stored_before = before.materials_stored
             installed = stored_before if rolls_stored else max(stored_before - line.materials_stored, 0.0)
-            moved.append(currency.round(before._retention_required()[1] * installed / stored_before) if stored_before else 0.0)
+            moved.append(
+                currency.round(before._retention_required()[1] * installed / stored_before) if stored_before else 0.0
+            )
             claimed_materials = line.materials_stored - stored_before + installed
             claims.append(retention_rules.Claim(
                 work=line.total_completed - before.total_completed - claimed_materials, materials=claimed_materials,
@@ -567,9 +629,13 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         if not self.retainage_guarantee_cover:
             return dict.fromkeys(required, (0.0, 0.0))
         unit = 10 ** self.currency_id.decimal_places
-        shares = guarantee_cover(round(self.retainage_guarantee_cover * unit), [
-            round((work + materials - line.previous_retainage_released) * unit) for line, (work, materials) in required.items()
-        ])
+        shares = guarantee_cover(
+            round(self.retainage_guarantee_cover * unit),
+            [
+                round((work + materials - line.previous_retainage_released) * unit)
+                for line, (work, materials) in required.items()
+            ],
+        )
         covered = {}
         for (line, (work, _materials)), share in zip(required.items(), shares, strict=True):
             on_work = min(share / unit, max(work, 0.0))
@@ -646,7 +712,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         if not changed:
             return
         rows = Markup().join(
-            Markup("<li>%s</li>") % _(
+            Markup("<li>%s</li>")
+            % self.env._(
                 "%(line)s: claimed %(work)s this period and %(stored)s stored before",
                 line=line.name,
                 work=format_amount(self.env, line.claimed_work_this_period, line.currency_id),
@@ -654,10 +721,16 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             )
             for line in changed
         )
-        self._message_log(body=Markup("<p>%s</p><ul>%s</ul>") % (
-            _("%(invoice)s was resubmitted: its new claim replaces the earlier one on these lines.", invoice=self.display_name),
-            rows,
-        ))
+        self._message_log(
+            body=Markup("<p>%s</p><ul>%s</ul>")
+            % (
+                self.env._(
+                    "%(invoice)s was resubmitted: its new claim replaces the earlier one on these lines.",
+                    invoice=self.display_name,
+                ),
+                rows,
+            )
+        )
 
     def _check_certified_as_claimed(self):
         """readme/USAGE.md, "Claimed and certified amounts" (as Procore): an application certified at other amounts
@@ -665,10 +738,13 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         for invoice in self:
             differing = invoice.line_ids.filtered(lambda line: line._differs_from_claim())
             if differing:
-                raise UserError(_(
-                    "%(invoice)s is certified at other amounts than claimed on %(lines)s: approve it as noted.",
-                    invoice=invoice.display_name, lines=format_list(self.env, differing.mapped("name")),
-                ))
+                raise UserError(
+                    self.env._(
+                        "%(invoice)s is certified at other amounts than claimed on %(lines)s: approve it as noted.",
+                        invoice=invoice.display_name,
+                        lines=format_list(self.env, differing.mapped("name")),
+                    )
+                )
 
 
     def action_submit(self):
@@ -746,7 +822,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         these applications, from the form or a selection in the list. The
         route reads them again as the requesting user."""
         if not self:
-            raise UserError(_("Select at least one pay application to export."))
+            raise UserError(self.env._("Select at least one pay application to export."))
         self.check_access("read")
         ids = ",".join(str(record_id) for record_id in self.ids)
         return {
@@ -769,12 +845,12 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         return g703_workbook.G703Application(
             name=self.name,
             details=[
-                (_("Project"), self.project_id.name or ""),
+                (self.env._("Project"), self.project_id.name or ""),
                 (parties["contract_label"], parties["contract"].name or ""),
                 (parties["from_label"], parties["from"].name or ""),
-                (_("Application No."), self.name),
-                (_("Invoice Date"), format_date(self.env, self.date)),
-                (_("Period To"), format_date(self.env, self.date_end)),
+                (self.env._("Application No."), self.name),
+                (self.env._("Invoice Date"), format_date(self.env, self.date)),
+                (self.env._("Period To"), format_date(self.env, self.date_end)),
             ],
             lines=[
                 g703_workbook.G703Line(
@@ -816,37 +892,39 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
 
     def _g703_workbook_labels(self):
         return {
-            "summary_sheet": _("G702 Summary"),
-            "summary_title": _("Application and Certificate for Payment"),
-            "continuation_sheet": _("Continuation Sheet"),
-            "application": _("Application No."),
-            "grand_total": _("Grand Total"),
-            "item": _("Item No."),
-            "cost_code": _("Cost Code"),
-            "description": _("Description of Work"),
-            "scheduled": _("Scheduled Value"),
-            "previous": _("Work Completed From Previous Application"),
-            "this_period": _("Work Completed This Period"),
-            "stored": _("Materials Presently Stored (Not in D or E)"),
-            "completed": _("Total Completed and Stored to Date (D+E+F)"),
-            "percent": _("% (G ÷ C)"),
-            "balance": _("Balance to Finish (C − G)"),
-            "retainage": _("Retainage"),
-            "rate_work": _("Retainage on Work (%)"),
-            "rate_materials": _("Retainage on Stored Materials (%)"),
-            "released": _("Retainage Released to Date"),
-            "g702_original": _("1. Original Contract Sum"),
-            "g702_net_change": _("2. Net Change by Change Orders"),
-            "g702_sum_to_date": _("3. Contract Sum to Date (Line 1 ± 2)"),
-            "g702_completed": _("4. Total Completed and Stored to Date (Column G)"),
-            "g702_retainage_work": _("5a. Retainage on Completed Work (Columns D + E)"),
-            "g702_retainage_materials": _("5b. Retainage on Stored Material (Column F)"),
-            "g702_retainage_released": _("less Retainage Released to Date"),
-            "g702_total_retainage": _("5. Total Retainage (Column I)"),
-            "g702_earned": _("6. Total Earned Less Retainage (Line 4 − Line 5)"),
-            "g702_previous_certificates": _("7. Less Previous Certificates for Payment (Line 6 of Prior Application)"),
-            "g702_due": _("8. Current Payment Due"),
-            "g702_balance_to_finish": _("9. Balance to Finish, Including Retainage (Line 3 − Line 6)"),
-            "g702_work_this_period": _("Work Completed This Period (Column E)"),
-            "g702_materials_stored": _("Materials Presently Stored (Column F)"),
+            "summary_sheet": self.env._("G702 Summary"),
+            "summary_title": self.env._("Application and Certificate for Payment"),
+            "continuation_sheet": self.env._("Continuation Sheet"),
+            "application": self.env._("Application No."),
+            "grand_total": self.env._("Grand Total"),
+            "item": self.env._("Item No."),
+            "cost_code": self.env._("Cost Code"),
+            "description": self.env._("Description of Work"),
+            "scheduled": self.env._("Scheduled Value"),
+            "previous": self.env._("Work Completed From Previous Application"),
+            "this_period": self.env._("Work Completed This Period"),
+            "stored": self.env._("Materials Presently Stored (Not in D or E)"),
+            "completed": self.env._("Total Completed and Stored to Date (D+E+F)"),
+            "percent": self.env._("% (G ÷ C)"),
+            "balance": self.env._("Balance to Finish (C − G)"),
+            "retainage": self.env._("Retainage"),
+            "rate_work": self.env._("Retainage on Work (%)"),
+            "rate_materials": self.env._("Retainage on Stored Materials (%)"),
+            "released": self.env._("Retainage Released to Date"),
+            "g702_original": self.env._("1. Original Contract Sum"),
+            "g702_net_change": self.env._("2. Net Change by Change Orders"),
+            "g702_sum_to_date": self.env._("3. Contract Sum to Date (Line 1 ± 2)"),
+            "g702_completed": self.env._("4. Total Completed and Stored to Date (Column G)"),
+            "g702_retainage_work": self.env._("5a. Retainage on Completed Work (Columns D + E)"),
+            "g702_retainage_materials": self.env._("5b. Retainage on Stored Material (Column F)"),
+            "g702_retainage_released": self.env._("less Retainage Released to Date"),
+            "g702_total_retainage": self.env._("5. Total Retainage (Column I)"),
+            "g702_earned": self.env._("6. Total Earned Less Retainage (Line 4 − Line 5)"),
+            "g702_previous_certificates": self.env._(
+                "7. Less Previous Certificates for Payment (Line 6 of Prior Application)"
+            ),
+            "g702_due": self.env._("8. Current Payment Due"),
+            "g702_balance_to_finish": self.env._("9. Balance to Finish, Including Retainage (Line 3 − Line 6)"),
+            "g702_work_this_period": self.env._("Work Completed This Period (Column E)"),
+            "g702_materials_stored": self.env._("Materials Presently Stored (Column F)"),
         }

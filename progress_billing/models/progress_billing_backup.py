@@ -6,12 +6,13 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from markupsafe import Markup
-from odoo import _, api, fields, models
+from psycopg2.errors import SerializationFailure, UniqueViolation
+
+from odoo import api, fields, models
 from odoo.exceptions import ConcurrencyError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.image import IMAGE_MAX_RESOLUTION
-from psycopg2.errors import SerializationFailure, UniqueViolation
 
 from ..report import backup_pdf
 
@@ -133,22 +134,29 @@ class ProgressBillingBackup(models.Model):
         has no billing period or its billing period no longer exists: one
         message lists every such invoice (readme/USAGE.md, "Pay application PDFs and compiled backups")."""
         if not invoices:
-            raise UserError(_("Select at least one subcontractor invoice to compile a backup."))
+            raise UserError(self.env._("Select at least one subcontractor invoice to compile a backup."))
         invoices = invoices.with_env(self.env)
         invoices.check_access("read")
         if len(invoices.company_id) > 1:
-            raise UserError(_(
-                "A backup holds the invoices of one company, and this selection mixes %(companies)s: "
-                "compile one backup for each company.",
-                companies=", ".join(invoices.company_id.sorted("name").mapped("name")),
-            ))
+            raise UserError(
+                self.env._(
+                    "A backup holds the invoices of one company, and this selection mixes %(companies)s: "
+                    "compile one backup for each company.",
+                    companies=", ".join(invoices.company_id.sorted("name").mapped("name")),
+                )
+            )
         existing_periods = invoices.sudo().period_id.exists()
         without_period = invoices.filtered(lambda invoice: invoice.sudo().period_id not in existing_periods)
         if without_period:
             raise UserError(
-                _("Nothing was compiled: a backup needs the billing period of each invoice, and these invoices have none:")
-                + "\n" + "\n".join(
-                    f"- {invoice.display_name} ({invoice.purchase_order_id.display_name}, {invoice.partner_id.display_name})"
+                self.env._(
+                    "Nothing was compiled: a backup needs the "
+                    "billing period of each invoice, and these invoices have none:"
+                )
+                + "\n"
+                + "\n".join(
+                    f"- {invoice.display_name} ({invoice.purchase_order_id.display_name}, "
+                    f"{invoice.partner_id.display_name})"
                     for invoice in without_period
                 )
             )
@@ -173,9 +181,13 @@ class ProgressBillingBackup(models.Model):
         if len(projects) == 1:
             project = " - ".join(filter(None, [projects.name, projects.account_id.code]))
         else:
-            project = _("%(count)s projects", count=len(projects))
-        name = _("Subcontractor invoice backup - %(project)s - %(date)s - %(time)s",
-                 project=project, date=now.strftime("%Y-%m-%d"), time=now.strftime("%H-%M-%S"))
+            project = self.env._("%(count)s projects", count=len(projects))
+        name = self.env._(
+            "Subcontractor invoice backup - %(project)s - %(date)s - %(time)s",
+            project=project,
+            date=now.strftime("%Y-%m-%d"),
+            time=now.strftime("%H-%M-%S"),
+        )
         return name.replace("/", "-") + ".pdf"
 
     @api.model
@@ -232,7 +244,7 @@ class ProgressBillingBackup(models.Model):
                 backup = self._prepare(invoices, selection_key)
                 backup.flush_recordset()
         except UniqueViolation as error:
-            raise ConcurrencyError(_("This selection is already being queued by another request.")) from error
+            raise ConcurrencyError(self.env._("This selection is already being queued by another request.")) from error
         self._trigger_compile()
         return backup
 
@@ -257,7 +269,9 @@ class ProgressBillingBackup(models.Model):
         for batch in self.env["ir.actions.report"]._render_pay_applications(SUB_INVOICE_REPORT, invoices):
             places = {}
             for invoice in batch.records:
-                places[invoice] = builder.reserve_pdf(self._invoice_title(invoice), invoice._pay_application_page_count())
+                places[invoice] = builder.reserve_pdf(
+                    self._invoice_title(invoice), invoice._pay_application_page_count()
+                )
                 self._add_attachments(builder, attachments.get(invoice.id, []), reasons)
             for pdf, ranges in batch.documents():
                 with backup_pdf.open_source(pdf) as report:
@@ -279,7 +293,7 @@ class ProgressBillingBackup(models.Model):
         for position, attachment in enumerate(attachments):
             if position in replaced_by:
                 signed = attachments[replaced_by[position]]
-                builder.add_skipped(attachment.name, _("replaced by its signed version %s", signed.name))
+                builder.add_skipped(attachment.name, self.env._("replaced by its signed version %s", signed.name))
             else:
                 builder.add_attachment(attachment.name, self._attachment_content(attachment), reasons)
 
@@ -292,14 +306,16 @@ class ProgressBillingBackup(models.Model):
 
     def _skip_reasons(self):
         return {
-            "unsupported": _("not a PDF, PNG or JPEG file"),
-            "damaged": _("damaged or unreadable"),
-            "encrypted": _("protected by a password"),
-            "empty": _("has no pages"),
-            "image_too_large": _("an image of {width} × {height} pixels, above the limit of {limit} megapixels"),
-            "too_many_pages": _("more than {limit} pages"),
-            "bomb": _("a part of it decompresses to more than {limit} MB"),
-            "page_budget": _("the backup already holds its limit of {limit} pages of attachments"),
+            "unsupported": self.env._("not a PDF, PNG or JPEG file"),
+            "damaged": self.env._("damaged or unreadable"),
+            "encrypted": self.env._("protected by a password"),
+            "empty": self.env._("has no pages"),
+            "image_too_large": self.env._(
+                "an image of {width} × {height} pixels, above the limit of {limit} megapixels"
+            ),
+            "too_many_pages": self.env._("more than {limit} pages"),
+            "bomb": self.env._("a part of it decompresses to more than {limit} MB"),
+            "page_budget": self.env._("the backup already holds its limit of {limit} pages of attachments"),
         }
 
     def _invoice_title(self, invoice):
@@ -311,22 +327,29 @@ class ProgressBillingBackup(models.Model):
         invoices = self.sub_invoice_ids
         projects = invoices.project_id.sorted("name")
         return backup_pdf.CoverText(
-            title=_("Subcontractor Invoice Backup"),
+            title=self.env._("Subcontractor Invoice Backup"),
             details=[
-                _("Project: %s", ", ".join(
-                    " ".join(filter(None, [project.name, project.account_id.code and f"({project.account_id.code})"]))
-                    for project in projects
-                )),
-                _("Company: %s", self.company_id.name),
-                _("%(count)s subcontractor invoices, ordered by project, commitment, billing period and number.",
-                  count=len(invoices)),
+                self.env._(
+                    "Project: %s",
+                    ", ".join(
+                        " ".join(
+                            filter(None, [project.name, project.account_id.code and f"({project.account_id.code})"])
+                        )
+                        for project in projects
+                    ),
+                ),
+                self.env._("Company: %s", self.company_id.name),
+                self.env._(
+                    "%(count)s subcontractor invoices, ordered by project, commitment, billing period and number.",
+                    count=len(invoices),
+                ),
             ],
-            skipped_summary=_("{count} attachment(s) could not be included; the index below says why."),
-            document=_("Document"),
-            pages=_("Pages"),
-            page=_("Page"),
-            not_included=_("Not included: {reason}"),
-            cover_page=_("Index, page {page} of {count}"),
+            skipped_summary=self.env._("{count} attachment(s) could not be included; the index below says why."),
+            document=self.env._("Document"),
+            pages=self.env._("Pages"),
+            page=self.env._("Page"),
+            not_included=self.env._("Not included: {reason}"),
+            cover_page=self.env._("Index, page {page} of {count}"),
         )
 
     def _finish(self, out, builder):
@@ -350,8 +373,9 @@ class ProgressBillingBackup(models.Model):
     def _attach_pdf(self, name, out):
         """Attach the PDF written in the file ``out`` to the backup. The file
         is streamed into the filestore, never read into memory whatever its
-        size (readme/CONFIGURE.md, "Deployment: workers and several servers"). Created as superuser on the backup (which users
-        cannot write), so that reading it takes read access to the backup."""
+        size (readme/CONFIGURE.md, "Deployment: workers and several servers").
+        Created as superuser on the backup (which users cannot write), so
+        that reading it takes read access to the backup."""
         out.flush()
         return self.env["ir.attachment"].sudo()._create_from_file({
             "name": name,
@@ -472,11 +496,14 @@ class ProgressBillingBackup(models.Model):
         should this one never end; or, past MAX_BATCH_ATTEMPTS, fail the
         backup with the last error. Returns whether to attempt the batch."""
         if self.attempt_count >= MAX_BATCH_ATTEMPTS:
-            self._fail(_(
-                "Compiling stopped %(count)s times at the same invoices (%(reason)s).",
-                count=self.attempt_count,
-                reason=self.error or _("the background worker was stopped, e.g. by its memory or time limit"),
-            ))
+            self._fail(
+                self.env._(
+                    "Compiling stopped %(count)s times at the same invoices (%(reason)s).",
+                    count=self.attempt_count,
+                    reason=self.error
+                    or self.env._("the background worker was stopped, e.g. by its memory or time limit"),
+                )
+            )
             return False
         retry_after = fields.Datetime.now() + RETRY_DELAY
         self._record({"attempt_count": self.attempt_count + 1, "retry_after": retry_after})
@@ -523,7 +550,7 @@ class ProgressBillingBackup(models.Model):
             self._add_invoices(builder, invoices)
             builder.close()
             part = self._attach_pdf(
-                _("%(name)s (part %(number)s)", name=self.name, number=len(self.part_index or []) + 1), out,
+                self.env._("%(name)s (part %(number)s)", name=self.name, number=len(self.part_index or []) + 1), out,
             )
         self._record({
             "attempt_count": 0,
@@ -545,7 +572,7 @@ class ProgressBillingBackup(models.Model):
             [("id", "in", ids), ("res_model", "=", self._name), ("res_id", "=", self.id)],
         )
         if len(parts) != len(set(ids)) or len(ids) != len(set(ids)):
-            raise UserError(_("The parts compiled so far are missing; compile the backup again."))
+            raise UserError(self.env._("The parts compiled so far are missing; compile the backup again."))
         return parts.browse(ids)
 
     def _assemble_parts(self):
@@ -559,19 +586,24 @@ class ProgressBillingBackup(models.Model):
     def _notify_done(self):
         self.sudo().message_post(
             body=Markup("%s <a href='%s'>%s</a>") % (
-                _("The backup of %(count)s subcontractor invoices is compiled.", count=self.invoice_count),
+                self.env._("The backup of %(count)s subcontractor invoices is compiled.", count=self.invoice_count),
                 self._download_url(), self.name,
             ),
             attachment_ids=self.attachment_id.ids,
             partner_ids=self.user_id.partner_id.ids,
             subtype_xmlid="mail.mt_comment",
         )
-        self.user_id._bus_send("simple_notification", {
-            "type": "success",
-            "title": _("Progress billing backup compiled"),
-            "message": _("%(name)s is ready: find it in Progress Billing Backups or in your inbox.", name=self.name),
-            "sticky": True,
-        })
+        self.user_id._bus_send(
+            "simple_notification",
+            {
+                "type": "success",
+                "title": self.env._("Progress billing backup compiled"),
+                "message": self.env._(
+                    "%(name)s is ready: find it in Progress Billing Backups or in your inbox.", name=self.name
+                ),
+                "sticky": True,
+            },
+        )
 
     def _fail(self, error):
         """Fail the backup with ``error`` (an exception or the reason in
@@ -582,14 +614,17 @@ class ProgressBillingBackup(models.Model):
         ).unlink()
         self._record({"state": "failed", "error": reason, "part_index": False})
         self.sudo().message_post(
-            body=_("Compiling the backup of %(count)s subcontractor invoices failed: %(reason)s",
-                   count=self.invoice_count, reason=reason),
+            body=self.env._(
+                "Compiling the backup of %(count)s subcontractor invoices failed: %(reason)s",
+                count=self.invoice_count,
+                reason=reason,
+            ),
             partner_ids=self.user_id.partner_id.ids,
             subtype_xmlid="mail.mt_comment",
         )
         self.user_id._bus_send("simple_notification", {
             "type": "danger",
-            "title": _("Progress billing backup failed"),
+            "title": self.env._("Progress billing backup failed"),
             "message": reason,
             "sticky": True,
         })
@@ -599,5 +634,5 @@ class ProgressBillingBackup(models.Model):
     def action_download(self):
         self.ensure_one()
         if not self.attachment_id:
-            raise UserError(_("%(name)s is not compiled yet.", name=self.name))
+            raise UserError(self.env._("%(name)s is not compiled yet.", name=self.name))
         return {"type": "ir.actions.act_url", "url": self._download_url(), "target": "download"}

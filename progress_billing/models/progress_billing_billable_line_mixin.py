@@ -1,6 +1,6 @@
 from math import copysign
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 from odoo.tools.misc import format_amount
@@ -40,7 +40,9 @@ class ProgressBillingBillableLineMixin(models.AbstractModel):
         """The Schedule of Values / SSOV line this line bills (empty for a change order line billed on its own)."""
         return self[self._source_fields[0]]
 
-    @api.depends("total_completed", "retainage_work", "retainage_on_materials", "invoice_id.state", "invoice_id.period_id")
+    @api.depends(
+        "total_completed", "retainage_work", "retainage_on_materials", "invoice_id.state", "invoice_id.period_id"
+    )
     def _compute_amounts_to_bill(self):
         """ΔG and ΔI against the previous application (see the class docstring)."""
         previous_lines = self._previous_lines()
@@ -71,13 +73,17 @@ class ProgressBillingBillableLineMixin(models.AbstractModel):
             if currency.compare_amounts(line.retainage_released, 0) < 0 or currency.compare_amounts(
                 line.retainage_released, held
             ) > 0:
-                raise ValidationError(_(
-                    "Line “%(line)s” of %(invoice)s cannot release %(released)s of retainage: it held %(held)s as of "
-                    "the previous application, and a release is between 0 and that amount.",
-                    line=line.name, invoice=line.invoice_id.display_name,
-                    released=format_amount(self.env, line.retainage_released, currency),
-                    held=format_amount(self.env, held, currency),
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Line “%(line)s” of %(invoice)s cannot "
+                        "release %(released)s of retainage: it held %(held)s as of "
+                        "the previous application, and a release is between 0 and that amount.",
+                        line=line.name,
+                        invoice=line.invoice_id.display_name,
+                        released=format_amount(self.env, line.retainage_released, currency),
+                        held=format_amount(self.env, held, currency),
+                    )
+                )
 
     def _has_amount_to_bill(self):
         currency = self.company_id.currency_id
@@ -98,12 +104,16 @@ class ProgressBillingBillableLineMixin(models.AbstractModel):
             return self._prepare_change_order_move_line_values()
         taxes_included = contract_line.tax_ids.filtered("price_include")
         if taxes_included:
-            raise UserError(_(
-                "Line “%(line)s” of %(contract)s has taxes included in its price (%(taxes)s): progress billing bills "
-                "untaxed amounts, use taxes excluded from the price.",
-                line=contract_line.name, contract=contract_line.order_id.display_name,
-                taxes=", ".join(taxes_included.mapped("name")),
-            ))
+            raise UserError(
+                self.env._(
+                    "Line “%(line)s” of %(contract)s has taxes "
+                    "included in its price (%(taxes)s): progress billing bills "
+                    "untaxed amounts, use taxes excluded from the price.",
+                    line=contract_line.name,
+                    contract=contract_line.order_id.display_name,
+                    taxes=", ".join(taxes_included.mapped("name")),
+                )
+            )
         quantity, price_unit = self._billed_quantity_and_price(contract_line)
         return contract_line._prepare_progress_billing_move_line(quantity, price_unit)
 
@@ -113,11 +123,16 @@ class ProgressBillingBillableLineMixin(models.AbstractModel):
         contract = self.invoice_id._contract()
         tax_sets = {line.tax_ids for line in contract._schedule_of_values()}
         if len(tax_sets) > 1:
-            raise UserError(_(
-                "Line “%(line)s” of %(invoice)s bills a change order line on its own, but the lines of %(contract)s "
-                "have different taxes: make the change order revise one of the contract's lines instead.",
-                line=self.name, invoice=self.invoice_id.display_name, contract=contract.display_name,
-            ))
+            raise UserError(
+                self.env._(
+                    "Line “%(line)s” of %(invoice)s bills a "
+                    "change order line on its own, but the lines of %(contract)s "
+                    "have different taxes: make the change order revise one of the contract's lines instead.",
+                    line=self.name,
+                    invoice=self.invoice_id.display_name,
+                    contract=contract.display_name,
+                )
+            )
         taxes = tax_sets.pop() if tax_sets else self.env["account.tax"]
         return {
             "name": f"{self.change_order_line_id.change_order_id.display_name}: {self.name}",
@@ -165,8 +180,12 @@ class ProgressBillingBillableLineMixin(models.AbstractModel):
             price_unit = float_round(amount / candidate, precision_digits=price_digits)
             if currency.compare_amounts(candidate * price_unit, amount) == 0:
                 return candidate, price_unit
-        raise UserError(_(
-            "No unit price bills exactly %(amount)s for line “%(line)s” of %(invoice)s: raise the precision of "
-            "“Product Price” or give the contract line a quantity of 1.",
-            amount=amount, line=self.name, invoice=self.invoice_id.display_name,
-        ))
+        raise UserError(
+            self.env._(
+                "No unit price bills exactly %(amount)s for line “%(line)s” of %(invoice)s: raise the precision of "
+                "“Product Price” or give the contract line a quantity of 1.",
+                amount=amount,
+                line=self.name,
+                invoice=self.invoice_id.display_name,
+            )
+        )

@@ -1,7 +1,8 @@
-from odoo import _, api, fields, models
+from psycopg2.errors import SerializationFailure
+
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_list
-from psycopg2.errors import SerializationFailure
 
 from ..tools.one2many_counts import one2many_counts
 
@@ -52,7 +53,9 @@ class ProgressBillingBillableMixin(models.AbstractModel):
     @api.depends("move_ids.state", "move_ids.payment_state")
     def _compute_move_id(self):
         for application in self:
-            application.move_id = application.move_ids.filtered(lambda move: move._is_active_progress_billing_move())[:1]
+            application.move_id = application.move_ids.filtered(lambda move: move._is_active_progress_billing_move())[
+                :1
+            ]
 
     @api.depends("move_ids")
     def _compute_move_count(self):
@@ -85,9 +88,12 @@ class ProgressBillingBillableMixin(models.AbstractModel):
     def _check_accounting_rights(self):
         """Only users with accounting rights create bills (readme/CONFIGURE.md, "Groups: who may do what")."""
         if not self._has_accounting_rights():
-            raise AccessError(_(
-                "%(user)s has no accounting rights: only billing users create bills and invoices.", user=self.env.user.name
-            ))
+            raise AccessError(
+                self.env._(
+                    "%(user)s has no accounting rights: only billing users create bills and invoices.",
+                    user=self.env.user.name,
+                )
+            )
 
     def _lock_for_billing(self):
         """Lock the application row before checking and writing its bill, so
@@ -117,11 +123,12 @@ class ProgressBillingBillableMixin(models.AbstractModel):
         with self.env.registry.cursor() as cr:
             move = self.with_env(self.env(cr=cr)).move_id
             if move:
-                return _(
+                return self.env._(
                     "%(invoice)s was billed on %(move)s by another user in the meantime: reload it to see its bill.",
-                    invoice=self.display_name, move=move.display_name,
+                    invoice=self.display_name,
+                    move=move.display_name,
                 )
-        return _(
+        return self.env._(
             "%(invoice)s is being billed by another user right now: reload it in a moment to see its bill.",
             invoice=self.display_name,
         )
@@ -148,34 +155,44 @@ class ProgressBillingBillableMixin(models.AbstractModel):
         self.ensure_one()
         state_label = dict(self._fields["state"]._description_selection(self.env))
         if self.state not in self._billable_states:
-            return _(
+            return self.env._(
                 "%(invoice)s is %(state)s: only approved applications are billed.",
-                invoice=self.display_name, state=state_label[self.state],
+                invoice=self.display_name,
+                state=state_label[self.state],
             )
         if self.move_id:
-            return _(
+            return self.env._(
                 "%(invoice)s is already billed on %(move)s: cancel that document before billing it again.",
-                invoice=self.display_name, move=self.move_id.display_name,
+                invoice=self.display_name,
+                move=self.move_id.display_name,
             )
         contract = self._contract()
         if contract.state != contract._confirmed_state:
-            return _(
+            return self.env._(
                 "%(contract)s is not confirmed: confirm it before billing %(invoice)s.",
-                contract=contract.display_name, invoice=self.display_name,
+                contract=contract.display_name,
+                invoice=self.display_name,
             )
         position = self._application_position()
-        unbilled = self.search([
-            (self._contract_field, "=", contract.id), ("state", "!=", "void"), ("id", "!=", self.id), ("move_id", "=", False),
-        ]).filtered(lambda other: other._application_position() < position and other.line_ids._has_amount_to_bill())
+        unbilled = self.search(
+            [
+                (self._contract_field, "=", contract.id),
+                ("state", "!=", "void"),
+                ("id", "!=", self.id),
+                ("move_id", "=", False),
+            ]
+        ).filtered(lambda other: other._application_position() < position and other.line_ids._has_amount_to_bill())
         if len(unbilled) == 1:
-            return _(
+            return self.env._(
                 "%(invoice)s comes after %(earlier)s, which is not billed yet: approve and bill it first.",
-                invoice=self.display_name, earlier=unbilled.display_name,
+                invoice=self.display_name,
+                earlier=unbilled.display_name,
             )
         if unbilled:
-            return _(
+            return self.env._(
                 "%(invoice)s comes after %(earlier)s, which are not billed yet: approve and bill them first.",
-                invoice=self.display_name, earlier=format_list(self.env, unbilled.mapped("display_name")),
+                invoice=self.display_name,
+                earlier=format_list(self.env, unbilled.mapped("display_name")),
             )
         return None
 
@@ -189,22 +206,30 @@ class ProgressBillingBillableMixin(models.AbstractModel):
         self.ensure_one()
         billed = self._move_untaxed_amount(move)
         if self.currency_id.compare_amounts(billed, self.current_payment_due):
-            raise UserError(_(
-                "%(move)s bills %(billed)s untaxed, but the current payment due of %(invoice)s is %(due)s: "
-                "its amounts must stay those of the pay application.",
-                move=move.display_name, billed=billed, invoice=self.display_name, due=self.current_payment_due,
-            ))
+            raise UserError(
+                self.env._(
+                    "%(move)s bills %(billed)s untaxed, but the current payment due of %(invoice)s is %(due)s: "
+                    "its amounts must stay those of the pay application.",
+                    move=move.display_name,
+                    billed=billed,
+                    invoice=self.display_name,
+                    due=self.current_payment_due,
+                )
+            )
 
     # bill creation
 
     def _retainage_account(self):
         account = self.company_id[self._retainage_account_field]
         if not account:
-            raise UserError(_(
-                "%(company)s has no %(account)s: set it in Settings > Progress Billing before billing %(invoice)s.",
-                company=self.company_id.display_name, invoice=self.display_name,
-                account=self.company_id._fields[self._retainage_account_field].string,
-            ))
+            raise UserError(
+                self.env._(
+                    "%(company)s has no %(account)s: set it in Settings > Progress Billing before billing %(invoice)s.",
+                    company=self.company_id.display_name,
+                    invoice=self.display_name,
+                    account=self.company_id._fields[self._retainage_account_field].string,
+                )
+            )
         return account
 
     def _prepare_retainage_move_line_values(self):
@@ -213,7 +238,10 @@ class ProgressBillingBillableMixin(models.AbstractModel):
         withheld = sum(self.line_ids.mapped("retainage_withheld"))
         released = sum(self.line_ids.mapped("retainage_released"))
         values = []
-        for label, amount in ((_("Retainage withheld"), -withheld), (_("Retainage released"), released)):
+        for label, amount in (
+            (self.env._("Retainage withheld"), -withheld),
+            (self.env._("Retainage released"), released),
+        ):
             if not self.currency_id.is_zero(amount):
                 values.append({
                     "name": f"{label} – {self.name}",
@@ -230,7 +258,7 @@ class ProgressBillingBillableMixin(models.AbstractModel):
         line_values = [line._prepare_move_line_values() for line in billed_lines]
         line_values += self._prepare_retainage_move_line_values()
         if not line_values:
-            raise UserError(_("%(invoice)s has nothing to bill.", invoice=self.display_name))
+            raise UserError(self.env._("%(invoice)s has nothing to bill.", invoice=self.display_name))
         contract = self._contract().with_company(self.company_id)
         return {
             **contract.with_context(default_move_type=self._move_type)._prepare_invoice(),
@@ -255,7 +283,7 @@ class ProgressBillingBillableMixin(models.AbstractModel):
             if move.currency_id.compare_amounts(move.amount_total, 0) < 0:
                 move.action_switch_move_type()
             application._check_move_amount(move)
-            application.message_post(body=_("%(move)s created.", move=move._get_html_link()))
+            application.message_post(body=self.env._("%(move)s created.", move=move._get_html_link()))
             moves |= move
         return moves
 
@@ -280,11 +308,13 @@ class ProgressBillingBillableMixin(models.AbstractModel):
             return
         if not self._has_accounting_rights():
             for application in to_bill:
-                application.message_post(body=_(
-                    "No bill was created on approval: %(user)s has no accounting rights. "
-                    "A billing user can create it from this application.",
-                    user=self.env.user.name,
-                ))
+                application.message_post(
+                    body=self.env._(
+                        "No bill was created on approval: %(user)s has no accounting rights. "
+                        "A billing user can create it from this application.",
+                        user=self.env.user.name,
+                    )
+                )
             return
         to_bill._create_moves()
 
@@ -306,12 +336,14 @@ class ProgressBillingBillableMixin(models.AbstractModel):
     def _check_not_billed(self):
         billed = self.filtered("move_id")
         if billed:
-            raise UserError(_(
-                "%(invoices)s billed on %(moves)s: cancel these documents first "
-                "(reset to draft and cancel them, or reverse them with a credit note).",
-                invoices=", ".join(billed.mapped("display_name")),
-                moves=", ".join(billed.move_id.mapped("display_name")),
-            ))
+            raise UserError(
+                self.env._(
+                    "%(invoices)s billed on %(moves)s: cancel these documents first "
+                    "(reset to draft and cancel them, or reverse them with a credit note).",
+                    invoices=", ".join(billed.mapped("display_name")),
+                    moves=", ".join(billed.move_id.mapped("display_name")),
+                )
+            )
 
     def action_void(self):
         """Voiding a billed application first asks to cancel its bill, naming it."""

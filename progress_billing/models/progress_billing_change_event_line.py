@@ -12,7 +12,9 @@ class ProgressBillingChangeEventLine(models.Model):
     name = fields.Char("Description", required=True)
     cost_code_id = fields.Many2one("progress.billing.cost.code", ondelete="restrict")
     cost_type_id = fields.Many2one("progress.billing.cost.type", ondelete="restrict")
-    change_order_line_ids = fields.One2many("progress.billing.change.order.line", "change_event_line_id", string="Change Order Lines")
+    change_order_line_ids = fields.One2many(
+        "progress.billing.change.order.line", "change_event_line_id", string="Change Order Lines"
+    )
     prime_line_id = fields.Many2one(
         "progress.billing.change.order.line", "PCCO Line", compute="_compute_change_order_lines"
     )

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.workflow import MANAGER, USER, Transition
@@ -15,16 +15,26 @@ CHANGE_ORDER_STATES = [
 CHANGE_ORDER_TRANSITIONS = (
     Transition("action_submit", "Submit", ("draft",), "pending", USER),
     Transition(
-        "action_approve", "Approve", ("draft", "pending"), "approved", MANAGER,
+        "action_approve",
+        "Approve",
+        ("draft", "pending"),
+        "approved",
+        MANAGER,
         "Locked; counts in the contract sum and its pay applications",
     ),
     Transition("action_reject", "Reject", ("draft", "pending"), "rejected", MANAGER),
     Transition("action_no_charge", "No Charge", ("draft", "pending"), "no_charge", MANAGER),
     Transition(
-        "action_void", "Void", ("draft", "pending", "approved", "rejected", "no_charge"), "void", MANAGER,
+        "action_void",
+        "Void",
+        ("draft", "pending", "approved", "rejected", "no_charge"),
+        "void",
+        MANAGER,
         "Unlocked; no longer counts in the contract sum",
     ),
-    Transition("action_reset_to_draft", "Reset to Draft", ("pending", "rejected", "no_charge", "void"), "draft", MANAGER),
+    Transition(
+        "action_reset_to_draft", "Reset to Draft", ("pending", "rejected", "no_charge", "void"), "draft", MANAGER
+    ),
 )
 
 
@@ -34,7 +44,12 @@ class ProgressBillingChangeOrder(models.Model):
 
     _name = "progress.billing.change.order"
     _description = "Change Order"
-    _inherit = ["progress.billing.sequence.mixin", "progress.billing.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "progress.billing.sequence.mixin",
+        "progress.billing.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date desc, id desc"
     _check_company_auto = True
     # readme/CONFIGURE.md, "Workflow and locks": an approved change order counts in its contract's sum and pay
@@ -92,9 +107,11 @@ class ProgressBillingChangeOrder(models.Model):
             )
             if not expected or other:
                 raise ValidationError(
-                    _("Change order %(order)s must belong to exactly one %(kind)s.",
-                      order=order.display_name,
-                      kind=_("prime contract") if order.order_type == "prime" else _("commitment"))
+                    self.env._(
+                        "Change order %(order)s must belong to exactly one %(kind)s.",
+                        order=order.display_name,
+                        kind=self.env._("prime contract") if order.order_type == "prime" else self.env._("commitment"),
+                    )
                 )
 
     def action_submit(self):

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -38,7 +38,8 @@ class ProgressBillingChangeOrderLine(models.Model):
     change_event_line_id = fields.Many2one("progress.billing.change.event.line", index=True, ondelete="set null")
     amount = fields.Monetary(required=True)
     revised_scheduled_value = fields.Monetary(
-        compute="_compute_revised_scheduled_value", help="Scheduled value when billed on its own line: the amount once approved."
+        compute="_compute_revised_scheduled_value",
+        help="Scheduled value when billed on its own line: the amount once approved.",
     )
 
     @api.depends("amount", "state")
@@ -51,17 +52,35 @@ class ProgressBillingChangeOrderLine(models.Model):
         for line in self:
             order = line.change_order_id
             if line.sale_line_id and (order.order_type != "prime" or line.sale_line_id.order_id != order.sale_order_id):
-                raise ValidationError(_("Line “%(line)s” of %(order)s revises a line of another contract.", line=line.name, order=order.display_name))
-            if line.purchase_line_id and (order.order_type != "commitment" or line.purchase_line_id.order_id != order.purchase_order_id):
-                raise ValidationError(_("Line “%(line)s” of %(order)s revises a line of another contract.", line=line.name, order=order.display_name))
+                raise ValidationError(
+                    self.env._(
+                        "Line “%(line)s” of %(order)s revises a line of another contract.",
+                        line=line.name,
+                        order=order.display_name,
+                    )
+                )
+            if line.purchase_line_id and (
+                order.order_type != "commitment" or line.purchase_line_id.order_id != order.purchase_order_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Line “%(line)s” of %(order)s revises a line of another contract.",
+                        line=line.name,
+                        order=order.display_name,
+                    )
+                )
 
     @api.constrains("change_event_line_id", "order_type")
     def _check_single_prime_line_per_event_line(self):
         """A change event line funds one PCCO line."""
-        for line in self.filtered(lambda l: l.change_event_line_id and l.order_type == "prime"):
+        for line in self.filtered(lambda line: line.change_event_line_id and line.order_type == "prime"):
             event_line = line.change_event_line_id
-            if len(event_line.change_order_line_ids.filtered(lambda l: l.order_type == "prime")) > 1:
+            if len(event_line.change_order_line_ids.filtered(lambda funded: funded.order_type == "prime")) > 1:
                 raise ValidationError(
-                    _("Change event line “%(line)s” of %(event)s is already tied to another prime contract change order line.",
-                      line=event_line.name, event=event_line.change_event_id.display_name)
+                    self.env._(
+                        "Change event line “%(line)s” of %(event)s "
+                        "is already tied to another prime contract change order line.",
+                        line=event_line.name,
+                        event=event_line.change_event_id.display_name,
+                    )
                 )

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -43,7 +43,12 @@ class ProgressBillingCodeMixin(models.AbstractModel):
             clash = self.sudo().with_context(active_test=False).search(domain, limit=1)
             if clash:
                 raise ValidationError(
-                    _("%(model)s code “%(code)s” of “%(record)s” is already used by “%(other)s” in %(company)s.",
-                      model=self._description, code=record.code, record=record.name, other=clash.display_name,
-                      company=clash.company_id.name or _("every company (shared record)"))
+                    self.env._(
+                        "%(model)s code “%(code)s” of “%(record)s” is already used by “%(other)s” in %(company)s.",
+                        model=self._description,
+                        code=record.code,
+                        record=record.name,
+                        other=clash.display_name,
+                        company=clash.company_id.name or self.env._("every company (shared record)"),
+                    )
                 )

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import format_amount
 
@@ -41,12 +41,15 @@ class ProgressBillingContractLineMixin(models.AbstractModel):
 
     @api.constrains("price_subtotal", "display_type")
     def _check_scheduled_value_not_negative(self):
-        for line in self.filtered(lambda l: not l.display_type and l.order_id._is_progress_billing_contract()):
+        for line in self.filtered(lambda line: not line.display_type and line.order_id._is_progress_billing_contract()):
             if line.currency_id.compare_amounts(line.price_subtotal, 0) < 0:
                 raise ValidationError(
-                    _("Line “%(line)s” of %(contract)s has a negative scheduled value (%(amount)s).",
-                      line=line.name, contract=line.order_id.display_name,
-                      amount=format_amount(self.env, line.price_subtotal, line.currency_id))
+                    self.env._(
+                        "Line “%(line)s” of %(contract)s has a negative scheduled value (%(amount)s).",
+                        line=line.name,
+                        contract=line.order_id.display_name,
+                        amount=format_amount(self.env, line.price_subtotal, line.currency_id),
+                    )
                 )
 
     @api.constrains("retainage_rate")
@@ -54,6 +57,9 @@ class ProgressBillingContractLineMixin(models.AbstractModel):
         for line in self:
             if not 0 <= line.retainage_rate <= 100:
                 raise ValidationError(
-                    _("Retainage of line “%(line)s” of %(contract)s must be between 0 and 100%%.",
-                      line=line.name, contract=line.order_id.display_name)
+                    self.env._(
+                        "Retainage of line “%(line)s” of %(contract)s must be between 0 and 100%%.",
+                        line=line.name,
+                        contract=line.order_id.display_name,
+                    )
                 )

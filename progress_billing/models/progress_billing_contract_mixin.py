@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_list
 
@@ -31,8 +31,10 @@ class ProgressBillingContractMixin(models.AbstractModel):
         "previous applications (D) and each application's F starts at zero.",
     )
     payment_regime_id = fields.Many2one(
-        "progress.billing.payment.regime", check_company=True,
-        help="Deadlines to give a payment schedule and to pay the claims of this contract; empty: the project's regime.",
+        "progress.billing.payment.regime",
+        check_company=True,
+        help="Deadlines to give a payment schedule and to pay "
+        "the claims of this contract; empty: the project's regime.",
     )
     original_contract_sum = fields.Monetary(compute="_compute_contract_sums")
     approved_change_orders_amount = fields.Monetary("Approved Change Orders", compute="_compute_contract_sums")
@@ -40,10 +42,12 @@ class ProgressBillingContractMixin(models.AbstractModel):
     change_order_count = fields.Integer(compute="_compute_document_counts")
     application_count = fields.Integer("Pay Applications", compute="_compute_document_counts")
     retainage_held = fields.Monetary(
-        compute="_compute_retainage_summary", help="Retainage withheld to date, as of the latest approved pay application."
+        compute="_compute_retainage_summary",
+        help="Retainage withheld to date, as of the latest approved pay application.",
     )
     retainage_released = fields.Monetary(
-        compute="_compute_retainage_summary", help="Retainage released to date, as of the latest approved pay application."
+        compute="_compute_retainage_summary",
+        help="Retainage released to date, as of the latest approved pay application.",
     )
     retainage_remaining = fields.Monetary(
         compute="_compute_retainage_summary", help="Retainage held and not released yet: what a release can still pay."
@@ -80,12 +84,17 @@ class ProgressBillingContractMixin(models.AbstractModel):
         if not self.env.context.get("progress_billing_contract_picker"):
             return
         for contract in self:
-            contract.display_name = " · ".join(filter(None, [contract.name, contract.partner_id.name, contract.project_id.name]))
+            contract.display_name = " · ".join(
+                filter(None, [contract.name, contract.partner_id.name, contract.project_id.name])
+            )
 
     def action_view_change_orders(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("progress_billing.action_progress_billing_change_order")
         action["domain"] = [(self._change_order_field, "in", self.ids)]
-        action["context"] = {"default_order_type": self._change_order_type, f"default_{self._change_order_field}": self.id}
+        action["context"] = {
+            "default_order_type": self._change_order_type,
+            f"default_{self._change_order_field}": self.id,
+        }
         return action
 
     def action_view_applications(self):
@@ -100,7 +109,10 @@ class ProgressBillingContractMixin(models.AbstractModel):
         return self.order_line.filtered(lambda line: not line.display_type)
 
     @api.depends(
-        "order_line.price_subtotal", "order_line.display_type", "change_order_ids.state", "change_order_ids.amount_total"
+        "order_line.price_subtotal",
+        "order_line.display_type",
+        "change_order_ids.state",
+        "change_order_ids.amount_total",
     )
     def _compute_contract_sums(self):
         """G702 lines 1-3: original sum, approved change orders, sum to date."""
@@ -126,9 +138,13 @@ class ProgressBillingContractMixin(models.AbstractModel):
         for contract in self.filtered(lambda c: c._is_progress_billing_contract()):
             if contract.currency_id != contract.company_id.currency_id:
                 raise ValidationError(
-                    _("%(contract)s is in %(currency)s: progress billing contracts must be in the company currency (%(company_currency)s).",
-                      contract=contract.display_name, currency=contract.currency_id.name,
-                      company_currency=contract.company_id.currency_id.name)
+                    self.env._(
+                        "%(contract)s is in %(currency)s: "
+                        "progress billing contracts must be in the company currency (%(company_currency)s).",
+                        contract=contract.display_name,
+                        currency=contract.currency_id.name,
+                        company_currency=contract.company_id.currency_id.name,
+                    )
                 )
 
     @api.constrains(lambda self: [self._contract_flag_field])
@@ -141,7 +157,9 @@ class ProgressBillingContractMixin(models.AbstractModel):
         for contract in self:
             if not (0 <= contract.retainage_rate <= 100 and 0 <= contract.retainage_rate_materials <= 100):
                 raise ValidationError(
-                    _("Retainage rates of %(contract)s must be between 0 and 100%%.", contract=contract.display_name)
+                    self.env._(
+                        "Retainage rates of %(contract)s must be between 0 and 100%%.", contract=contract.display_name
+                    )
                 )
 
     @api.constrains("stored_materials_method")
@@ -150,13 +168,19 @@ class ProgressBillingContractMixin(models.AbstractModel):
         method (readme/USAGE.md, "Bills, invoices and retainage"): it is chosen before the contract's first
         application, changing it later would change certified figures."""
         for contract in self:
-            applications = contract[contract._applications_field].filtered(lambda application: application.state != "void")
+            applications = contract[contract._applications_field].filtered(
+                lambda application: application.state != "void"
+            )
             if applications:
-                raise ValidationError(_(
-                    "%(contract)s already has pay applications (%(applications)s): its stored materials method can no "
-                    "longer change.",
-                    contract=contract.display_name, applications=", ".join(applications.mapped("display_name")),
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "%(contract)s already has pay applications "
+                        "(%(applications)s): its stored materials method can no "
+                        "longer change.",
+                        contract=contract.display_name,
+                        applications=", ".join(applications.mapped("display_name")),
+                    )
+                )
 
     def _certified_applications(self):
         """The pay applications out of review (not void): certified documents
@@ -205,11 +229,19 @@ class ProgressBillingContractMixin(models.AbstractModel):
             "applications": self._fields[self._applications_field]._description_string(self.env),
         }
         if len(contracts) == 1:
-            raise UserError(_(
-                "Cannot bill %(contracts)s from the order: it is billed through its pay applications (%(applications)s). "
-                "Create the bill or invoice from an approved pay application instead.", **values,
-            ))
-        raise UserError(_(
-            "Cannot bill %(contracts)s from the orders: they are billed through their pay applications (%(applications)s). "
-            "Create the bill or invoice from an approved pay application instead.", **values,
-        ))
+            raise UserError(
+                self.env._(
+                    "Cannot bill %(contracts)s from the order: "
+                    "it is billed through its pay applications (%(applications)s). "
+                    "Create the bill or invoice from an approved pay application instead.",
+                    **values,
+                )
+            )
+        raise UserError(
+            self.env._(
+                "Cannot bill %(contracts)s from the orders: "
+                "they are billed through their pay applications (%(applications)s). "
+                "Create the bill or invoice from an approved pay application instead.",
+                **values,
+            )
+        )

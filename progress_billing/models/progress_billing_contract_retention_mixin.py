@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.trusted_write import check_trusted_write, trusted
@@ -35,7 +35,7 @@ class ProgressBillingContractRetentionMixin(models.AbstractModel):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     reminder_sent = fields.Boolean(
-        "Reminder Sent", readonly=True, copy=False,
+        readonly=True, copy=False,
         help="The scheduled action has given the contract's responsible user an activity for it: never twice.",
     )
 
@@ -73,10 +73,12 @@ class ProgressBillingContractRetentionMixin(models.AbstractModel):
     def _check_one_contract(self):
         for record in self:
             if bool(record.purchase_order_id) == bool(record.sale_order_id):
-                raise ValidationError(_(
-                    "%(record)s must belong to exactly one contract: a commitment or a prime contract.",
-                    record=record.display_name,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "%(record)s must belong to exactly one contract: a commitment or a prime contract.",
+                        record=record.display_name,
+                    )
+                )
 
     def _reminder(self):
         """(summary, note, deadline) of the activity reminding this record."""

@@ -6,11 +6,29 @@ from ..tools.workflow import MANAGER, USER, Transition
 DIRECT_COST_TRANSITIONS = (
     Transition("action_submit", "Submit", ("draft", "revise_resubmit"), "pending", USER),
     Transition(
-        "action_approve", "Approve", ("draft", "pending"), "approved", MANAGER,
+        "action_approve",
+        "Approve",
+        ("draft", "pending"),
+        "approved",
+        MANAGER,
         "Locked; auto-completion may copy it onto owner invoices",
     ),
-    Transition("action_request_revision", "Revise and Resubmit", ("pending", "approved"), "revise_resubmit", MANAGER, "Unlocked"),
-    Transition("action_reset_to_draft", "Reset to Draft", ("pending", "revise_resubmit", "approved"), "draft", MANAGER, "Unlocked"),
+    Transition(
+        "action_request_revision",
+        "Revise and Resubmit",
+        ("pending", "approved"),
+        "revise_resubmit",
+        MANAGER,
+        "Unlocked",
+    ),
+    Transition(
+        "action_reset_to_draft",
+        "Reset to Draft",
+        ("pending", "revise_resubmit", "approved"),
+        "draft",
+        MANAGER,
+        "Unlocked",
+    ),
 )
 
 
@@ -20,7 +38,12 @@ class ProgressBillingDirectCost(models.Model):
 
     _name = "progress.billing.direct.cost"
     _description = "Direct Cost"
-    _inherit = ["progress.billing.sequence.mixin", "progress.billing.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "progress.billing.sequence.mixin",
+        "progress.billing.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date_received desc, id desc"
     _check_company_auto = True
     _sequence_code = "progress.billing.direct.cost"
@@ -42,8 +65,16 @@ class ProgressBillingDirectCost(models.Model):
         [("invoice", "Invoice"), ("expense", "Expense"), ("payroll", "Payroll")], default="invoice", required=True
     )
     state = fields.Selection(
-        [("draft", "Draft"), ("pending", "Pending"), ("revise_resubmit", "Revise and Resubmit"), ("approved", "Approved")],
-        default="draft", required=True, tracking=True, index=True,
+        [
+            ("draft", "Draft"),
+            ("pending", "Pending"),
+            ("revise_resubmit", "Revise and Resubmit"),
+            ("approved", "Approved"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
     )
     origin = fields.Selection(
         [("manual", "Direct Costs Tool"), ("erp", "ERP Integration")],
@@ -53,7 +84,7 @@ class ProgressBillingDirectCost(models.Model):
     erp_reference = fields.Char("ERP Reference")
     invoice_number = fields.Char("Vendor Invoice #")
     date = fields.Date(default=fields.Date.context_today, required=True)
-    date_received = fields.Date("Date Received", required=True, default=fields.Date.context_today, tracking=True, index=True)
+    date_received = fields.Date(required=True, default=fields.Date.context_today, tracking=True, index=True)
     date_paid = fields.Date("Paid Date")
     description = fields.Text()
     line_ids = fields.One2many("progress.billing.direct.cost.line", "direct_cost_id", string="Lines", copy=True)

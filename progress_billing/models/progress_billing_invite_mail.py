@@ -23,8 +23,8 @@ class ProgressBillingInviteMail(models.Model):
     company_id = fields.Many2one(related="invoice_id.company_id", store=True, index=True)
     kind = fields.Selection(INVITE_MAIL_KINDS, required=True)
     partner_id = fields.Many2one("res.partner", "Sent To", required=True, ondelete="cascade")
-    sent_on = fields.Date("Sent On", required=True)
-    message_id = fields.Many2one("mail.message", "Message", ondelete="set null")
+    sent_on = fields.Date(required=True)
+    message_id = fields.Many2one("mail.message", ondelete="set null")
 
     _one_mail_a_day = models.UniqueIndex(
         "(invoice_id, partner_id, sent_on)",

@@ -1,10 +1,11 @@
 import dataclasses
 
 from markupsafe import Markup
-from odoo import _, api, fields, models
+from pypdf import PdfReader
+
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from pypdf import PdfReader
 
 from ..tools.autocomplete_allocation import (
     CHANGE_ORDER_NOT_BILLED,
@@ -31,29 +32,61 @@ CERTIFIED = "figures certified (G702 lines 1-3 and 7, G703 C and D frozen); the 
 # readme/CONFIGURE.md, "Workflow and locks"
 OWNER_INVOICE_TRANSITIONS = (
     Transition(
-        "action_submit", "Submit", ("draft", "revise_resubmit"), "under_review", USER,
-        "Claim frozen (E, F, line 8), as when an administrator writes Under Review directly; the statutory clock starts",
+        "action_submit",
+        "Submit",
+        ("draft", "revise_resubmit"),
+        "under_review",
+        USER,
+        "Claim frozen (E, F, line 8), as when an administrator "
+        "writes Under Review directly; the statutory clock starts",
     ),
-    Transition("action_request_revision", "Revise and Resubmit", ("under_review",), "revise_resubmit", MANAGER, "Editable again"),
     Transition(
-        "action_approve", "Approve", ("under_review",), "approved", MANAGER,
+        "action_request_revision",
+        "Revise and Resubmit",
+        ("under_review",),
+        "revise_resubmit",
+        MANAGER,
+        "Editable again",
+    ),
+    Transition(
+        "action_approve",
+        "Approve",
+        ("under_review",),
+        "approved",
+        MANAGER,
         f"Only as claimed; {CERTIFIED}; invoiced if the company bills on approval",
     ),
     Transition(
-        "action_approve_as_noted", "Approve as Noted", ("under_review",), "approved_as_noted", MANAGER,
+        "action_approve_as_noted",
+        "Approve as Noted",
+        ("under_review",),
+        "approved_as_noted",
+        MANAGER,
         f"Also when certified at other amounts than claimed; {CERTIFIED}; invoiced if the company bills on approval",
     ),
     Transition("action_mark_paid", "Mark Paid", ("approved", "approved_as_noted"), "paid", MANAGER, "Final"),
     Transition(
-        "_set_paid_by_accounting", "Its customer invoice is paid", ("approved", "approved_as_noted"), "paid", SYSTEM,
+        "_set_paid_by_accounting",
+        "Its customer invoice is paid",
+        ("approved", "approved_as_noted"),
+        "paid",
+        SYSTEM,
         "Final",
     ),
     Transition(
-        "action_void", "Void", ("draft", "under_review", "revise_resubmit", "approved_as_noted", "approved"), "void",
-        MANAGER, "Only once its customer invoice is cancelled; the billing period takes another invoice",
+        "action_void",
+        "Void",
+        ("draft", "under_review", "revise_resubmit", "approved_as_noted", "approved"),
+        "void",
+        MANAGER,
+        "Only once its customer invoice is cancelled; the billing period takes another invoice",
     ),
     Transition(
-        "action_reset_to_draft", "Reset to Draft", ("under_review", "revise_resubmit", "void"), "draft", MANAGER,
+        "action_reset_to_draft",
+        "Reset to Draft",
+        ("under_review", "revise_resubmit", "void"),
+        "draft",
+        MANAGER,
         "Only once its customer invoice is cancelled; figures no longer frozen",
     ),
 )
@@ -89,8 +122,11 @@ class ProgressBillingOwnerInvoice(models.Model):
     line_ids = fields.One2many("progress.billing.owner.invoice.line", "invoice_id")
     move_ids = fields.One2many("account.move", "progress_billing_owner_invoice_id", string="Customer Invoices")
     autocomplete_prompt_pending = fields.Boolean(
-        "Auto-Completion Not Answered", default=True, copy=False,
-        help="The user has not yet said Yes or No Thanks to auto-completing this invoice from subcontractor invoices, direct costs and change orders.",
+        "Auto-Completion Not Answered",
+        default=True,
+        copy=False,
+        help="The user has not yet said Yes or No Thanks to auto-completing "
+        "this invoice from subcontractor invoices, direct costs and change orders.",
     )
     autocomplete_stale_count = fields.Integer("Lines with Changed Sources", compute="_compute_autocomplete_stale_count")
 
@@ -101,18 +137,18 @@ class ProgressBillingOwnerInvoice(models.Model):
 
     def _pay_application_parties(self):
         return {
-            "document": _("Owner Invoice"),
-            "from_label": _("From Contractor"),
+            "document": self.env._("Owner Invoice"),
+            "from_label": self.env._("From Contractor"),
             "from": self.company_id.partner_id,
-            "to_label": _("To Owner/Client"),
+            "to_label": self.env._("To Owner/Client"),
             "to": self.partner_id,
-            "contract_label": _("Prime Contract"),
+            "contract_label": self.env._("Prime Contract"),
             "contract": self.sale_order_id,
-            "certified_label": _("Scheduled"),
+            "certified_label": self.env._("Scheduled"),
         }
 
     def _new_document_label(self):
-        return _("an owner invoice")
+        return self.env._("an owner invoice")
 
     @api.onchange("sale_order_id")
     def _onchange_sale_order_id(self):
@@ -216,8 +252,10 @@ class ProgressBillingOwnerInvoice(models.Model):
             work, materials = (currency.round(amount) for amount in allocation.totals(line.id))
             changes = line._autocomplete_changes(sources, line_of_source, current)
             unchanged = (
-                line.autocomplete_source_ids and not changes
-                and currency.is_zero(work - line.work_this_period) and currency.is_zero(materials - line.materials_stored)
+                line.autocomplete_source_ids
+                and not changes
+                and currency.is_zero(work - line.work_this_period)
+                and currency.is_zero(materials - line.materials_stored)
             )
             if unchanged:
                 continue
@@ -248,10 +286,13 @@ class ProgressBillingOwnerInvoice(models.Model):
         would replace links it cannot see yet and copy every amount twice).
         The second is refused at once; an open preview, whose wizard
         references the invoice, does not hold it."""
-        self._lock_without_waiting(lambda: self.env._(
-            "%(invoice)s is being auto-completed by someone else right now: auto-complete it again in a moment to see their amounts.",
-            invoice=self.display_name,
-        ))
+        self._lock_without_waiting(
+            lambda: self.env._(
+                "%(invoice)s is being auto-completed by someone else right now: "
+                "auto-complete it again in a moment to see their amounts.",
+                invoice=self.display_name,
+            )
+        )
 
     def _autocomplete_apply(self, proposal):
         """Write the proposed amounts, replace the lines' source links and
@@ -268,10 +309,14 @@ class ProgressBillingOwnerInvoice(models.Model):
         )
         self.autocomplete_prompt_pending = False
         if proposal:
-            self._message_log(body=self.env._(
-                "Auto-completed from the subcontractor invoices, direct costs and change orders of billing period %(period)s: %(count)s lines updated.",
-                count=len(proposal), period=self.period_id.display_name,
-            ))
+            self._message_log(
+                body=self.env._(
+                    "Auto-completed from the subcontractor invoices, "
+                    "direct costs and change orders of billing period %(period)s: %(count)s lines updated.",
+                    count=len(proposal),
+                    period=self.period_id.display_name,
+                )
+            )
 
     def _copied_sub_invoices(self):
         """The subcontractor invoices auto-completion copied onto this
@@ -330,10 +375,15 @@ class ProgressBillingOwnerInvoice(models.Model):
     def _autocomplete_unmatched(self, allocation):
         """(source, reason in words) for each source that landed nowhere."""
         reasons = {
-            UNFUNDED_CHANGE_ORDER: self.env._("No approved prime contract change order with an amount funds this commitment change order through a change event."),
+            UNFUNDED_CHANGE_ORDER: self.env._(
+                "No approved prime contract change order with an "
+                "amount funds this commitment change order through a change event."
+            ),
             CHANGE_ORDER_NOT_BILLED: self.env._("The prime contract change order funding it is not on this invoice."),
             NO_COST_CODE: self.env._("The source line has no cost code."),
-            NO_MATCHING_LINE: self.env._("No line of this invoice bills this cost code and cost type, nor its division."),
+            NO_MATCHING_LINE: self.env._(
+                "No line of this invoice bills this cost code and cost type, nor its division."
+            ),
         }
         return [(source, reasons[reason]) for source, reason in allocation.unmatched]
 
@@ -343,9 +393,11 @@ class ProgressBillingOwnerInvoice(models.Model):
         lines = self.line_ids.grouped("id")
         return [
             self.env._(
-                "Lines %(lines)s bill the same cost code, cost type or change: the amounts that match them (sources: %(count)s) were put on “%(chosen)s” only, the first of them, never on both.",
+                "Lines %(lines)s bill the same cost code, cost type or change: the amounts that "
+                "match them (sources: %(count)s) were put on “%(chosen)s” only, the first of them, never on both.",
                 lines=", ".join(f"“{lines[line_id].name}”" for line_id in line_ids),
-                count=len(sources), chosen=lines[line_ids[0]].name,
+                count=len(sources),
+                chosen=lines[line_ids[0]].name,
             )
             for line_ids, sources in allocation.ambiguous.items()
         ]

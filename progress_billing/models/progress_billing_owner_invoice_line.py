@@ -22,8 +22,11 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
         "progress.billing.owner.invoice.source", "owner_line_id", string="Auto-Completed From"
     )
     autocomplete_stale = fields.Boolean(
-        "Source Changed", compute="_compute_autocomplete_stale", store=True,
-        help="A subcontractor invoice or direct cost copied onto this line was revised since: auto-complete again to see what changed.",
+        "Source Changed",
+        compute="_compute_autocomplete_stale",
+        store=True,
+        help="A subcontractor invoice or direct cost copied onto this "
+        "line was revised since: auto-complete again to see what changed.",
     )
 
     @api.depends("autocomplete_source_ids.is_stale")
@@ -100,7 +103,9 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
         copied = {
             line.id: (work, materials)
             for line, work, materials in self.env["progress.billing.owner.invoice.source"]._read_group(
-                [("owner_line_id", "in", self.ids)], ["owner_line_id"], ["work_this_period:sum", "materials_stored:sum"],
+                [("owner_line_id", "in", self.ids)],
+                ["owner_line_id"],
+                ["work_this_period:sum", "materials_stored:sum"],
             )
         }
         currency = self.invoice_id.currency_id
@@ -134,12 +139,24 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
         for link in self.autocomplete_source_ids.filtered(lambda link: link._source_ref() not in landing_here):
             moved_to = line_of_source.get(link._source_ref())
             if moved_to:
-                changes.append(self.env._("%(document)s: now copied onto line “%(line)s”", document=link.display_name, line=lines[moved_to].name))
+                changes.append(
+                    self.env._(
+                        "%(document)s: now copied onto line “%(line)s”",
+                        document=link.display_name,
+                        line=lines[moved_to].name,
+                    )
+                )
             else:
                 reasons = link._changes_since_copy(current.get(link._source_ref())) or [
                     self.env._("no longer meets the auto-completion rules")
                 ]
-                changes.append(self.env._("%(document)s: no longer copied (%(reasons)s)", document=link.display_name, reasons="; ".join(reasons)))
+                changes.append(
+                    self.env._(
+                        "%(document)s: no longer copied (%(reasons)s)",
+                        document=link.display_name,
+                        reasons="; ".join(reasons),
+                    )
+                )
         return changes
 
     def action_view_autocomplete_sources(self):

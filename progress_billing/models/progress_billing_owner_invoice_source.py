@@ -125,7 +125,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         groups="base.group_system",
     )
     direct_cost_line_id = fields.Many2one(
-        "progress.billing.direct.cost.line", "Direct Cost Line", index="btree_not_null", ondelete="set null",
+        "progress.billing.direct.cost.line", index="btree_not_null", ondelete="set null",
         groups="base.group_system",
     )
     name = fields.Char(
@@ -135,7 +135,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     sub_invoice_id = fields.Many2one(
         "progress.billing.sub.invoice", "Subcontractor Invoice", compute="_compute_source_document"
     )
-    direct_cost_id = fields.Many2one("progress.billing.direct.cost", "Direct Cost", compute="_compute_source_document")
+    direct_cost_id = fields.Many2one("progress.billing.direct.cost", compute="_compute_source_document")
     period_id = fields.Many2one(
         "progress.billing.period", "Copied for Billing Period", required=True,
         help="The owner invoice's billing period when the amount was copied.",
@@ -237,8 +237,12 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         """The subcontractor invoice or direct cost copied, if the user may read it."""
         readable = self._readable_sources()
         for link in self:
-            link.sub_invoice_id = (link._source_lines("sub_invoice_line_id") & readable["sub_invoice_line_id"]).invoice_id
-            link.direct_cost_id = (link._source_lines("direct_cost_line_id") & readable["direct_cost_line_id"]).direct_cost_id
+            link.sub_invoice_id = (
+                link._source_lines("sub_invoice_line_id") & readable["sub_invoice_line_id"]
+            ).invoice_id
+            link.direct_cost_id = (
+                link._source_lines("direct_cost_line_id") & readable["direct_cost_line_id"]
+            ).direct_cost_id
 
     def _source(self):
         self.ensure_one()
@@ -439,10 +443,16 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         definition, read by the auto-completion preview and by the project's
         Unbilled Costs."""
         return SQL(
-            "%s AND NOT %s", self._copied_condition(link_field), self._linked_condition(link_field, SQL(
-                "owner_invoice.state != 'void' AND owner_invoice.project_id = document.project_id AND owner_invoice.id != %s",
-                invoice.id if invoice else 0,
-            )),
+            "%s AND NOT %s",
+            self._copied_condition(link_field),
+            self._linked_condition(
+                link_field,
+                SQL(
+                    "owner_invoice.state != 'void' AND "
+                    "owner_invoice.project_id = document.project_id AND owner_invoice.id != %s",
+                    invoice.id if invoice else 0,
+                ),
+            ),
         )
 
     @api.model

@@ -44,9 +44,13 @@ class ProgressBillingOwnerScheduleDifference(models.Model):
     division_id = fields.Many2one("progress.billing.division", readonly=True)
     cost_code_id = fields.Many2one("progress.billing.cost.code", readonly=True)
     cost_type_id = fields.Many2one("progress.billing.cost.type", readonly=True)
-    claimed_amount = fields.Monetary("Claimed", readonly=True, help="E + F as claimed when the owner invoice was submitted.")
+    claimed_amount = fields.Monetary(
+        "Claimed", readonly=True, help="E + F as claimed when the owner invoice was submitted."
+    )
     scheduled_amount = fields.Monetary("Scheduled", readonly=True, help="E + F of the owner's payment schedule.")
-    withheld_amount = fields.Monetary("Withheld", readonly=True, help="Claimed less scheduled: what the owner did not schedule.")
+    withheld_amount = fields.Monetary(
+        "Withheld", readonly=True, help="Claimed less scheduled: what the owner did not schedule."
+    )
     reason = fields.Char(readonly=True, help="The owner's reason for scheduling another amount than claimed.")
 
     @property
@@ -59,8 +63,10 @@ class ProgressBillingOwnerScheduleDifference(models.Model):
                    claimed.amount - scheduled.amount AS withheld_amount, line.certification_reason AS reason
               FROM progress_billing_owner_invoice_line line
               JOIN progress_billing_owner_invoice invoice ON invoice.id = line.invoice_id,
-                   LATERAL (SELECT COALESCE(line.claimed_work_this_period, 0) + COALESCE(line.claimed_stored_materials, 0)) AS claimed(amount),
-                   LATERAL (SELECT COALESCE(line.work_this_period, 0) + COALESCE(line.materials_stored, 0)) AS scheduled(amount)
+                   LATERAL (SELECT COALESCE(line.claimed_work_this_period, 0)
+                                   + COALESCE(line.claimed_stored_materials, 0)) AS claimed(amount),
+                   LATERAL (SELECT COALESCE(line.work_this_period, 0)
+                                   + COALESCE(line.materials_stored, 0)) AS scheduled(amount)
              WHERE invoice.claim_frozen AND invoice.state != 'void'
         """)
 

@@ -1,6 +1,7 @@
 from datetime import datetime, time, timedelta
 
 import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -28,7 +29,7 @@ class ProgressBillingPaymentRegime(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     jurisdiction = fields.Char(help="State or country whose legislation, or contract law, sets these periods.")
-    company_id = fields.Many2one("res.company", "Company", index=True, help="Leave empty to share the regime between companies.")
+    company_id = fields.Many2one("res.company", index=True, help="Leave empty to share the regime between companies.")
     day_kind = fields.Selection(
         [("business", "Business days"), ("calendar", "Calendar days")], "Periods Counted In",
         default="business", required=True,

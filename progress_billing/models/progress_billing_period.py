@@ -1,7 +1,7 @@
 import calendar
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools.one2many_counts import one2many_counts
@@ -48,7 +48,8 @@ class ProgressBillingPeriod(models.Model):
         "Due Date",
         required=True,
         tracking=True,
-        help="Last day on which ordinary users may create invoices in this period; managers may still create them afterwards.",
+        help="Last day on which ordinary users may create invoices "
+        "in this period; managers may still create them afterwards.",
     )
     state = fields.Selection(
         [("future", "Future"), ("open", "Open"), ("closed", "Closed")],
@@ -107,7 +108,7 @@ class ProgressBillingPeriod(models.Model):
         action = self.project_id.action_view_commitments()
         action["domain"] = [("is_commitment", "=", True), ("project_id", "=", self.project_id.id)]
         action["context"] = {**action["context"], "progress_billing_period_id": self.id}
-        action["name"] = _("Commitments: %(period)s", period=self.display_name)
+        action["name"] = self.env._("Commitments: %(period)s", period=self.display_name)
         return action
 
     @api.onchange("date_end")
@@ -121,8 +122,11 @@ class ProgressBillingPeriod(models.Model):
         for period in self:
             if period.date_start > period.date_end:
                 raise ValidationError(
-                    _("Billing period %(period)s of project %(project)s ends before it starts.",
-                      period=period.display_name, project=period.project_id.display_name)
+                    self.env._(
+                        "Billing period %(period)s of project %(project)s ends before it starts.",
+                        period=period.display_name,
+                        project=period.project_id.display_name,
+                    )
                 )
             clash = self.search(
                 [
@@ -135,8 +139,12 @@ class ProgressBillingPeriod(models.Model):
             )
             if clash:
                 raise ValidationError(
-                    _("Billing period %(period)s overlaps billing period %(other)s of project %(project)s.",
-                      period=period.display_name, other=clash.display_name, project=period.project_id.display_name)
+                    self.env._(
+                        "Billing period %(period)s overlaps billing period %(other)s of project %(project)s.",
+                        period=period.display_name,
+                        other=clash.display_name,
+                        project=period.project_id.display_name,
+                    )
                 )
 
     def action_open(self):
@@ -164,8 +172,12 @@ class ProgressBillingPeriod(models.Model):
         for period in self:
             if period.sub_invoice_ids or period.owner_invoice_ids:
                 raise UserError(
-                    _("Billing period %(period)s of project %(project)s has invoices: close it instead of deleting it.",
-                      period=period.display_name, project=period.project_id.display_name)
+                    self.env._(
+                        "Billing period %(period)s of project "
+                        "%(project)s has invoices: close it instead of deleting it.",
+                        period=period.display_name,
+                        project=period.project_id.display_name,
+                    )
                 )
 
     def _check_accepts_new_invoice(self, document):
@@ -175,15 +187,25 @@ class ProgressBillingPeriod(models.Model):
         self.ensure_one()
         if self.state != "open":
             raise UserError(
-                _("Cannot add %(document)s to billing period %(period)s of project %(project)s: the period is not open. "
-                  "Choose the project's open billing period, or ask a Progress Billing manager to open this one.",
-                  document=document, period=self.display_name, project=self.project_id.display_name)
+                self.env._(
+                    "Cannot add %(document)s to billing period "
+                    "%(period)s of project %(project)s: the period is not open. "
+                    "Choose the project's open billing period, or ask a Progress Billing manager to open this one.",
+                    document=document,
+                    period=self.display_name,
+                    project=self.project_id.display_name,
+                )
             )
         if self.date_due < fields.Date.context_today(self) and not self.env.user.has_group(MANAGER_GROUP):
             raise UserError(
-                _("Cannot add %(document)s to billing period %(period)s: its due date (%(due)s) has passed, and only a "
-                  "Progress Billing manager can still add invoices to it. Ask a manager to create it.",
-                  document=document, period=self.display_name, due=self.date_due)
+                self.env._(
+                    "Cannot add %(document)s to billing period %(period)s: "
+                    "its due date (%(due)s) has passed, and only a "
+                    "Progress Billing manager can still add invoices to it. Ask a manager to create it.",
+                    document=document,
+                    period=self.display_name,
+                    due=self.date_due,
+                )
             )
 
     @api.model

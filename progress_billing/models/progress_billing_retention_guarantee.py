@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import format_amount, format_date
 
@@ -23,11 +23,16 @@ class ProgressBillingRetentionGuarantee(models.Model):
     _reminder_date_field = "date_expiry"
 
     kind = fields.Selection(
-        [("bank_guarantee", "Bank Guarantee"), ("retention_bond", "Retention Bond"), ("insurance_bond", "Insurance Bond")],
-        default="bank_guarantee", required=True,
+        [
+            ("bank_guarantee", "Bank Guarantee"),
+            ("retention_bond", "Retention Bond"),
+            ("insurance_bond", "Insurance Bond"),
+        ],
+        default="bank_guarantee",
+        required=True,
     )
     reference = fields.Char(required=True, help="Number of the guarantee or bond given by its issuer.")
-    issuer_id = fields.Many2one("res.partner", "Issuer", required=True, help="The bank or insurer giving the guarantee.")
+    issuer_id = fields.Many2one("res.partner", required=True, help="The bank or insurer giving the guarantee.")
     amount = fields.Monetary(required=True)
     date_start = fields.Date(
         "Received On", required=True, default=fields.Date.context_today,
@@ -45,16 +50,22 @@ class ProgressBillingRetentionGuarantee(models.Model):
     def _check_amount_and_dates(self):
         for guarantee in self:
             if guarantee.currency_id.compare_amounts(guarantee.amount, 0) <= 0:
-                raise ValidationError(_(
-                    "Guarantee %(guarantee)s of %(contract)s must have a positive amount.",
-                    guarantee=guarantee.reference, contract=guarantee._contract().display_name,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Guarantee %(guarantee)s of %(contract)s must have a positive amount.",
+                        guarantee=guarantee.reference,
+                        contract=guarantee._contract().display_name,
+                    )
+                )
             ends = [date for date in (guarantee.date_expiry, guarantee.date_returned) if date]
             if ends and min(ends) < guarantee.date_start:
-                raise ValidationError(_(
-                    "Guarantee %(guarantee)s of %(contract)s expires or is returned before it is received.",
-                    guarantee=guarantee.reference, contract=guarantee._contract().display_name,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Guarantee %(guarantee)s of %(contract)s expires or is returned before it is received.",
+                        guarantee=guarantee.reference,
+                        contract=guarantee._contract().display_name,
+                    )
+                )
 
     @api.model
     def _in_force_domain(self, day):
@@ -71,13 +82,16 @@ class ProgressBillingRetentionGuarantee(models.Model):
 
     def _reminder(self):
         return (
-            _("Guarantee %(guarantee)s expires", guarantee=self.reference),
-            _(
+            self.env._("Guarantee %(guarantee)s expires", guarantee=self.reference),
+            self.env._(
                 "%(kind)s %(guarantee)s from %(issuer)s (%(amount)s) securing %(contract)s expires on %(date)s: "
                 "have it extended, or cash retention is withheld again from the next pay application.",
-                kind=self._fields["kind"].convert_to_export(self.kind, self), guarantee=self.reference,
-                issuer=self.issuer_id.display_name, amount=format_amount(self.env, self.amount, self.currency_id),
-                contract=self._contract().display_name, date=format_date(self.env, self.date_expiry),
+                kind=self._fields["kind"].convert_to_export(self.kind, self),
+                guarantee=self.reference,
+                issuer=self.issuer_id.display_name,
+                amount=format_amount(self.env, self.amount, self.currency_id),
+                contract=self._contract().display_name,
+                date=format_date(self.env, self.date_expiry),
             ),
             self.date_expiry,
         )

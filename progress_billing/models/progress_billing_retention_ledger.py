@@ -77,7 +77,9 @@ class ProgressBillingRetentionLedger(models.Model):
         "Held in Trust", readonly=True,
         help="Retention held now on the subcontractors of a trust account project: what the trust account must hold.",
     )
-    next_stage_date = fields.Date("Next Release Stage", readonly=True, help="Planned date of the first stage not released.")
+    next_stage_date = fields.Date(
+        "Next Release Stage", readonly=True, help="Planned date of the first stage not released."
+    )
     guarantee_amount = fields.Monetary(
         "Guarantees", readonly=True, help="Bank guarantees and retention bonds in force today."
     )
@@ -91,7 +93,9 @@ class ProgressBillingRetentionLedger(models.Model):
         Guarantee = self.env["progress.billing.retention.guarantee"]
         guarantees_in_force = Guarantee._search(Guarantee._in_force_domain(today), bypass_access=True)
         return SQL(" UNION ALL ").join(
-            self._contract_rows_query(kind, parity, self.env[model], flag, self.env[application_model], guarantees_in_force)
+            self._contract_rows_query(
+                kind, parity, self.env[model], flag, self.env[application_model], guarantees_in_force
+            )
             for kind, (model, flag, application_model, parity) in LEDGER_KINDS.items()
         )
 
@@ -117,7 +121,8 @@ class ProgressBillingRetentionLedger(models.Model):
                  FROM %(contract_table)s contract
             LEFT JOIN project_project project ON project.id = contract.project_id
             LEFT JOIN (SELECT %(contract_column)s AS contract_id, COUNT(*) AS counted,
-                              SUM(certified_retainage_withheld) AS withheld, SUM(certified_retainage_released) AS released
+                              SUM(certified_retainage_withheld) AS withheld,
+                              SUM(certified_retainage_released) AS released
                          FROM %(application_table)s
                         WHERE state IN %(certified_states)s AND %(application_companies)s
                      GROUP BY %(contract_column)s) application ON application.contract_id = contract.id
@@ -125,17 +130,24 @@ class ProgressBillingRetentionLedger(models.Model):
                          FROM progress_billing_retention_stage
                         WHERE date_released IS NULL AND %(contract_column)s IS NOT NULL AND %(stage_companies)s
                      GROUP BY %(contract_column)s) stage ON stage.contract_id = contract.id
-            LEFT JOIN (SELECT %(contract_column)s AS contract_id, SUM(amount) AS amount, MIN(date_expiry) AS first_expiry
+            LEFT JOIN (SELECT %(contract_column)s AS contract_id, SUM(amount) AS amount,
+                              MIN(date_expiry) AS first_expiry
                          FROM progress_billing_retention_guarantee
-                        WHERE id IN %(guarantees_in_force)s AND %(contract_column)s IS NOT NULL AND %(guarantee_companies)s
+                        WHERE id IN %(guarantees_in_force)s AND %(contract_column)s IS NOT NULL
+                          AND %(guarantee_companies)s
                      GROUP BY %(contract_column)s) guarantee ON guarantee.contract_id = contract.id
                 WHERE contract.%(flag)s AND contract.state != 'cancel' AND %(contract_companies)s""",
-            parity=parity, kind=kind, flag=SQL.identifier(flag), contract_column=contract_column,
+            parity=parity,
+            kind=kind,
+            flag=SQL.identifier(flag),
+            contract_column=contract_column,
             purchase_order=SQL("contract.id" if Contract._name == "purchase.order" else "NULL::int"),
             sale_order=SQL("contract.id" if Contract._name == "sale.order" else "NULL::int"),
             is_commitment=SQL("TRUE" if kind == "commitment" else "FALSE"),
-            contract_table=SQL.identifier(Contract._table), application_table=SQL.identifier(Application._table),
-            certified_states=tuple(Application._billable_states), guarantees_in_force=guarantees_in_force.subselect(),
+            contract_table=SQL.identifier(Contract._table),
+            application_table=SQL.identifier(Application._table),
+            certified_states=tuple(Application._billable_states),
+            guarantees_in_force=guarantees_in_force.subselect(),
             contract_companies=active_companies_condition(self.env, "contract"),
             application_companies=active_companies_condition(self.env, Application._table),
             stage_companies=active_companies_condition(self.env, "progress_billing_retention_stage"),
@@ -169,6 +181,8 @@ class ProgressBillingRetentionLedger(models.Model):
     def _totals(self, domain):
         """(withheld, released, held, held in trust) of the ledger rows of ``domain``, in one query."""
         [totals] = self._read_group(
-            domain, [], ["retainage_withheld:sum", "retainage_released:sum", "retainage_held:sum", "trust_account_held:sum"]
+            domain,
+            [],
+            ["retainage_withheld:sum", "retainage_released:sum", "retainage_held:sum", "trust_account_held:sum"],
         )
         return tuple(total or 0.0 for total in totals)

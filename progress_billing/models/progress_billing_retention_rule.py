@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_amount
 
@@ -25,7 +25,9 @@ class ProgressBillingRetentionRule(models.Model):
         "res.company", compute="_compute_company_id", store=True, index=True, precompute=True, readonly=True,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    rate_work = fields.Float("Retention on Work (%)", digits=(5, 2), help="Withheld on the work claimed while this rule applies.")
+    rate_work = fields.Float(
+        "Retention on Work (%)", digits=(5, 2), help="Withheld on the work claimed while this rule applies."
+    )
     rate_materials = fields.Float(
         "Retention on Stored Materials (%)", digits=(5, 2),
         help="Withheld on the materials newly stored while this rule applies.",
@@ -49,7 +51,7 @@ class ProgressBillingRetentionRule(models.Model):
         "Of the", default="revised", required=True,
         help="The contract sum a “% of the contract sum” limit is taken of, as of each pay application.",
     )
-    limit_amount = fields.Monetary("Limit Amount")
+    limit_amount = fields.Monetary()
 
     def _contract(self):
         self.ensure_one()
@@ -70,7 +72,7 @@ class ProgressBillingRetentionRule(models.Model):
         for rule in self:
             siblings = rule._contract().retention_rule_ids.ids if rule._contract() else []
             position = siblings.index(rule.id) + 1 if rule.id in siblings else len(siblings) + 1
-            rule.display_name = _("Retention rule %(position)s", position=position)
+            rule.display_name = self.env._("Retention rule %(position)s", position=position)
 
     def _limit(self, contract_sum_to_date, original_contract_sum):
         """The pure function's rule (tools/retention_rules.py): the limit as an
@@ -92,7 +94,7 @@ class ProgressBillingRetentionRule(models.Model):
     def _check_one_contract(self):
         for rule in self:
             if bool(rule.purchase_order_id) == bool(rule.sale_order_id):
-                raise ValidationError(_("A retention rule belongs to one commitment or one prime contract."))
+                raise ValidationError(self.env._("A retention rule belongs to one commitment or one prime contract."))
 
     @api.constrains(
         "purchase_order_id", "sale_order_id", "sequence", "rate_work", "rate_materials", "limit_type", "limit_percent",
@@ -107,10 +109,14 @@ class ProgressBillingRetentionRule(models.Model):
         for contract in self._contracts():
             rules = contract.retention_rule_ids
             if len(rules) > MAX_RULES_PER_CONTRACT:
-                raise ValidationError(_(
-                    "%(contract)s has %(count)s retention rules: a contract has at most %(max)s.",
-                    contract=contract.display_name, count=len(rules), max=MAX_RULES_PER_CONTRACT,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "%(contract)s has %(count)s retention rules: a contract has at most %(max)s.",
+                        contract=contract.display_name,
+                        count=len(rules),
+                        max=MAX_RULES_PER_CONTRACT,
+                    )
+                )
             previous_limits = {}
             for rule in rules:
                 rule._check_values(contract, is_last=rule == rules[-1])
@@ -119,39 +125,61 @@ class ProgressBillingRetentionRule(models.Model):
                 key = (rule.limit_type, rule.contract_sum_basis if rule.limit_type == "retention_percent" else None)
                 value = rule.limit_amount if rule.limit_type == "retention_amount" else rule.limit_percent
                 if key in previous_limits and value <= previous_limits[key][1]:
-                    raise ValidationError(_(
-                        "%(rule)s of %(contract)s ends before %(previous)s, which ends at the same kind of limit: "
-                        "order the rules by increasing limits.",
-                        rule=rule.display_name, contract=contract.display_name, previous=previous_limits[key][0].display_name,
-                    ))
+                    raise ValidationError(
+                        self.env._(
+                            "%(rule)s of %(contract)s ends before %(previous)s, which ends at the same kind of limit: "
+                            "order the rules by increasing limits.",
+                            rule=rule.display_name,
+                            contract=contract.display_name,
+                            previous=previous_limits[key][0].display_name,
+                        )
+                    )
                 previous_limits[key] = (rule, value)
 
     def _check_values(self, contract, is_last):
         values = {"rule": self.display_name, "contract": contract.display_name}
         if not (0 <= self.rate_work <= 100 and 0 <= self.rate_materials <= 100):
-            raise ValidationError(_("The rates of %(rule)s of %(contract)s must be between 0 and 100%%.", **values))
+            raise ValidationError(
+                self.env._("The rates of %(rule)s of %(contract)s must be between 0 and 100%%.", **values)
+            )
         if self.limit_type == "none":
             if not is_last:
-                raise ValidationError(_(
-                    "%(rule)s of %(contract)s applies to the end of the contract, so the rules after it would never "
-                    "apply: give it a limit, or make it the last rule.", **values,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "%(rule)s of %(contract)s applies to "
+                        "the end of the contract, so the rules after it would never "
+                        "apply: give it a limit, or make it the last rule.",
+                        **values,
+                    )
+                )
         elif self.limit_type == "retention_amount":
             if self.currency_id.compare_amounts(self.limit_amount, 0) <= 0:
-                raise ValidationError(_(
-                    "%(rule)s of %(contract)s applies until the retention held reaches %(amount)s: the amount must be "
-                    "above zero.", amount=format_amount(self.env, self.limit_amount, self.currency_id), **values,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "%(rule)s of %(contract)s applies until "
+                        "the retention held reaches %(amount)s: the amount must be "
+                        "above zero.",
+                        amount=format_amount(self.env, self.limit_amount, self.currency_id),
+                        **values,
+                    )
+                )
         elif not 0 < self.limit_percent <= 100:
-            raise ValidationError(_(
-                "%(rule)s of %(contract)s has a limit of %(percent)s%%: a limit is above 0 and at most 100%%.",
-                percent=self.limit_percent, **values,
-            ))
+            raise ValidationError(
+                self.env._(
+                    "%(rule)s of %(contract)s has a limit of %(percent)s%%: a limit is above 0 and at most 100%%.",
+                    percent=self.limit_percent,
+                    **values,
+                )
+            )
         if self.limit_type in ("retention_percent", "retention_amount") and not (self.rate_work or self.rate_materials):
-            raise ValidationError(_(
-                "%(rule)s of %(contract)s withholds nothing until the retention held reaches its limit, so it would "
-                "never end: give it a rate, or end it at a percent complete.", **values,
-            ))
+            raise ValidationError(
+                self.env._(
+                    "%(rule)s of %(contract)s withholds nothing "
+                    "until the retention held reaches its limit, so it would "
+                    "never end: give it a rate, or end it at a percent complete.",
+                    **values,
+                )
+            )
 
     # locked once a pay application is certified
 
@@ -163,11 +191,15 @@ class ProgressBillingRetentionRule(models.Model):
         for contract in contracts:
             certified = contract._certified_applications()
             if certified:
-                raise UserError(_(
-                    "%(contract)s has certified pay applications (%(applications)s): its retention rules can no longer "
-                    "change. Void or reset those applications to draft first.",
-                    contract=contract.display_name, applications=", ".join(certified.mapped("display_name")),
-                ))
+                raise UserError(
+                    self.env._(
+                        "%(contract)s has certified pay "
+                        "applications (%(applications)s): its retention rules can no longer "
+                        "change. Void or reset those applications to draft first.",
+                        contract=contract.display_name,
+                        applications=", ".join(certified.mapped("display_name")),
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import format_date
 
@@ -33,8 +33,14 @@ class ProgressBillingRetentionStage(models.Model):
         help="Share of the retention the contract holds when the stage is released.",
     )
     release_application_ref = fields.Reference(
-        [("progress.billing.sub.invoice", "Subcontractor Invoice"), ("progress.billing.owner.invoice", "Owner Invoice")],
-        "Released On", readonly=True, copy=False, help="The pay application that released this stage's retention.",
+        [
+            ("progress.billing.sub.invoice", "Subcontractor Invoice"),
+            ("progress.billing.owner.invoice", "Owner Invoice"),
+        ],
+        "Released On",
+        readonly=True,
+        copy=False,
+        help="The pay application that released this stage's retention.",
     )
     date_released = fields.Date("Release Date", readonly=True, copy=False)
     state = fields.Selection(
@@ -55,11 +61,15 @@ class ProgressBillingRetentionStage(models.Model):
     def _check_release_percent(self):
         for stage in self.filtered(lambda stage: stage.release_mode == "percent"):
             if not 0 < stage.release_percent <= 100:
-                raise ValidationError(_(
-                    "Stage “%(stage)s” of %(contract)s releases %(percent)s%% of the retention held: "
-                    "a stage releases more than 0 and at most 100%%.",
-                    stage=stage.name, contract=stage._contract().display_name, percent=stage.release_percent,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Stage “%(stage)s” of %(contract)s releases %(percent)s%% of the retention held: "
+                        "a stage releases more than 0 and at most 100%%.",
+                        stage=stage.name,
+                        contract=stage._contract().display_name,
+                        percent=stage.release_percent,
+                    )
+                )
 
     def _release_amount(self, held):
         """What the stage releases of ``held``, the retention the contract
@@ -77,10 +87,13 @@ class ProgressBillingRetentionStage(models.Model):
 
     def _reminder(self):
         return (
-            _("Release retention: %(stage)s", stage=self.name),
-            _(
-                "Stage “%(stage)s” of %(contract)s was planned for %(date)s: release its retention with Release Retainage.",
-                stage=self.name, contract=self._contract().display_name, date=format_date(self.env, self.date_planned),
+            self.env._("Release retention: %(stage)s", stage=self.name),
+            self.env._(
+                "Stage “%(stage)s” of %(contract)s was planned for %(date)s: "
+                "release its retention with Release Retainage.",
+                stage=self.name,
+                contract=self._contract().display_name,
+                date=format_date(self.env, self.date_planned),
             ),
             self.date_planned,
         )

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from ..tools.trusted_write import trusted
 
@@ -21,7 +21,7 @@ class ProgressBillingSequenceMixin(models.AbstractModel):
         super()._compute_display_name()
         for record in self:
             if record.name == "/":
-                record.display_name = _("New")
+                record.display_name = self.env._("New")
 
     def _sequence_code_for(self, vals):
         return self._sequence_code

@@ -39,7 +39,7 @@ class ProgressBillingStatutoryClockMixin(models.AbstractModel):
     _reviewer_clock_fields = ("payment_regime_id", "claim_received_date", "schedule_given_date")
 
     payment_regime_id = fields.Many2one(
-        "progress.billing.payment.regime", "Payment Regime", copy=False, tracking=True, check_company=True,
+        "progress.billing.payment.regime", copy=False, tracking=True, check_company=True,
         help="Set when the claim is received, from the contract or else the project.",
     )
     claim_received_date = fields.Date(
@@ -184,8 +184,12 @@ class ProgressBillingStatutoryClockMixin(models.AbstractModel):
             claim_summary = summary or self.env._(
                 "Give the payment schedule by %(date)s", date=format_date(self.env, claim.schedule_due_date)
             )
-            open_activities = claim.sudo().activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type)
-            open_activities.write({"summary": claim_summary, "note": note or False, "date_deadline": claim.schedule_due_date})
+            open_activities = claim.sudo().activity_ids.filtered(
+                lambda activity: activity.activity_type_id == activity_type
+            )
+            open_activities.write(
+                {"summary": claim_summary, "note": note or False, "date_deadline": claim.schedule_due_date}
+            )
             for reviewer in claim.sudo()._clock_reviewers() - open_activities.user_id:
                 claim.sudo().activity_schedule(
                     SCHEDULE_ACTIVITY, date_deadline=claim.schedule_due_date, user_id=reviewer.id,
@@ -224,7 +228,10 @@ class ProgressBillingStatutoryClockMixin(models.AbstractModel):
                 "The full claimed amount may now be payable.",
                 claim=self.display_name, date=format_date(self.env, due),
             ))
-        elif not self.schedule_alert and self.payment_regime_id._business_days_left(today, due, self.company_id) <= WARNING_BUSINESS_DAYS:
+        elif (
+            not self.schedule_alert
+            and self.payment_regime_id._business_days_left(today, due, self.company_id) <= WARNING_BUSINESS_DAYS
+        ):
             self._alert_reviewers("warned", self.env._(
                 "%(claim)s: the payment schedule is due by %(date)s, in two business days or less.",
                 claim=self.display_name, date=format_date(self.env, due),

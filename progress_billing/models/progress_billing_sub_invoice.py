@@ -1,7 +1,8 @@
 from datetime import timedelta
 
 from markupsafe import Markup
-from odoo import _, api, fields, models
+
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
@@ -106,7 +107,7 @@ class ProgressBillingSubInvoice(models.Model):
     move_ids = fields.One2many("account.move", "progress_billing_sub_invoice_id", string="Vendor Bills")
 
     invited_on = fields.Datetime(
-        "Invited On", readonly=True, copy=False, tracking=True,
+        readonly=True, copy=False, tracking=True,
         help="When the subcontractor was last invited to bill this invoice (Invite to Bill).",
     )
     invited_partner_id = fields.Many2one(
@@ -125,7 +126,7 @@ class ProgressBillingSubInvoice(models.Model):
 
     def _get_report_base_filename(self):
         self.ensure_one()
-        return _("Pay Application - %s", self.name)
+        return self.env._("Pay Application - %s", self.name)
 
     def _has_field_access(self, field, operation):
         """On the portal a subcontractor writes only its own invoice number (tools/portal_access.py;
@@ -262,18 +263,18 @@ class ProgressBillingSubInvoice(models.Model):
 
     def _pay_application_parties(self):
         return {
-            "document": _("Subcontractor Invoice"),
-            "from_label": _("From Subcontractor"),
+            "document": self.env._("Subcontractor Invoice"),
+            "from_label": self.env._("From Subcontractor"),
             "from": self.partner_id,
-            "to_label": _("To Contractor"),
+            "to_label": self.env._("To Contractor"),
             "to": self.company_id.partner_id,
-            "contract_label": _("Commitment"),
+            "contract_label": self.env._("Commitment"),
             "contract": self.purchase_order_id,
-            "certified_label": _("Certified"),
+            "certified_label": self.env._("Certified"),
         }
 
     def _new_document_label(self):
-        return _("a subcontractor invoice")
+        return self.env._("a subcontractor invoice")
 
     def _prepare_move_values(self):
         """The vendor bill carries the subcontractor's own invoice number."""
@@ -291,8 +292,11 @@ class ProgressBillingSubInvoice(models.Model):
                 rejected = invoice.line_ids.filtered(lambda line: line.review_state == "rejected")
                 if rejected:
                     raise UserError(
-                        _("%(invoice)s has rejected lines (%(lines)s): send it back for revision instead.",
-                          invoice=invoice.display_name, lines=", ".join(rejected.mapped("name")))
+                        self.env._(
+                            "%(invoice)s has rejected lines (%(lines)s): send it back for revision instead.",
+                            invoice=invoice.display_name,
+                            lines=", ".join(rejected.mapped("name")),
+                        )
                     )
 
     def _before_transition(self, transition):
@@ -327,17 +331,23 @@ class ProgressBillingSubInvoice(models.Model):
         for invoice in self.sudo():
             responsible = invoice.purchase_order_id.user_id or invoice.create_uid
             invoice.message_post(
-                body=_("%(user)s (%(partner)s) submitted %(invoice)s from the portal.",
-                       user=submitter.name, partner=submitter.commercial_partner_id.name, invoice=invoice.display_name),
+                body=self.env._(
+                    "%(user)s (%(partner)s) submitted %(invoice)s from the portal.",
+                    user=submitter.name,
+                    partner=submitter.commercial_partner_id.name,
+                    invoice=invoice.display_name,
+                ),
                 author_id=submitter.partner_id.id,
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )
             invoice.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=_("Review %(invoice)s", invoice=invoice.display_name),
-                note=_("%(partner)s submitted this invoice on the portal: review its lines.",
-                       partner=submitter.commercial_partner_id.name),
+                summary=self.env._("Review %(invoice)s", invoice=invoice.display_name),
+                note=self.env._(
+                    "%(partner)s submitted this invoice on the portal: review its lines.",
+                    partner=submitter.commercial_partner_id.name,
+                ),
                 user_id=responsible.id,
             )
 
@@ -361,7 +371,8 @@ class ProgressBillingSubInvoice(models.Model):
                 Markup("<li>%s: %s</li>") % (line.name, line.rejection_reason) for line in rejected
             )
             invoice.message_post(
-                body=Markup("<p>%s</p>") % _("%(invoice)s needs to be revised and resubmitted.", invoice=invoice.display_name)
+                body=Markup("<p>%s</p>")
+                % self.env._("%(invoice)s needs to be revised and resubmitted.", invoice=invoice.display_name)
                 + (Markup("<ul>%s</ul>") % reasons if reasons else ""),
                 partner_ids=invoice.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",
@@ -375,11 +386,15 @@ class ProgressBillingSubInvoice(models.Model):
         sent once a reviewer approved the invoice (Approved or Approved as Noted)."""
         for invoice in self:
             if invoice.state not in self._schedule_given_states:
-                raise UserError(_(
-                    "%(invoice)s is %(state)s: its payment schedule can be printed or sent once a reviewer approves it "
-                    "(Approved or Approved as Noted).",
-                    invoice=invoice.display_name, state=invoice._state_label(invoice.state),
-                ))
+                raise UserError(
+                    self.env._(
+                        "%(invoice)s is %(state)s: "
+                        "its payment schedule can be printed or sent once a reviewer approves it "
+                        "(Approved or Approved as Noted).",
+                        invoice=invoice.display_name,
+                        state=invoice._state_label(invoice.state),
+                    )
+                )
 
     def _payment_schedule_values(self):
         """What the payment schedule states (NSW s14(2)-(3), Vic s15(2)-(3),
@@ -433,8 +448,12 @@ class ProgressBillingSubInvoice(models.Model):
         attached); sending records the day it was served."""
         self.ensure_one()
         if not self.env.user.has_group(MANAGER_GROUP):
-            raise UserError(_("Only a Progress Billing administrator can send the payment schedule of %(invoice)s.",
-                              invoice=self.display_name))
+            raise UserError(
+                self.env._(
+                    "Only a Progress Billing administrator can send the payment schedule of %(invoice)s.",
+                    invoice=self.display_name,
+                )
+            )
         self._check_payment_schedule_ready()
         return {
             "type": "ir.actions.act_window",
@@ -466,6 +485,10 @@ class ProgressBillingSubInvoice(models.Model):
         if not self.env.user.has_group(MANAGER_GROUP):
             return
         today = fields.Date.context_today(self)
-        for invoice in self.filtered(lambda invoice: invoice.state in self._schedule_given_states and not invoice.schedule_served_date):
+        for invoice in self.filtered(
+            lambda invoice: invoice.state in self._schedule_given_states and not invoice.schedule_served_date
+        ):
             trusted(invoice).write({"schedule_served_date": today, "schedule_given_date": today})
-            invoice._message_log(body=_("Payment schedule served by e-mail on %(date)s.", date=format_date(self.env, today)))
+            invoice._message_log(
+                body=self.env._("Payment schedule served by e-mail on %(date)s.", date=format_date(self.env, today))
+            )

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools.portal_access import portal_may_write
@@ -28,10 +28,15 @@ class ProgressBillingSubInvoiceLine(models.Model):
     change_order_line_id = fields.Many2one("progress.billing.change.order.line", index=True, ondelete="restrict")
     is_unit_based = fields.Boolean(compute="_compute_is_unit_based")
     price_unit = fields.Float(
-        "Unit Price", compute="_compute_price_unit", store=True, precompute=True, digits="Product Price",
-        help="Unit price of the SSOV line when this line was created: a later price change does not rewrite billed work.",
+        "Unit Price",
+        compute="_compute_price_unit",
+        store=True,
+        precompute=True,
+        digits="Product Price",
+        help="Unit price of the SSOV line when this line was created: "
+        "a later price change does not rewrite billed work.",
     )
-    quantity_this_period = fields.Float("Quantity This Period", digits="Product Unit")
+    quantity_this_period = fields.Float(digits="Product Unit")
     work_this_period = fields.Monetary(compute="_compute_work_this_period", store=True, readonly=False, precompute=True)
     review_state = fields.Selection(
         [("to_review", "To Review"), ("approved", "Approved"), ("rejected", "Rejected")],
@@ -39,7 +44,7 @@ class ProgressBillingSubInvoiceLine(models.Model):
     )
     rejection_reason = fields.Char(copy=False)
     claimed_quantity = fields.Float(
-        "Claimed Quantity", digits="Product Unit", readonly=True, copy=False,
+        digits="Product Unit", readonly=True, copy=False,
         help="Quantity this period as claimed when the invoice was last submitted (unit/quantity-based lines).",
     )
 
@@ -85,13 +90,19 @@ class ProgressBillingSubInvoiceLine(models.Model):
         for line in self:
             if line.is_unit_based and not line.currency_id.is_zero(line.materials_stored):
                 raise ValidationError(
-                    _("Line “%(line)s” of %(invoice)s is unit/quantity-based: it has no materials presently stored.",
-                      line=line.name, invoice=line.invoice_id.display_name)
+                    self.env._(
+                        "Line “%(line)s” of %(invoice)s is unit/quantity-based: it has no materials presently stored.",
+                        line=line.name,
+                        invoice=line.invoice_id.display_name,
+                    )
                 )
             if not line.is_unit_based and line.quantity_this_period:
                 raise ValidationError(
-                    _("Line “%(line)s” of %(invoice)s is amount-based: bill an amount, not a quantity.",
-                      line=line.name, invoice=line.invoice_id.display_name)
+                    self.env._(
+                        "Line “%(line)s” of %(invoice)s is amount-based: bill an amount, not a quantity.",
+                        line=line.name,
+                        invoice=line.invoice_id.display_name,
+                    )
                 )
 
     def action_approve_line(self):
@@ -100,7 +111,7 @@ class ProgressBillingSubInvoiceLine(models.Model):
     def action_reject_line(self):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Reject Lines"),
+            "name": self.env._("Reject Lines"),
             "res_model": "progress.billing.line.reject.wizard",
             "view_mode": "form",
             "target": "new",
@@ -111,10 +122,10 @@ class ProgressBillingSubInvoiceLine(models.Model):
         """Per-line review of an invoice Under Review; any rejection sends the
         invoice to Revise and Resubmit and notifies the subcontractor (readme/USAGE.md, "Pay applications")."""
         if not self.env.user.has_group(MANAGER_GROUP):
-            raise UserError(_("Only a Progress Billing manager can review invoice lines."))
+            raise UserError(self.env._("Only a Progress Billing manager can review invoice lines."))
         for invoice in self.invoice_id:
             if invoice.state != "under_review":
-                raise UserError(_("%(invoice)s is not under review.", invoice=invoice.display_name))
+                raise UserError(self.env._("%(invoice)s is not under review.", invoice=invoice.display_name))
         self.write({"review_state": review_state, "rejection_reason": reason})
         if review_state == "rejected":
             self.invoice_id.action_request_revision()

@@ -48,7 +48,7 @@ class ProgressBillingUnbilledCost(models.Model):
     )
     name = fields.Char("Document", readonly=True)
     sub_invoice_id = fields.Many2one("progress.billing.sub.invoice", "Subcontractor Invoice", readonly=True)
-    direct_cost_id = fields.Many2one("progress.billing.direct.cost", "Direct Cost", readonly=True)
+    direct_cost_id = fields.Many2one("progress.billing.direct.cost", readonly=True)
     partner_id = fields.Many2one("res.partner", "Subcontractor/Vendor", readonly=True)
     period_id = fields.Many2one("progress.billing.period", "Billing Period", readonly=True)
     date = fields.Date(

@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import api, models
 from odoo.exceptions import AccessError, LockError, UserError
 
 from ..tools.trusted_write import check_trusted_write, is_trusted, trusted
@@ -17,7 +17,8 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
     _locked_fields = ()
     # figures only the addon's own code writes, through ``trusted`` (readme/CONFIGURE.md, "Workflow and locks")
     _protected_fields = ()
-    # every status move of the document, as tools/workflow.py Transition rows (readme/CONFIGURE.md, "Workflow and locks")
+    # every status move of the document, as tools/workflow.py
+    # Transition rows (readme/CONFIGURE.md, "Workflow and locks")
     _transitions = ()
 
     @api.model_create_multi
@@ -31,11 +32,15 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
         for vals in vals_list:
             check_trusted_write(self, vals, self._protected_fields)
             if vals.get("state", initial) != initial and not self._may_set_state_directly():
-                raise AccessError(_(
-                    "A new %(document)s starts as %(initial)s and cannot be created as %(state)s. "
-                    "Use the workflow buttons of the document to change its status.",
-                    document=self._description, initial=self._state_label(initial), state=self._state_label(vals["state"]),
-                ))
+                raise AccessError(
+                    self.env._(
+                        "A new %(document)s starts as %(initial)s and cannot be created as %(state)s. "
+                        "Use the workflow buttons of the document to change its status.",
+                        document=self._description,
+                        initial=self._state_label(initial),
+                        state=self._state_label(vals["state"]),
+                    )
+                )
             locked_states.append(vals.pop("state") if vals.get("state") in self._locked_states else None)
         documents = super().create(vals_list)
         for document, state in zip(documents, locked_states, strict=True):
@@ -51,11 +56,15 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
         if "state" in vals and not self._may_set_state_directly():
             moved = self.filtered(lambda document: document.state != vals["state"])
             if moved:
-                raise AccessError(_(
-                    "%(documents)s cannot be set to %(state)s by editing its status. "
-                    "Use the workflow buttons of the document (only a Progress Billing administrator may set a status directly, e.g. by an import).",
-                    documents=", ".join(moved.mapped("display_name")), state=self._state_label(vals["state"]),
-                ))
+                raise AccessError(
+                    self.env._(
+                        "%(documents)s cannot be set to %(state)s by editing its status. "
+                        "Use the workflow buttons of the document (only a "
+                        "Progress Billing administrator may set a status directly, e.g. by an import).",
+                        documents=", ".join(moved.mapped("display_name")),
+                        state=self._state_label(vals["state"]),
+                    )
+                )
         if set(vals) & set(self._locked_fields):
             self._check_unlocked()
         if "state" in vals:
@@ -99,10 +108,14 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
         administrator resets it (its status history shows who and when)."""
         for document in self:
             if document.state in self._locked_states:
-                raise UserError(_(
-                    "%(document)s is %(state)s and can no longer be changed: a Progress Billing administrator must reset it first.",
-                    document=document.display_name, state=self._state_label(document.state),
-                ))
+                raise UserError(
+                    self.env._(
+                        "%(document)s is %(state)s and can no longer be changed: "
+                        "a Progress Billing administrator must reset it first.",
+                        document=document.display_name,
+                        state=self._state_label(document.state),
+                    )
+                )
 
     def _lock_without_waiting(self, refusal):
         """Row-lock these documents until the transaction ends, without
@@ -118,10 +131,12 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
         """Two users changing the status of the same documents at once: the
         first one locks their rows, the other is told to try again, so that
         nothing is approved, voided or billed twice (readme/CONFIGURE.md, "Workflow and locks")."""
-        self._lock_without_waiting(lambda: _(
-            "%(documents)s is being changed by another user: try again in a moment.",
-            documents=", ".join(self.mapped("display_name")),
-        ))
+        self._lock_without_waiting(
+            lambda: self.env._(
+                "%(documents)s is being changed by another user: try again in a moment.",
+                documents=", ".join(self.mapped("display_name")),
+            )
+        )
 
     def _apply_transition(self, action):
         """Perform the transition of ``_transitions`` that ``action`` names:
@@ -142,22 +157,31 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
         document is in one of its statuses. The rows are locked first."""
         if not self._has_role(transition.who):
             if transition.who == MANAGER:
-                raise UserError(_(
-                    "Only a Progress Billing manager can set %(documents)s to %(state)s.",
-                    documents=", ".join(self.mapped("display_name")), state=self._state_label(transition.target),
-                ))
-            raise UserError(_(
-                "%(documents)s can only be set to %(state)s by Progress Billing itself.",
-                documents=", ".join(self.mapped("display_name")), state=self._state_label(transition.target),
-            ))
+                raise UserError(
+                    self.env._(
+                        "Only a Progress Billing manager can set %(documents)s to %(state)s.",
+                        documents=", ".join(self.mapped("display_name")),
+                        state=self._state_label(transition.target),
+                    )
+                )
+            raise UserError(
+                self.env._(
+                    "%(documents)s can only be set to %(state)s by Progress Billing itself.",
+                    documents=", ".join(self.mapped("display_name")),
+                    state=self._state_label(transition.target),
+                )
+            )
         self._lock_for_state_change()
         for document in self:
             if document.state not in transition.sources:
-                raise UserError(_(
-                    "%(document)s cannot go from %(current)s to %(target)s.",
-                    document=document.display_name, current=self._state_label(document.state),
-                    target=self._state_label(transition.target),
-                ))
+                raise UserError(
+                    self.env._(
+                        "%(document)s cannot go from %(current)s to %(target)s.",
+                        document=document.display_name,
+                        current=self._state_label(document.state),
+                        target=self._state_label(transition.target),
+                    )
+                )
 
     def _before_transition(self, transition):
         """What ``transition`` does before the status moves, once every check

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .progress_billing_period import monthly_period_bounds
@@ -18,7 +18,8 @@ class ProjectProject(models.Model):
     )
     billing_day = fields.Integer(
         default=1,
-        help="Day of the month on which each automatic billing period starts (29-31 fall back to a shorter month's last day).",
+        help="Day of the month on which each automatic billing "
+        "period starts (29-31 fall back to a shorter month's last day).",
     )
     billing_period_ids = fields.One2many("progress.billing.period", "project_id", string="Billing Periods")
     prime_contract_ids = fields.One2many(
@@ -41,19 +42,25 @@ class ProjectProject(models.Model):
         "not cancelled.",
     )
     retention_trust_account = fields.Boolean(
-        "Retention Trust Account", compute="_compute_retention_trust_account", store=True,
+        compute="_compute_retention_trust_account", store=True,
         help="The retention held on this project's subcontractors must be kept in a separate trust account: its "
         "company flags trust account projects and the head contract value reaches its threshold (Settings).",
     )
     unbilled_cost_count = fields.Integer("Unbilled Costs", compute="_compute_unbilled_costs")
     unbilled_cost_amount = fields.Monetary("Unbilled Costs Amount", compute="_compute_unbilled_costs")
     sub_payment_regime_id = fields.Many2one(
-        "progress.billing.payment.regime", "Payment Regime for Subcontractor Claims", check_company=True,
-        help="Deadlines to give a payment schedule and to pay the subcontractors' claims, unless their commitment sets another.",
+        "progress.billing.payment.regime",
+        "Payment Regime for Subcontractor Claims",
+        check_company=True,
+        help="Deadlines to give a payment schedule and to pay the "
+        "subcontractors' claims, unless their commitment sets another.",
     )
     owner_payment_regime_id = fields.Many2one(
-        "progress.billing.payment.regime", "Payment Regime for Owner Claims", check_company=True,
-        help="Deadlines for the owner to give its payment schedule and to pay our owner invoices, unless the prime contract sets another.",
+        "progress.billing.payment.regime",
+        "Payment Regime for Owner Claims",
+        check_company=True,
+        help="Deadlines for the owner to give its payment schedule and "
+        "to pay our owner invoices, unless the prime contract sets another.",
     )
     owner_withheld_amount = fields.Monetary("Withheld by the Owner", compute="_compute_owner_withheld_amount")
 
@@ -62,8 +69,11 @@ class ProjectProject(models.Model):
         for project in self:
             if not 1 <= project.billing_day <= 31:
                 raise ValidationError(
-                    _("The billing day of project %(project)s must be between 1 and 31, not %(day)s.",
-                      project=project.display_name, day=project.billing_day)
+                    self.env._(
+                        "The billing day of project %(project)s must be between 1 and 31, not %(day)s.",
+                        project=project.display_name,
+                        day=project.billing_day,
+                    )
                 )
 
     @api.constrains("company_id", "sub_payment_regime_id", "owner_payment_regime_id")

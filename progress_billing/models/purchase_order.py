@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import LockError, UserError, ValidationError
 from odoo.tools import SQL
 
@@ -21,7 +21,9 @@ class PurchaseOrder(models.Model):
         required=True,
         help="Unit/quantity-based commitments bill quantity × unit price and have no stored materials.",
     )
-    change_order_ids = fields.One2many("progress.billing.change.order", "purchase_order_id", string="Commitment Change Orders")
+    change_order_ids = fields.One2many(
+        "progress.billing.change.order", "purchase_order_id", string="Commitment Change Orders"
+    )
     retention_rule_ids = fields.One2many(
         "progress.billing.retention.rule", "purchase_order_id", string="Retention Rules", copy=True,
         help="Up to five sliding-scale rules, in order; where set they replace the retainage rates above, and a line "
@@ -33,9 +35,11 @@ class PurchaseOrder(models.Model):
     retention_guarantee_ids = fields.One2many(
         "progress.billing.retention.guarantee", "purchase_order_id", string="Retention Guarantees"
     )
-    sub_invoice_ids = fields.One2many("progress.billing.sub.invoice", "purchase_order_id", string="Subcontractor Invoices")
+    sub_invoice_ids = fields.One2many(
+        "progress.billing.sub.invoice", "purchase_order_id", string="Subcontractor Invoices"
+    )
     invoice_contact_id = fields.Many2one(
-        "res.partner", "Invoice Contact", compute="_compute_invoice_contact_id", store=True, readonly=False,
+        "res.partner", compute="_compute_invoice_contact_id", store=True, readonly=False,
         precompute=True, domain="[('commercial_partner_id', '=', vendor_commercial_partner_id)]",
         help="The subcontractor's contact invited by e-mail to bill this commitment on the portal (Invite to Bill): "
         "the vendor's invoice address by default.",
@@ -71,7 +75,9 @@ class PurchaseOrder(models.Model):
         (readme/USAGE.md, "Invite to Bill (contractor side)")."""
         for order in self:
             if order.invoice_contact_id.commercial_partner_id != order.partner_id.commercial_partner_id:
-                order.invoice_contact_id = order.partner_id.address_get(["invoice"])["invoice"] if order.partner_id else False
+                order.invoice_contact_id = (
+                    order.partner_id.address_get(["invoice"])["invoice"] if order.partner_id else False
+                )
 
     @api.constrains("invoice_contact_id", "partner_id")
     def _check_invoice_contact(self):
@@ -79,17 +85,23 @@ class PurchaseOrder(models.Model):
         the vendor's company, whoever sets it (readme/USAGE.md, "Invite to Bill (contractor side)")."""
         for order in self.filtered("invoice_contact_id"):
             if order.invoice_contact_id.commercial_partner_id != order.partner_id.commercial_partner_id:
-                raise ValidationError(_(
-                    "%(contact)s is not a contact of %(vendor)s: the invoice contact of %(order)s must be one of the "
-                    "vendor's contacts.",
-                    contact=order.invoice_contact_id.display_name, vendor=order.partner_id.commercial_partner_id.display_name,
-                    order=order.display_name,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s is not a contact of %(vendor)s: "
+                        "the invoice contact of %(order)s must be one of the "
+                        "vendor's contacts.",
+                        contact=order.invoice_contact_id.display_name,
+                        vendor=order.partner_id.commercial_partner_id.display_name,
+                        order=order.display_name,
+                    )
+                )
 
     def _period_invoice(self, period):
         """The commitment's subcontractor invoice of ``period`` that is not void, if any."""
         self.ensure_one()
-        return self.sub_invoice_ids.filtered(lambda invoice: invoice.period_id == period and invoice.state != "void")[:1]
+        return self.sub_invoice_ids.filtered(lambda invoice: invoice.period_id == period and invoice.state != "void")[
+            :1
+        ]
 
     def _invite_period(self):
         """The billing period of the invite status: the one of the context
@@ -128,24 +140,31 @@ class PurchaseOrder(models.Model):
         and Resubmit) (readme/USAGE.md, "Invite to Bill (contractor side)")."""
         self.ensure_one()
         if not self.is_commitment or self.project_id != period.project_id:
-            return _(
+            return self.env._(
                 "%(order)s is not a commitment of project %(project)s: only the project's commitments are invited to "
                 "bill its billing period %(period)s.",
-                order=self.display_name, project=period.project_id.display_name, period=period.display_name,
+                order=self.display_name,
+                project=period.project_id.display_name,
+                period=period.display_name,
             )
         if self.state != self._confirmed_state:
-            return _("%(order)s is not confirmed: confirm it before inviting its subcontractor to bill.", order=self.display_name)
+            return self.env._(
+                "%(order)s is not confirmed: confirm it before inviting its subcontractor to bill.",
+                order=self.display_name,
+            )
         if not self.invoice_contact_id.email:
-            return _(
+            return self.env._(
                 "%(order)s has no invoice contact with an e-mail address: set one on the commitment.",
                 order=self.display_name,
             )
         invoice = self._period_invoice(period)
         if invoice and invoice.state not in INVITABLE_STATES:
-            return _(
+            return self.env._(
                 "%(invoice)s, the invoice of %(order)s for billing period %(period)s, is %(state)s: it is no longer "
                 "the subcontractor's to fill in.",
-                invoice=invoice.display_name, order=self.display_name, period=period.display_name,
+                invoice=invoice.display_name,
+                order=self.display_name,
+                period=period.display_name,
                 state=invoice._state_label(invoice.state),
             )
         return None
@@ -181,10 +200,12 @@ class PurchaseOrder(models.Model):
         try:
             self.lock_for_update(allow_referencing=True)
         except LockError:
-            raise UserError(_(
-                "%(order)s is being invited to bill by another user right now: try again in a moment.",
-                order=self.display_name,
-            )) from None
+            raise UserError(
+                self.env._(
+                    "%(order)s is being invited to bill by another user right now: try again in a moment.",
+                    order=self.display_name,
+                )
+            ) from None
         if self._period_invoice(period) or not self.env.registry.ready:
             # while the registry loads (module installation, its data files) nothing else runs, and other
             # transactions would not see the addon's tables yet
@@ -198,11 +219,15 @@ class PurchaseOrder(models.Model):
             ))
             committed = cr.fetchone()
         if committed:
-            raise UserError(_(
-                "%(order)s was invited to bill %(period)s by another user in the meantime (%(invoice)s): reload "
-                "to see its invoice.",
-                order=self.display_name, period=period.display_name, invoice=committed[0],
-            ))
+            raise UserError(
+                self.env._(
+                    "%(order)s was invited to bill %(period)s by another user in the meantime (%(invoice)s): reload "
+                    "to see its invoice.",
+                    order=self.display_name,
+                    period=period.display_name,
+                    invoice=committed[0],
+                )
+            )
 
     def action_invite_to_bill(self):
         """Invite to Bill from commitments (form button, list selection): the
@@ -210,13 +235,15 @@ class PurchaseOrder(models.Model):
         self.env["progress.billing.invite.wizard"].check_access("create")
         projects = self.project_id
         if not self or not all(self.mapped("is_commitment")) or len(projects) != 1:
-            raise UserError(_("Select commitments of one project to invite their subcontractors to bill."))
+            raise UserError(self.env._("Select commitments of one project to invite their subcontractors to bill."))
         period = self[:1]._invite_period()
         if not period:
-            raise UserError(_(
-                "Project %(project)s has no open billing period: open one before inviting subcontractors to bill.",
-                project=projects.display_name,
-            ))
+            raise UserError(
+                self.env._(
+                    "Project %(project)s has no open billing period: open one before inviting subcontractors to bill.",
+                    project=projects.display_name,
+                )
+            )
         return self.env["progress.billing.invite.wizard"]._action_open(period, self)
 
     def action_grant_portal_access(self):
@@ -224,8 +251,12 @@ class PurchaseOrder(models.Model):
         wizard (readme/USAGE.md, "Invite to Bill (contractor side)")."""
         self.ensure_one()
         if not self.invoice_contact_id:
-            raise UserError(_("%(order)s has no invoice contact to give portal access to.", order=self.display_name))
-        return self.env["portal.wizard"].with_context(default_partner_ids=self.invoice_contact_id.ids).action_open_wizard()
+            raise UserError(
+                self.env._("%(order)s has no invoice contact to give portal access to.", order=self.display_name)
+            )
+        return (
+            self.env["portal.wizard"].with_context(default_partner_ids=self.invoice_contact_id.ids).action_open_wizard()
+        )
 
     def action_create_invoice(self, attachment_ids=False):
         self._check_billed_by_applications()

@@ -4,7 +4,11 @@ from ..tools.dictionaries import DEFAULT, DEFAULT_LANG, DICTIONARIES, SUBCONTRAC
 
 # accounts a retainage line may not use: the partner balances and cash of the invoice itself
 RETAINAGE_ACCOUNT_DOMAIN = [
-    ("account_type", "not in", ("asset_receivable", "liability_payable", "asset_cash", "liability_credit_card", "off_balance")),
+    (
+        "account_type",
+        "not in",
+        ("asset_receivable", "liability_payable", "asset_cash", "liability_credit_card", "off_balance"),
+    ),
 ]
 
 
@@ -15,11 +19,11 @@ class ResCompany(models.Model):
     _inherit = "res.company"
 
     retainage_payable_account_id = fields.Many2one(
-        "account.account", "Retainage Payable Account", check_company=True, domain=RETAINAGE_ACCOUNT_DOMAIN,
+        "account.account", check_company=True, domain=RETAINAGE_ACCOUNT_DOMAIN,
         help="Retainage withheld from subcontractors on their vendor bills, until it is released.",
     )
     retainage_receivable_account_id = fields.Many2one(
-        "account.account", "Retainage Receivable Account", check_company=True, domain=RETAINAGE_ACCOUNT_DOMAIN,
+        "account.account", check_company=True, domain=RETAINAGE_ACCOUNT_DOMAIN,
         help="Retainage withheld by owners on the customer invoices of prime contracts, until they release it.",
     )
     progress_billing_bill_on_approval = fields.Boolean(
@@ -85,7 +89,9 @@ class ResCompany(models.Model):
     def write(self, vals):
         switched = self.browse()
         if "progress_billing_dictionary" in vals:
-            switched = self.filtered(lambda company: company.progress_billing_dictionary != vals["progress_billing_dictionary"])
+            switched = self.filtered(
+                lambda company: company.progress_billing_dictionary != vals["progress_billing_dictionary"]
+            )
         result = super().write(vals)
         for company in switched:
             company._apply_progress_billing_dictionary()

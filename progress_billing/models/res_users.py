@@ -9,7 +9,9 @@ class ResUsers(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         users = super().create(vals_list)
-        self.browse([user.id for user, vals in zip(users, vals_list, strict=True) if "lang" not in vals])._follow_company_dictionary()
+        self.browse(
+            [user.id for user, vals in zip(users, vals_list, strict=True) if "lang" not in vals]
+        )._follow_company_dictionary()
         return users
 
     def _follow_company_dictionary(self):

@@ -8,7 +8,9 @@ class SaleOrder(models.Model):
     _inherit = ["sale.order", "progress.billing.contract.mixin"]
 
     is_prime_contract = fields.Boolean("Prime Contract", index=True, copy=False)
-    change_order_ids = fields.One2many("progress.billing.change.order", "sale_order_id", string="Prime Contract Change Orders")
+    change_order_ids = fields.One2many(
+        "progress.billing.change.order", "sale_order_id", string="Prime Contract Change Orders"
+    )
     retention_rule_ids = fields.One2many(
         "progress.billing.retention.rule", "sale_order_id", string="Retention Rules", copy=True,
         help="Up to five sliding-scale rules, in order; where set they replace the retainage rates above, and a line "

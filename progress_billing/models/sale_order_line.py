@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -12,7 +12,9 @@ class SaleOrderLine(models.Model):
     _ordered_quantity_field = "product_uom_qty"
 
     division_id = fields.Many2one("progress.billing.division", index=True, ondelete="restrict")
-    change_order_line_ids = fields.One2many("progress.billing.change.order.line", "sale_line_id", string="Change Order Lines")
+    change_order_line_ids = fields.One2many(
+        "progress.billing.change.order.line", "sale_line_id", string="Change Order Lines"
+    )
 
     @api.constrains("division_id", "cost_code_id")
     def _check_division_or_cost_code(self):
@@ -21,8 +23,11 @@ class SaleOrderLine(models.Model):
         for line in self:
             if line.division_id and line.cost_code_id:
                 raise ValidationError(
-                    _("Line “%(line)s” of %(contract)s bills both a division and a cost code: choose one.",
-                      line=line.name, contract=line.order_id.display_name)
+                    self.env._(
+                        "Line “%(line)s” of %(contract)s bills both a division and a cost code: choose one.",
+                        line=line.name,
+                        contract=line.order_id.display_name,
+                    )
                 )
 
     def _prepare_progress_billing_move_line(self, quantity, price_unit):

@@ -23,7 +23,7 @@ import logging
 import os
 import re
 import zlib
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 
 from PIL import Image, ImageOps, JpegImagePlugin, PngImagePlugin, UnidentifiedImageError
@@ -258,12 +258,10 @@ def inflated_size(data, limit):
     A damaged stream counts what inflated before the damage."""
     inflater = zlib.decompressobj()
     size = 0
-    try:
+    with suppress(zlib.error):
         while data and size <= limit:
             size += len(inflater.decompress(data, INFLATE_CHUNK))
             data = inflater.unconsumed_tail
-    except zlib.error:
-        pass
     return size
 
 

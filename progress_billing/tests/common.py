@@ -90,10 +90,23 @@ class ProgressBillingCase(TransactionCase):
             {"name": "Finishes", "division_id": cls.division_finishes.id, "price_unit": 50_000},
         ])
         cls.sov_concrete, cls.sov_finishes = cls.prime_contract.order_line
-        cls.commitment = cls._create_commitment(cls.project, [
-            {"name": "Concrete labor", "cost_code_id": cls.cost_code.id, "cost_type_id": cls.labor.id, "price_unit": 60_000},
-            {"name": "Concrete materials", "cost_code_id": cls.cost_code.id, "cost_type_id": cls.materials.id, "price_unit": 40_000},
-        ])
+        cls.commitment = cls._create_commitment(
+            cls.project,
+            [
+                {
+                    "name": "Concrete labor",
+                    "cost_code_id": cls.cost_code.id,
+                    "cost_type_id": cls.labor.id,
+                    "price_unit": 60_000,
+                },
+                {
+                    "name": "Concrete materials",
+                    "cost_code_id": cls.cost_code.id,
+                    "cost_type_id": cls.materials.id,
+                    "price_unit": 40_000,
+                },
+            ],
+        )
         cls.ssov_labor, cls.ssov_materials = cls.commitment.order_line
         cls.user = cls._create_user("pb_user", USER_GROUP)
         cls.manager = cls._create_user("pb_manager", MANAGER_GROUP)
@@ -156,7 +169,9 @@ class ProgressBillingCase(TransactionCase):
     def _create_next_period(cls, after=None, state="open"):
         """The calendar month after the period ``after`` (default: ``period``), in its project."""
         after = after or cls.period
-        return cls._create_period(after.project_id, *monthly_period_bounds(after.date_end + timedelta(days=1), 1), state=state)
+        return cls._create_period(
+            after.project_id, *monthly_period_bounds(after.date_end + timedelta(days=1), 1), state=state
+        )
 
     # contracts
 

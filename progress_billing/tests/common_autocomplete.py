@@ -91,13 +91,18 @@ class AutocompleteCase(ProgressBillingCase):
             "title": "Extra slab", "project_id": cls.project.id,
             "line_ids": [Command.create({"name": "Extra slab", "cost_code_id": cls.cost_code.id})],
         })
-        change_line = {"cost_code_id": cls.cost_code.id, "cost_type_id": cls.labor.id, "change_event_line_id": event.line_ids.id}
+        change_line = {
+            "cost_code_id": cls.cost_code.id,
+            "cost_type_id": cls.labor.id,
+            "change_event_line_id": event.line_ids.id,
+        }
         pcco = cls._create_change_order(cls.prime_contract, [{
             "name": "Extra slab", "amount": amount if pcco_amount is None else pcco_amount,
             "sale_line_id": revised_sov_line and revised_sov_line.id, **change_line,
         }], state=pcco_state)
-        cco = cls._create_change_order(cls.commitment, [{"name": "Extra slab formwork", "amount": amount, **change_line}],
-                                       state=cco_state)
+        cco = cls._create_change_order(
+            cls.commitment, [{"name": "Extra slab formwork", "amount": amount, **change_line}], state=cco_state
+        )
         return pcco, cco
 
     def assertLineAmounts(self, invoice, expected):

@@ -35,4 +35,6 @@ class PayApplicationCase(ProgressBillingCase):
 
     @classmethod
     def _attach(cls, invoice, name, raw):
-        return cls.env["ir.attachment"].create({"name": name, "raw": raw, "res_model": invoice._name, "res_id": invoice.id})
+        return cls.env["ir.attachment"].create(
+            {"name": name, "raw": raw, "res_model": invoice._name, "res_id": invoice.id}
+        )

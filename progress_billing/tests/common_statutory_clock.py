@@ -10,6 +10,7 @@ reviewer. ``_receive`` submits an invoice on a given day.
 from datetime import date, datetime, time
 
 import pytz
+
 from odoo.tests import freeze_time
 
 from .common import ProgressBillingCase
@@ -31,10 +32,15 @@ class StatutoryClockCase(ProgressBillingCase):
         super().setUpClass()
         calendar = cls.company.resource_calendar_id
         calendar.tz = "Australia/Sydney"
-        cls.env["resource.calendar.leaves"].create({
-            "name": "Labour Day", "calendar_id": calendar.id, "company_id": cls.company.id,
-            "date_from": sydney_utc(LABOUR_DAY_2026, time.min), "date_to": sydney_utc(LABOUR_DAY_2026, time(23, 59, 59)),
-        })
+        cls.env["resource.calendar.leaves"].create(
+            {
+                "name": "Labour Day",
+                "calendar_id": calendar.id,
+                "company_id": cls.company.id,
+                "date_from": sydney_utc(LABOUR_DAY_2026, time.min),
+                "date_to": sydney_utc(LABOUR_DAY_2026, time(23, 59, 59)),
+            }
+        )
         cls.nsw_subcontract = cls.env.ref("progress_billing.payment_regime_nsw_subcontract")
         cls.nsw_head_contract = cls.env.ref("progress_billing.payment_regime_nsw_head_contract")
         cls.vic = cls.env.ref("progress_billing.payment_regime_vic")

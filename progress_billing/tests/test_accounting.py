@@ -37,11 +37,13 @@ rounded to the quantity precision: labor 0.17, 0.50, 1.00; materials 0.33,
 """
 
 from lxml import etree
+
 from odoo import Command
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 from .common import MANAGER_GROUP, ProgressBillingCase
 
@@ -196,7 +198,8 @@ class TestWorkedExample(AccountingCase):
                 self.assertEqual(contract_lines[name].qty_invoiced, quantity, f"{name} after {period.name}")
                 self.assertAmount(contract_lines[name][billed_amount_field], amount, f"{name} after {period.name}")
         self.assertEqual(
-            (contract.retainage_held, contract.retainage_released, contract.retainage_remaining), (8_400.0, 0.0, 8_400.0)
+            (contract.retainage_held, contract.retainage_released, contract.retainage_remaining),
+            (8_400.0, 0.0, 8_400.0),
         )
 
         self.periods[3].action_open()
@@ -213,13 +216,16 @@ class TestWorkedExample(AccountingCase):
         self.assertAmount(release_move.amount_untaxed, 7_000.0)
         self.assertAmount(release_move.amount_total, 7_000.0)
         self.assertEqual(
-            (contract.retainage_held, contract.retainage_released, contract.retainage_remaining), (8_400.0, 7_000.0, 1_400.0)
+            (contract.retainage_held, contract.retainage_released, contract.retainage_remaining),
+            (8_400.0, 7_000.0, 1_400.0),
         )
         release_move.with_user(self.accountant).action_post()
         for name, (quantity, amount) in EXPECTED_ORDER[-1].items():
             self.assertEqual(contract_lines[name].qty_invoiced, quantity, "a release bills no order quantity")
             self.assertAmount(contract_lines[name][billed_amount_field], amount)
-        balance = sum(self.env["account.move.line"].search([("account_id", "=", retainage_account.id)]).mapped("balance"))
+        balance = sum(
+            self.env["account.move.line"].search([("account_id", "=", retainage_account.id)]).mapped("balance")
+        )
         self.assertAmount(abs(balance), 1_400.0, "the retainage account holds what remains")
 
     def test_subcontractor_invoices_become_vendor_bills(self):
@@ -248,7 +254,9 @@ class TestBillingGuards(AccountingCase):
         self.assertFalse(application.move_id, "a cancelled bill no longer counts")
         new_bill = self._create_bill(application)
         self.assertEqual(application.move_ids, bill | new_bill)
-        self.assertEqual(self.example_commitment.order_line.mapped("qty_invoiced"), [0.17, 0.33], "the cancelled bill is not counted")
+        self.assertEqual(
+            self.example_commitment.order_line.mapped("qty_invoiced"), [0.17, 0.33], "the cancelled bill is not counted"
+        )
 
     def test_voiding_asks_and_names_the_bill_to_cancel(self):
         application = self._create_application(self.example_commitment, self.periods[0], self.first_amounts)
@@ -267,7 +275,9 @@ class TestBillingGuards(AccountingCase):
         for model in ("progress.billing.sub.invoice", "progress.billing.owner.invoice"):
             arch = etree.fromstring(self.env[model].with_user(self.manager).get_view(view_type="form")["arch"])
             buttons = {button.get("invisible"): button for button in arch.iterfind(".//button[@name='action_void']")}
-            self.assertEqual(buttons.keys(), {"not id or state == 'void' or move_id", "state == 'void' or not move_id"}, model)
+            self.assertEqual(
+                buttons.keys(), {"not id or state == 'void' or move_id", "state == 'void' or not move_id"}, model
+            )
             self.assertTrue(buttons["not id or state == 'void' or move_id"].get("confirm"), model)
             self.assertIsNone(buttons["state == 'void' or not move_id"].get("confirm"), model)
 
@@ -292,7 +302,9 @@ class TestBillingGuards(AccountingCase):
 
     def test_bill_on_approval_setting(self):
         self.company.progress_billing_bill_on_approval = True
-        application = self._create_application(self.example_commitment, self.periods[0], self.first_amounts, approve=False)
+        application = self._create_application(
+            self.example_commitment, self.periods[0], self.first_amounts, approve=False
+        )
         application.action_submit()
         application.with_user(self.manager).action_approve()
         self.assertFalse(application.move_id, "an approver without accounting rights creates no bill")
@@ -442,13 +454,17 @@ class TestBillingGuards(AccountingCase):
         application.action_submit()
         application.action_approve()
         bill_line = self._create_bill(application).invoice_line_ids.filtered("purchase_line_id")
-        self.assertEqual((bill_line.quantity, bill_line.price_unit, bill_line.price_subtotal), (12.0, 1_250.0, 15_000.0))
+        self.assertEqual(
+            (bill_line.quantity, bill_line.price_unit, bill_line.price_subtotal), (12.0, 1_250.0, 15_000.0)
+        )
         self.assertEqual(commitment.order_line.qty_invoiced, 12.0)
 
     def test_change_order_line_billed_on_its_own(self):
         """It has no order line: billed as one unit with the taxes all contract lines share."""
         taxes = self.taxes["purchase"]
-        commitment = self._create_contract("purchase.order", lines=[("labor", 60_000.0, taxes), ("materials", 40_000.0, taxes)])
+        commitment = self._create_contract(
+            "purchase.order", lines=[("labor", 60_000.0, taxes), ("materials", 40_000.0, taxes)]
+        )
         self._create_change_order(commitment, [{"name": "Extra footing", "amount": 5_000.0}])
         self.periods[0].action_open()
         application = self._create_invoice(commitment, self.periods[0])
@@ -468,7 +484,9 @@ class TestBillingGuards(AccountingCase):
         application.line_ids.filtered("change_order_line_id").work_this_period = 2_000.0
         application.action_submit()
         application.action_approve()
-        with self.assertRaisesRegex(UserError, "have different taxes: make the change order revise one of the contract's lines"):
+        with self.assertRaisesRegex(
+            UserError, "have different taxes: make the change order revise one of the contract's lines"
+        ):
             self._create_bill(application)
 
     def test_owner_invoice_is_paid_with_its_customer_invoice(self):
@@ -492,7 +510,11 @@ class TestBillingGuards(AccountingCase):
             ("purchase.order", "action_release_retainage"),
             ("sale.order", "action_release_retainage"),
         ):
-            for user, shown in ((self.accountant, True), (self.manager, "action_release" in button), (self.user, False)):
+            for user, shown in (
+                (self.accountant, True),
+                (self.manager, "action_release" in button),
+                (self.user, False),
+            ):
                 with self.subTest(model=model, user=user.login):
                     arch = self.env[model].with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
                     self.assertEqual(f'name="{button}"' in arch, shown)
@@ -539,7 +561,10 @@ STORED_MATERIALS_EXAMPLE = {
             "opening_due": 0.0,
             "opening_f": {"labor": 0.0, "materials": 8_000.00},
             "entered": {"labor": (20_000.55, 0.0), "materials": (6_000.00, 3_000.00)},
-            "lines": {"labor": (10_000.00, 30_000.55, 29_999.45, 3_000.06), "materials": (5_000.00, 14_000.00, 26_000.00, 1_250.00)},
+            "lines": {
+                "labor": (10_000.00, 30_000.55, 29_999.45, 3_000.06),
+                "materials": (5_000.00, 14_000.00, 26_000.00, 1_250.00),
+            },
             "g702": (44_000.55, 150.00, 39_750.49, 21_100.00, 18_650.49),
             "bill": ({"labor": 20_000.55, "materials": 1_000.00}, 2_350.06, 150.00),
         },
@@ -547,7 +572,10 @@ STORED_MATERIALS_EXAMPLE = {
             "opening_due": 0.0,
             "opening_f": {"labor": 0.0, "materials": 3_000.00},
             "entered": {"labor": (29_999.45, 0.0), "materials": (13_000.00, 0.0)},
-            "lines": {"labor": (30_000.55, 60_000.00, 0.0, 6_000.00), "materials": (11_000.00, 24_000.00, 16_000.00, 2_400.00)},
+            "lines": {
+                "labor": (30_000.55, 60_000.00, 0.0, 6_000.00),
+                "materials": (11_000.00, 24_000.00, 16_000.00, 2_400.00),
+            },
             "g702": (84_000.00, 0.0, 75_600.00, 39_750.49, 35_849.51),
             "bill": ({"labor": 29_999.45, "materials": 10_000.00}, 4_149.94, 1_500.00),
         },
@@ -558,7 +586,10 @@ STORED_MATERIALS_EXAMPLE = {
             "opening_due": -400.00,
             "opening_f": {"labor": 0.0, "materials": 0.0},
             "entered": {"labor": (20_000.55, 0.0), "materials": (1_000.00, 2_000.00)},
-            "lines": {"labor": (10_000.00, 30_000.55, 29_999.45, 3_000.06), "materials": (13_000.00, 16_000.00, 24_000.00, 1_500.00)},
+            "lines": {
+                "labor": (10_000.00, 30_000.55, 29_999.45, 3_000.06),
+                "materials": (13_000.00, 16_000.00, 24_000.00, 1_500.00),
+            },
             "g702": (46_000.55, 100.00, 41_500.49, 21_100.00, 20_400.49),
             "bill": ({"labor": 20_000.55, "materials": 3_000.00}, 2_600.06, 450.00),
         },
@@ -566,7 +597,10 @@ STORED_MATERIALS_EXAMPLE = {
             "opening_due": -100.00,
             "opening_f": {"labor": 0.0, "materials": 0.0},
             "entered": {"labor": (29_999.45, 0.0), "materials": (8_000.00, 0.0)},
-            "lines": {"labor": (30_000.55, 60_000.00, 0.0, 6_000.00), "materials": (16_000.00, 24_000.00, 16_000.00, 2_400.00)},
+            "lines": {
+                "labor": (30_000.55, 60_000.00, 0.0, 6_000.00),
+                "materials": (16_000.00, 24_000.00, 16_000.00, 2_400.00),
+            },
             "g702": (84_000.00, 0.0, 75_600.00, 41_500.49, 34_099.51),
             "bill": ({"labor": 29_999.45, "materials": 8_000.00}, 3_899.94, 1_200.00),
         },
@@ -587,7 +621,9 @@ class TestStoredMaterialsWorkedExample(AccountingCase):
             period.action_open()
             application = self._create_invoice(contract, period)
             lines = {name: self._line_of(application, contract_line) for name, contract_line in contract_lines.items()}
-            self.assertEqual({name: line.materials_stored for name, line in lines.items()}, expected["opening_f"], label)
+            self.assertEqual(
+                {name: line.materials_stored for name, line in lines.items()}, expected["opening_f"], label
+            )
             self.assertAmount(application.current_payment_due, expected["opening_due"], f"line 8 as created, {label}")
             self._bill(application, {contract_lines[name]: value for name, value in expected["entered"].items()})
             for name, (previous_work, completed, balance, retainage) in expected["lines"].items():
@@ -597,9 +633,18 @@ class TestStoredMaterialsWorkedExample(AccountingCase):
                     [previous_work, completed, balance, retainage], f"D, G, H, I of {name}, {label}",
                 )
             self.assertEqual(
-                [self.currency.round(application[field]) for field in
-                 ("total_completed", "retainage_materials", "total_earned", "previous_certificates", "current_payment_due")],
-                list(expected["g702"]), f"G702 lines 4, 5b, 6, 7, 8, {label}",
+                [
+                    self.currency.round(application[field])
+                    for field in (
+                        "total_completed",
+                        "retainage_materials",
+                        "total_earned",
+                        "previous_certificates",
+                        "current_payment_due",
+                    )
+                ],
+                list(expected["g702"]),
+                f"G702 lines 4, 5b, 6, 7, 8, {label}",
             )
             application.action_submit()
             application.action_approve()

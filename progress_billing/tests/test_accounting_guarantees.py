@@ -59,9 +59,13 @@ class TestOneActiveBill(AccountingGuaranteesCase):
         bill = self.first_bill.with_user(self.billing_user)
         bill.button_cancel()
         new_bill = self._create_bill(self.first, self.billing_user)
-        with self.assertRaisesRegex(UserError, re.escape(
-            f"{bill.display_name} cannot be reset to draft: {self.first.name} is already billed on {new_bill.display_name}."
-        )):
+        with self.assertRaisesRegex(
+            UserError,
+            re.escape(
+                f"{bill.display_name} cannot be reset to draft: "
+                f"{self.first.name} is already billed on {new_bill.display_name}."
+            ),
+        ):
             bill.button_draft()
         self.assertEqual((bill.state, self.first.move_id), ("cancel", new_bill))
         new_bill.button_cancel()
@@ -78,9 +82,13 @@ class TestOneActiveBill(AccountingGuaranteesCase):
         self.assertFalse(self.first.move_id)
         new_bill = self._create_bill(self.first, self.billing_user)
         self.assertEqual(self.first.move_id, new_bill)
-        with self.assertRaisesRegex(UserError, re.escape(
-            f"{bill.display_name} cannot be reset to draft: {self.first.name} is already billed on {new_bill.display_name}."
-        )):
+        with self.assertRaisesRegex(
+            UserError,
+            re.escape(
+                f"{bill.display_name} cannot be reset to draft: "
+                f"{self.first.name} is already billed on {new_bill.display_name}."
+            ),
+        ):
             bill.button_draft()
         self.assertEqual((bill.state, bill.payment_state), ("posted", "reversed"))
 
@@ -102,7 +110,9 @@ class TestRetainageReleaseBound(AccountingGuaranteesCase):
 
     def test_nothing_is_released_before_anything_is_held(self):
         unbilled = self._create_application(self._create_contract("purchase.order"), self.periods[0], {}, approve=False)
-        with self.assertRaisesRegex(ValidationError, re.escape(f"it held {self._money(0.0)} as of the previous application")):
+        with self.assertRaisesRegex(
+            ValidationError, re.escape(f"it held {self._money(0.0)} as of the previous application")
+        ):
             unbilled.line_ids[0].with_user(self.billing_user).retainage_released = 0.01
 
     def test_wizard_adds_to_the_release_of_the_period(self):
@@ -198,12 +208,25 @@ class TestBillingConcurrency(TransactionCase):
                 "date_due": date(2026, 1, 31),
             })
             period.action_open()
-            commitment = env["purchase.order"].create({
-                "is_commitment": True, "partner_id": partner.id, "project_id": project.id, "retainage_rate": 10.0,
-                "order_line": [Command.create({
-                    "product_id": product.id, "name": "Labor", "product_qty": 1, "price_unit": 1_000.0, "tax_ids": False,
-                })],
-            })
+            commitment = env["purchase.order"].create(
+                {
+                    "is_commitment": True,
+                    "partner_id": partner.id,
+                    "project_id": project.id,
+                    "retainage_rate": 10.0,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "name": "Labor",
+                                "product_qty": 1,
+                                "price_unit": 1_000.0,
+                                "tax_ids": False,
+                            }
+                        )
+                    ],
+                }
+            )
             commitment.button_confirm()
             application = env[SUB_INVOICE].create({"purchase_order_id": commitment.id, "period_id": period.id})
             application.line_ids.work_this_period = 400.0
@@ -227,11 +250,13 @@ class TestBillingConcurrency(TransactionCase):
             env.cr.close()
         with self.env.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            env["account.move"].search([("progress_billing_sub_invoice_id", "=", self.data["application_id"])]).with_context(
-                force_delete=True
-            ).unlink()
+            env["account.move"].search(
+                [("progress_billing_sub_invoice_id", "=", self.data["application_id"])]
+            ).with_context(force_delete=True).unlink()
             # the ORM keeps approved applications: they are certified documents
-            env["mail.message"].search([("model", "=", SUB_INVOICE), ("res_id", "=", self.data["application_id"])]).unlink()
+            env["mail.message"].search(
+                [("model", "=", SUB_INVOICE), ("res_id", "=", self.data["application_id"])]
+            ).unlink()
             cr.execute("DELETE FROM progress_billing_sub_invoice WHERE id = %s", [self.data["application_id"]])
             commitment = env["purchase.order"].browse(self.data["commitment_id"])
             commitment.button_cancel()

@@ -31,7 +31,9 @@ class TestAttachmentFromFile(TransactionCase):
         self.assertEqual(attachment.raw, content)
         self.assertEqual(attachment, self.env["ir.attachment"].search([("checksum", "=", checksum)]))
         same = self.env["ir.attachment"].create({"name": "same.pdf", "raw": content})
-        self.assertEqual(same.store_fname, attachment.store_fname, "Odoo's own upload of the same bytes shares the file")
+        self.assertEqual(
+            same.store_fname, attachment.store_fname, "Odoo's own upload of the same bytes shares the file"
+        )
         again = self._create(content, "again.pdf")
         self.assertEqual((again.store_fname, again.raw), (attachment.store_fname, content))
 

@@ -78,4 +78,6 @@ class TestAutocompleteAllocation(TransactionCase):
         unfunded = SourceLine(key="a", work=70, cost_code_id=300, cost_type_id=1, is_change_order=True)
         not_billed = SourceLine(key="b", work=70, is_change_order=True, pcco_line_id=99)
         allocation = allocate(TARGETS, [unfunded, not_billed])
-        self.assertEqual(allocation.unmatched, [(unfunded, UNFUNDED_CHANGE_ORDER), (not_billed, CHANGE_ORDER_NOT_BILLED)])
+        self.assertEqual(
+            allocation.unmatched, [(unfunded, UNFUNDED_CHANGE_ORDER), (not_billed, CHANGE_ORDER_NOT_BILLED)]
+        )

@@ -18,7 +18,6 @@ class TestAutocompleteConcurrency(TransactionCase):
         super().setUp()
         with self.env.registry.cursor() as cr:
             self.job = self._create_job(api.Environment(cr, SUPERUSER_ID, {}))
-            cr.commit()
         self.envs = [api.Environment(self.env.registry.cursor(), SUPERUSER_ID, {}) for _index in range(2)]
         self.addCleanup(self._delete_job)
 
@@ -27,15 +26,23 @@ class TestAutocompleteConcurrency(TransactionCase):
         cost_code = env["progress.billing.cost.code"].search([("company_id", "=", False)], limit=1)
         cost_type = env["progress.billing.cost.type"].search([("company_id", "=", False)], limit=1)
         product = env["product.product"].create({"name": "Concurrent work", "type": "service", "taxes_id": False})
-        owner, subcontractor = env["res.partner"].create([{"name": "Concurrent owner"}, {"name": "Concurrent subcontractor"}])
+        owner, subcontractor = env["res.partner"].create(
+            [{"name": "Concurrent owner"}, {"name": "Concurrent subcontractor"}]
+        )
         project = env["project.project"].create({"name": "Concurrent job"})
         date_start, date_end = monthly_period_bounds(fields.Date.today(), 1)
         period = env["progress.billing.period"].create({
             "project_id": project.id, "date_start": date_start, "date_end": date_end, "date_due": date_end,
         })
         period.action_open()
-        line = {"product_id": product.id, "name": "Concrete", "cost_code_id": cost_code.id, "cost_type_id": cost_type.id,
-                "price_unit": 100_000, "tax_ids": False}
+        line = {
+            "product_id": product.id,
+            "name": "Concrete",
+            "cost_code_id": cost_code.id,
+            "cost_type_id": cost_type.id,
+            "price_unit": 100_000,
+            "tax_ids": False,
+        }
         prime_contract = env["sale.order"].create({
             "is_prime_contract": True, "partner_id": owner.id, "project_id": project.id,
             "order_line": [Command.create({**line, "product_uom_qty": 1})],
@@ -44,11 +51,15 @@ class TestAutocompleteConcurrency(TransactionCase):
             "is_commitment": True, "partner_id": subcontractor.id, "project_id": project.id,
             "order_line": [Command.create({**line, "product_qty": 1})],
         })
-        sub_invoice = env["progress.billing.sub.invoice"].create({"purchase_order_id": commitment.id, "period_id": period.id})
+        sub_invoice = env["progress.billing.sub.invoice"].create(
+            {"purchase_order_id": commitment.id, "period_id": period.id}
+        )
         sub_invoice.line_ids.work_this_period = 1000
         sub_invoice.action_submit()
         sub_invoice.action_approve()
-        owner_invoice = env["progress.billing.owner.invoice"].create({"sale_order_id": prime_contract.id, "period_id": period.id})
+        owner_invoice = env["progress.billing.owner.invoice"].create(
+            {"sale_order_id": prime_contract.id, "period_id": period.id}
+        )
         return {
             "owner_invoice": owner_invoice.id, "sub_invoice": sub_invoice.id, "commitment": commitment.id,
             "prime_contract": prime_contract.id, "project": project.id, "product": product.id,
@@ -73,7 +84,6 @@ class TestAutocompleteConcurrency(TransactionCase):
             env["project.project"].browse(self.job["project"]).unlink()
             env["product.product"].browse(self.job["product"]).unlink()
             env["res.partner"].browse(self.job["partners"]).unlink()
-            cr.commit()
 
     def _preview(self, env):
         invoice = env["progress.billing.owner.invoice"].browse(self.job["owner_invoice"])
@@ -82,7 +92,9 @@ class TestAutocompleteConcurrency(TransactionCase):
 
     def assertAppliedOnce(self):
         with self.env.registry.cursor() as cr:
-            invoice = api.Environment(cr, SUPERUSER_ID, {})["progress.billing.owner.invoice"].browse(self.job["owner_invoice"])
+            invoice = api.Environment(cr, SUPERUSER_ID, {})["progress.billing.owner.invoice"].browse(
+                self.job["owner_invoice"]
+            )
             self.assertEqual(invoice.line_ids.mapped("work_this_period"), [1000])
             self.assertEqual(len(invoice.line_ids.autocomplete_source_ids), 1)
 
@@ -110,6 +122,8 @@ class TestAutocompleteConcurrency(TransactionCase):
         env1.cr.commit()
         self._preview(env2).action_apply()
         env2.cr.commit()
-        self.assertRefused(wizard1.action_apply, r"changed while you were reviewing them, on lines “Concrete”: nothing was written")
+        self.assertRefused(
+            wizard1.action_apply, r"changed while you were reviewing them, on lines “Concrete”: nothing was written"
+        )
         env1.cr.rollback()
         self.assertAppliedOnce()

@@ -33,7 +33,9 @@ class TestAutocompleteWorkedExample(AutocompleteCase):
         ])
         self._create_billed_sub_invoice(other_commitment, {other_commitment.order_line: (9_999, 0)}, state="draft")
         self._create_direct_cost([(self.cost_code, self.labor, 7_777)], origin="erp")
-        self._create_direct_cost([(self.cost_code, self.labor, 3_333)], date_received=self.period.date_end + timedelta(days=1))
+        self._create_direct_cost(
+            [(self.cost_code, self.labor, 3_333)], date_received=self.period.date_end + timedelta(days=1)
+        )
 
         invoice = self._create_owner_invoice()
         invoice._autocomplete()

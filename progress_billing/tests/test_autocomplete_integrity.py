@@ -16,7 +16,9 @@ from .common import USER_GROUP
 from .common_autocomplete import AutocompleteCase, AutocompleteInvoiceCase
 
 LINK_MODEL = "progress.billing.owner.invoice.source"
-REFUSED = "You are not allowed to %s 'Auto-Completed Owner Invoice Amount' (progress.billing.owner.invoice.source) records."
+REFUSED = (
+    "You are not allowed to %s 'Auto-Completed Owner Invoice Amount' (progress.billing.owner.invoice.source) records."
+)
 NOT_BY_HAND = "Auto-completed amounts keep the link to their source as auto-completion wrote it"
 
 
@@ -36,7 +38,11 @@ class TestAutocompleteApplyChecks(AutocompletedCase):
 
     def assertRefused(self, wizard, lines):
         names = ", ".join(f"“{line.name}”" for line in lines)
-        with self.assertRaisesRegex(UserError, rf"The sources or amounts of {self.owner_invoice.display_name} changed while you were reviewing them, on lines {names}: nothing was written\."):
+        with self.assertRaisesRegex(
+            UserError,
+            rf"The sources or amounts of {self.owner_invoice.display_name} "
+            rf"changed while you were reviewing them, on lines {names}: nothing was written\.",
+        ):
             wizard.action_apply()
 
     def test_amount_typed_by_hand_after_the_preview(self):
@@ -120,8 +126,12 @@ class TestAutocompleteSourceLinkAccess(AutocompletedCase):
                 with self.assertRaisesRegex(AccessError, re.escape(REFUSED % "delete")):
                     self.link.with_user(user).unlink()
                 with self.assertRaisesRegex(AccessError, re.escape(REFUSED % "create")):
-                    self.finishes_line.with_user(user).write({"autocomplete_source_ids": [Command.create(self._link_values())]})
-        self.assertEqual((self.link.work_this_period, self.finishes_line.autocomplete_source_ids.work_this_period), (1000, 500))
+                    self.finishes_line.with_user(user).write(
+                        {"autocomplete_source_ids": [Command.create(self._link_values())]}
+                    )
+        self.assertEqual(
+            (self.link.work_this_period, self.finishes_line.autocomplete_source_ids.work_this_period), (1000, 500)
+        )
 
     def test_superuser_only_through_trusted_code(self):
         for forged in ({_KEY: True}, {}):
@@ -155,14 +165,23 @@ class CompaniesCase(AutocompleteCase):
         cls.company_b = cls._create_company("Other Builders")
         cls.shared_project = cls.env["project.project"].create({"name": "Shared yard", "company_id": False})
         cls.shared_period = cls._create_period(cls.shared_project, cls.period.date_start, cls.period.date_end)
-        concrete = {"name": "Concrete", "cost_code_id": cls.cost_code.id, "cost_type_id": cls.labor.id, "price_unit": 100_000}
+        concrete = {
+            "name": "Concrete",
+            "cost_code_id": cls.cost_code.id,
+            "cost_type_id": cls.labor.id,
+            "price_unit": 100_000,
+        }
         cls.prime_a = cls._create_prime_contract(cls.shared_project, [concrete])
         cls.commitment_a = cls._create_commitment(cls.shared_project, [concrete])
         with cls._in_company(cls.company_b):
             cls.prime_b = cls._create_prime_contract(cls.shared_project, [concrete])
             cls.commitment_b = cls._create_commitment(cls.shared_project, [concrete])
-        cls.sub_invoice_a = cls._create_billed_sub_invoice(cls.commitment_a, {cls.commitment_a.order_line: (1000, 0)}, period=cls.shared_period)
-        cls.sub_invoice_b = cls._create_billed_sub_invoice(cls.commitment_b, {cls.commitment_b.order_line: (7000, 0)}, period=cls.shared_period)
+        cls.sub_invoice_a = cls._create_billed_sub_invoice(
+            cls.commitment_a, {cls.commitment_a.order_line: (1000, 0)}, period=cls.shared_period
+        )
+        cls.sub_invoice_b = cls._create_billed_sub_invoice(
+            cls.commitment_b, {cls.commitment_b.order_line: (7000, 0)}, period=cls.shared_period
+        )
         cls.shared_direct_cost = cls._create_direct_cost([(cls.cost_code, cls.labor, 500)], project=cls.shared_project)
         cls.owner_invoice_a = cls._create_owner_invoice(cls.shared_period, cls.prime_a)
         cls.owner_invoice_b = cls._create_owner_invoice(cls.shared_period, cls.prime_b)
@@ -192,12 +211,17 @@ class TestAutocompleteCompanies(CompaniesCase):
     a project never mix."""
 
     def test_each_company_bills_its_own_costs_with_both_companies_active(self):
-        for invoice, prime, own in ((self.owner_invoice_a, self.prime_a, 1000), (self.owner_invoice_b, self.prime_b, 7000)):
+        for invoice, prime, own in (
+            (self.owner_invoice_a, self.prime_a, 1000),
+            (self.owner_invoice_b, self.prime_b, 7000),
+        ):
             with self.subTest(company=invoice.company_id.name):
                 self.as_user_ab(invoice, self.company_a, self.company_b)._autocomplete()
                 self.assertEqual(self._line_of(invoice, prime.order_line).work_this_period, own + 500)
                 sources = invoice.line_ids.autocomplete_source_ids
-                self.assertEqual(sources.sub_invoice_id.company_id | sources.direct_cost_id.company_id, invoice.company_id)
+                self.assertEqual(
+                    sources.sub_invoice_id.company_id | sources.direct_cost_id.company_id, invoice.company_id
+                )
 
     def test_one_company_active(self):
         self.as_user_ab(self.owner_invoice_a, self.company_a)._autocomplete()
@@ -269,10 +293,14 @@ class TestAutocompleteRestrictedSource(CompaniesCase):
         action = invoice.action_autocomplete()
         wizard = invoice.env[action["res_model"]].browse(action["res_id"])
         self.assertEqual(wizard.line_ids.new_work, 1500)
-        self.assertIn("Source you may not read: no longer copied (you may not read the source)", wizard.line_ids.changes)
+        self.assertIn(
+            "Source you may not read: no longer copied (you may not read the source)", wizard.line_ids.changes
+        )
         self.assertNotIn(self.sub_invoice_b.name, wizard.line_ids.changes)
         wizard.action_apply()
-        self.assertNotIn(self.sub_invoice_b.line_ids, self.owner_line_a.autocomplete_source_ids.sudo().sub_invoice_line_id)
+        self.assertNotIn(
+            self.sub_invoice_b.line_ids, self.owner_line_a.autocomplete_source_ids.sudo().sub_invoice_line_id
+        )
 
 
 @tagged("post_install", "-at_install", "progress_billing")
@@ -301,7 +329,9 @@ class TestAutocompleteSourceLinkRpc(AutocompletedCase, HttpCase):
         self.authenticate(self.user.login, self.user.login)
         forged = {"context": {_KEY: True}}
         self.assertRefused(self._call_kw(LINK_MODEL, "create", [self._link_values()], forged), "create")
-        self.assertRefused(self._call_kw(LINK_MODEL, "write", [self.link.ids, {"work_this_period": 1}], forged), "modify")
+        self.assertRefused(
+            self._call_kw(LINK_MODEL, "write", [self.link.ids, {"work_this_period": 1}], forged), "modify"
+        )
         self.assertRefused(self._call_kw(LINK_MODEL, "unlink", [self.link.ids], forged), "delete")
         self.assertRefused(self._call_kw(
             "progress.billing.owner.invoice.line", "write",

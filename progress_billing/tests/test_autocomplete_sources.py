@@ -75,9 +75,17 @@ class TestAutocompleteSubInvoices(AutocompleteCase):
 
     def test_amounts_of_several_invoices_add_up(self):
         self._create_billed_sub_invoice(self.commitment, {self.ssov_labor: (100, 0)})
-        other = self._create_commitment(self.project, [
-            {"name": "More formwork", "cost_code_id": self.cost_code.id, "cost_type_id": self.labor.id, "price_unit": 5000},
-        ])
+        other = self._create_commitment(
+            self.project,
+            [
+                {
+                    "name": "More formwork",
+                    "cost_code_id": self.cost_code.id,
+                    "cost_type_id": self.labor.id,
+                    "price_unit": 5000,
+                },
+            ],
+        )
         self._create_billed_sub_invoice(other, {other.order_line: (40, 2)}, state="pending_owner_approval")
         owner_invoice = self._autocompleted()
         self.assertLineAmounts(owner_invoice, {self.sov_concrete: (140, 2)})
@@ -89,10 +97,13 @@ class TestAutocompleteSubInvoices(AutocompleteCase):
         snapshot then reads as empty in the client and the link says what changed."""
         self._create_billed_sub_invoice(self.commitment, {self.ssov_labor: (100, 10)})
         link = self._autocompleted().line_ids.autocomplete_source_ids
-        scrapped = self.env["progress.billing.cost.type"].create({"code": "TX", "name": "Scrapped", "company_id": self.company.id})
+        scrapped = self.env["progress.billing.cost.type"].create(
+            {"code": "TX", "name": "Scrapped", "company_id": self.company.id}
+        )
         # as if the source had been coded Scrapped when copied, and re-coded since
         self.env.cr.execute(
-            "UPDATE progress_billing_owner_invoice_source SET source_cost_type_id = %s WHERE id = %s", [scrapped.id, link.id],
+            "UPDATE progress_billing_owner_invoice_source SET source_cost_type_id = %s WHERE id = %s",
+            [scrapped.id, link.id],
         )
         scrapped.unlink()
         link.invalidate_recordset()
@@ -166,13 +177,17 @@ class TestAutocompleteChangeOrders(AutocompleteCase):
         self.assertFalse(wizard.unmatched_ids)
 
     def test_cco_amount_goes_to_the_sov_line_the_pcco_revises(self):
-        owner_invoice, _pcco_line, _wizard, _sources = self._autocomplete_change_order(revised_sov_line=self.sov_concrete_other)
+        owner_invoice, _pcco_line, _wizard, _sources = self._autocomplete_change_order(
+            revised_sov_line=self.sov_concrete_other
+        )
         self.assertLineAmounts(owner_invoice, {self.sov_concrete_other: (700, 0)})
 
     def test_pcco_not_approved(self):
         for state in ("draft", "pending", "rejected", "no_charge", "void"):
             with self.subTest(state=state):
-                owner_invoice, _pcco_line, wizard, (sub_invoice, cco) = self._autocomplete_change_order(pcco_state=state)
+                owner_invoice, _pcco_line, wizard, (sub_invoice, cco) = self._autocomplete_change_order(
+                    pcco_state=state
+                )
                 self.assertLineAmounts(owner_invoice, {})
                 self.assertEqual(wizard.unmatched_ids.work_this_period, 700)
                 self.assertIn("No approved prime contract change order", wizard.unmatched_ids.reason)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from lxml import etree
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -33,7 +34,9 @@ class TestAutocompletePrompt(AutocompleteCase):
         self.assertEqual(self._prompt().step, "prompt")
 
     def test_exactly_three_choices(self):
-        arch = self.env["progress.billing.owner.invoice.autocomplete"].get_views([(False, "form")])["views"]["form"]["arch"]
+        arch = self.env["progress.billing.owner.invoice.autocomplete"].get_views([(False, "form")])["views"]["form"][
+            "arch"
+        ]
         buttons = [
             button.get("string") for button in etree.fromstring(arch).iterfind(".//footer/button")
             if button.get("invisible") in (None, "step != 'prompt'")
@@ -157,7 +160,10 @@ class TestAutocompleteRevisions(AutocompleteInvoiceCase):
         self.assertEqual(wizard.line_ids, preview_line)
         self.assertEqual((preview_line.current_work, preview_line.new_work), (500, 650))
         self.assertTrue(preview_line.is_stale)
-        self.assertRegex(preview_line.changes, rf"^{self.direct_cost.display_name} · .*: Work Completed This Period: .*500\.00.* → .*650\.00")
+        self.assertRegex(
+            preview_line.changes,
+            rf"^{self.direct_cost.display_name} · .*: Work Completed This Period: .*500\.00.* → .*650\.00",
+        )
         self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200), self.sov_finishes: (500, 0)})
         wizard.action_apply()
         self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200), self.sov_finishes: (650, 0)})
@@ -188,7 +194,10 @@ class TestAutocompleteRevisions(AutocompleteInvoiceCase):
         self.direct_cost.unlink()
         self.assertTrue(self.finishes_line.autocomplete_stale)
         self.assertEqual(self.finishes_line.autocomplete_source_ids.stale_reason, "the source line was deleted")
-        self.assertIn("no longer copied (the source line was deleted)", self._preview_line(self._preview(), self.finishes_line).changes)
+        self.assertIn(
+            "no longer copied (the source line was deleted)",
+            self._preview_line(self._preview(), self.finishes_line).changes,
+        )
 
     def test_sub_invoice_revised(self):
         """An approved subcontractor invoice is voided, reset to draft, revised and approved again."""
@@ -216,7 +225,11 @@ class TestAutocompleteRevisions(AutocompleteInvoiceCase):
         self.sub_invoice.state = "approved"
         self.assertIn("Source Billing Period When Copied:", self.concrete_line.autocomplete_source_ids.stale_reason)
         changes = self._preview_line(self._preview(), self.concrete_line).changes
-        self.assertIn(f"no longer copied (Source Billing Period When Copied: {self.period.display_name} → {next_period.display_name})", changes)
+        self.assertIn(
+            f"no longer copied (Source Billing Period When Copied: "
+            f"{self.period.display_name} → {next_period.display_name})",
+            changes,
+        )
 
     def test_owner_invoice_moved_to_another_period(self):
         self.owner_invoice._autocomplete()
@@ -257,9 +270,17 @@ class TestAutocompleteBackup(AutocompleteCase):
 
     def test_attach_compiled_backup(self):
         copied = self._create_billed_sub_invoice(self.commitment, {self.ssov_labor: (1000, 0)})
-        other = self._create_commitment(self.project, [
-            {"name": "Not copied", "cost_code_id": self.cost_code.id, "cost_type_id": self.labor.id, "price_unit": 5000},
-        ])
+        other = self._create_commitment(
+            self.project,
+            [
+                {
+                    "name": "Not copied",
+                    "cost_code_id": self.cost_code.id,
+                    "cost_type_id": self.labor.id,
+                    "price_unit": 5000,
+                },
+            ],
+        )
         self._create_billed_sub_invoice(other, {other.order_line: (10, 0)}, state="draft")
         owner_invoice = self._create_owner_invoice()
         action = owner_invoice.with_user(self.user).action_autocomplete()
@@ -270,10 +291,16 @@ class TestAutocompleteBackup(AutocompleteCase):
         self.assertEqual(backup.sub_invoice_ids, copied)
         attachment = backup.attachment_id
         self.assertTrue(attachment.name.startswith("Subcontractor invoice backup - Riverside Tower"))
-        self.assertEqual((attachment.mimetype, attachment.res_model, attachment.res_id), ("application/pdf", backup._name, backup.id))
+        self.assertEqual(
+            (attachment.mimetype, attachment.res_model, attachment.res_id), ("application/pdf", backup._name, backup.id)
+        )
         self.assertIn(f"action_progress_billing_backup/{backup.id}", owner_invoice.message_ids[0].body)
         # the PDF is not copied onto the owner invoice, whose readers may not read every copied invoice
-        self.assertFalse(self.env["ir.attachment"].search([("res_model", "=", owner_invoice._name), ("res_id", "=", owner_invoice.id)]))
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", owner_invoice._name), ("res_id", "=", owner_invoice.id)]
+            )
+        )
         reader = self._create_user("pb_owner_invoice_reader", USER_GROUP)
         hide_invoices_from(reader, copied)
         owner_invoice.with_user(reader).check_access("read")
@@ -285,4 +312,8 @@ class TestAutocompleteBackup(AutocompleteCase):
         owner_invoice = self._create_owner_invoice()
         action = owner_invoice.action_autocomplete()
         self.env[action["res_model"]].browse(action["res_id"]).action_apply()
-        self.assertFalse(self.env["ir.attachment"].search_count([("res_model", "=", owner_invoice._name), ("res_id", "=", owner_invoice.id)]))
+        self.assertFalse(
+            self.env["ir.attachment"].search_count(
+                [("res_model", "=", owner_invoice._name), ("res_id", "=", owner_invoice.id)]
+            )
+        )

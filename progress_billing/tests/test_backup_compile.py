@@ -2,10 +2,11 @@ import io
 import json
 from datetime import timedelta
 
+from pypdf import PdfReader
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
-from pypdf import PdfReader
 
 from ..models.progress_billing_period import monthly_period_bounds
 from .common_pay_application import PayApplicationCase
@@ -24,7 +25,9 @@ class TestBackupCompile(PayApplicationCase):
         # "Beta Plaza" sorts after "Alpha Tower"; its commitment bills two periods
         cls.beta = cls._create_open_project("Beta Plaza")
         current_month = cls.beta.billing_period_ids
-        last_month = cls._create_period(cls.beta, *monthly_period_bounds(current_month.date_start - timedelta(days=1), 1))
+        last_month = cls._create_period(
+            cls.beta, *monthly_period_bounds(current_month.date_start - timedelta(days=1), 1)
+        )
         beta_commitment = cls._create_described_commitment(cls.beta, ["Formwork", "Rebar"])
         cls.beta_earlier = cls._create_tenth_invoice(beta_commitment, last_month)
         current_month.action_open()
@@ -49,8 +52,12 @@ class TestBackupCompile(PayApplicationCase):
     def test_compile_orders_invoices_with_their_attachments(self):
         attachment = self.Backup._compile(self.beta_current | self.alpha_invoice | self.beta_earlier)
         backup = self.Backup.browse(attachment.res_id)
-        self.assertEqual((attachment.res_model, attachment.mimetype, backup.state), (backup._name, "application/pdf", "done"))
-        self.assertRegex(attachment.name, r"^Subcontractor invoice backup - 2 projects - \d{4}-\d\d-\d\d - \d\d-\d\d-\d\d\.pdf$")
+        self.assertEqual(
+            (attachment.res_model, attachment.mimetype, backup.state), (backup._name, "application/pdf", "done")
+        )
+        self.assertRegex(
+            attachment.name, r"^Subcontractor invoice backup - 2 projects - \d{4}-\d\d-\d\d - \d\d-\d\d-\d\d\.pdf$"
+        )
         pages = pdf_page_texts(attachment.raw)
         self.assertEqual(len(PdfReader(io.BytesIO(attachment.raw)).pages), len(pages))
         self.assertEqual(backup.page_count, len(pages))
@@ -58,7 +65,9 @@ class TestBackupCompile(PayApplicationCase):
         # documented order: project, commitment, billing period, number; each invoice then its attachments
         alpha, earlier, current = (self._report_pages(invoice) for invoice in (
             self.alpha_invoice, self.beta_earlier, self.beta_current))
-        expected = ["cover"] + [self.alpha_invoice.name] * alpha + [f"Waiver page {n}" for n in range(1, 6)] + ["site.jpg"]
+        expected = (
+            ["cover"] + [self.alpha_invoice.name] * alpha + [f"Waiver page {n}" for n in range(1, 6)] + ["site.jpg"]
+        )
         expected += [self.beta_earlier.name] * earlier + ["Signed lien release page 1", "Signed lien release page 2"]
         expected += ["delivery.png"] + [self.beta_current.name] * current
         self.assertEqual(len(pages), len(expected))
@@ -70,11 +79,17 @@ class TestBackupCompile(PayApplicationCase):
 
         # one bookmark per invoice, with one per included attachment under it
         outline = pdf_outline(attachment.raw)
-        self.assertEqual([(title.split(" · ")[0], page) for title, page, _children in outline],
-                         [(invoice.name, first[invoice]) for invoice in (self.alpha_invoice, self.beta_earlier, self.beta_current)])
-        self.assertEqual([(title, page) for title, page, _children in outline[0][2]],
-                         [("waiver.pdf", first[self.alpha_invoice] + alpha), ("site.jpg", first[self.alpha_invoice] + alpha + 5)])
-        self.assertEqual([title for title, _page, _children in outline[1][2]], ["lien release (signed).pdf", "delivery.png"])
+        self.assertEqual(
+            [(title.split(" · ")[0], page) for title, page, _children in outline],
+            [(invoice.name, first[invoice]) for invoice in (self.alpha_invoice, self.beta_earlier, self.beta_current)],
+        )
+        self.assertEqual(
+            [(title, page) for title, page, _children in outline[0][2]],
+            [("waiver.pdf", first[self.alpha_invoice] + alpha), ("site.jpg", first[self.alpha_invoice] + alpha + 5)],
+        )
+        self.assertEqual(
+            [title for title, _page, _children in outline[1][2]], ["lien release (signed).pdf", "delivery.png"]
+        )
         self.assertEqual(outline[2][2], [], "an invoice without attachments has no sub-bookmark")
 
         # the cover indexes everything, says why files were left out

@@ -3,9 +3,10 @@
 import io
 from unittest.mock import patch
 
+from pypdf import PdfReader
+
 from odoo.tests import tagged
 from odoo.tests.common import BaseCase
-from pypdf import PdfReader
 
 from ..report import backup_pdf
 from .pdf_samples import DAMAGED_PDF, encrypted_pdf, pdf_outline, pdf_page_texts, sample_image, sample_pdf
@@ -39,9 +40,17 @@ class TestBackupPdf(BaseCase):
         pages = pdf_page_texts(pdf)
         self.assertEqual(len(pages), 1 + 2 + 3 + 1 + 1)
         self.assertIn("Backup", pages[0])
-        self.assertEqual(pages[1:7], [
-            "Invoice 1 page 1", "Invoice 1 page 2", "Waiver page 1", "Waiver page 2", "Waiver page 3", "Invoice 2 page 1",
-        ])
+        self.assertEqual(
+            pages[1:7],
+            [
+                "Invoice 1 page 1",
+                "Invoice 1 page 2",
+                "Waiver page 1",
+                "Waiver page 2",
+                "Waiver page 3",
+                "Invoice 2 page 1",
+            ],
+        )
         self.assertIn("Photo", pages[7], "an image page carries the attachment name as caption")
         self.assertEqual(
             [(entry.title, entry.first_page, entry.page_count) for entry in builder.entries],
@@ -96,9 +105,13 @@ class TestBackupPdf(BaseCase):
 
     def test_images_become_pages(self):
         jpeg = sample_image("JPEG", (1200, 600))
-        pdf, _builder = build([
-            ("Invoice", sample_pdf("Invoice"), 0), ("wide.jpg", jpeg, 1), ("tall.png", sample_image("PNG", (300, 900)), 1),
-        ])
+        pdf, _builder = build(
+            [
+                ("Invoice", sample_pdf("Invoice"), 0),
+                ("wide.jpg", jpeg, 1),
+                ("tall.png", sample_image("PNG", (300, 900)), 1),
+            ]
+        )
         reader = PdfReader(io.BytesIO(pdf))
         wide, tall = reader.pages[2], reader.pages[3]
         self.assertGreater(wide.mediabox.width, wide.mediabox.height, "a wide image is put on a landscape page")

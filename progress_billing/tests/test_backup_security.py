@@ -45,7 +45,9 @@ class BackupReadersCase(PayApplicationCase):
         cls.other_company = cls._create_company("Other Builders")
         cls.stranger = cls._create_user("pb_stranger", USER_GROUP, cls.other_company)
         cls.other_manager = cls._create_user("pb_other_manager", MANAGER_GROUP, cls.other_company)
-        cls.portal = new_test_user(cls.env, "pb_portal", groups="base.group_portal", context={"no_reset_password": True})
+        cls.portal = new_test_user(
+            cls.env, "pb_portal", groups="base.group_portal", context={"no_reset_password": True}
+        )
         attachment = cls.Backup.with_user(cls.user)._compile((cls.first | cls.second).with_user(cls.user))
         cls.backup = cls.Backup.browse(attachment.res_id)
         cls.pdf = attachment.sudo()
@@ -63,7 +65,9 @@ class TestBackupAccess(BackupReadersCase):
         for outsider in (self.restricted, self.stranger, self.other_manager):
             with self.subTest(outsider=outsider.login):
                 self.assertFalse(self.Backup.with_user(outsider).search([("id", "=", self.backup.id)]))
-                with self.assertRaisesRegex(AccessError, "doesn't have 'read' access to:\n- Compiled Progress Billing Backup"):
+                with self.assertRaisesRegex(
+                    AccessError, "doesn't have 'read' access to:\n- Compiled Progress Billing Backup"
+                ):
                     self.backup.with_user(outsider).read(["name"])
                 with self.assertRaisesRegex(AccessError, "doesn't have 'read' access to"):
                     self.pdf.with_user(outsider).read(["raw"])
@@ -82,9 +86,15 @@ class TestBackupAccess(BackupReadersCase):
     def test_nobody_creates_or_writes_a_backup(self):
         for person in (self.user, self.manager):
             with self.subTest(person=person.login):
-                with self.assertRaisesRegex(AccessError, "You are not allowed to create 'Compiled Progress Billing Backup'"):
-                    self.Backup.with_user(person).create({"name": "forged.pdf", "sub_invoice_ids": [(6, 0, self.first.ids)]})
-                with self.assertRaisesRegex(AccessError, "You are not allowed to modify 'Compiled Progress Billing Backup'"):
+                with self.assertRaisesRegex(
+                    AccessError, "You are not allowed to create 'Compiled Progress Billing Backup'"
+                ):
+                    self.Backup.with_user(person).create(
+                        {"name": "forged.pdf", "sub_invoice_ids": [(6, 0, self.first.ids)]}
+                    )
+                with self.assertRaisesRegex(
+                    AccessError, "You are not allowed to modify 'Compiled Progress Billing Backup'"
+                ):
                     self.backup.with_user(person).write({"state": "done"})
 
     def test_no_field_reaches_an_attachment_the_user_cannot_read(self):
@@ -103,7 +113,9 @@ class TestBackupAccess(BackupReadersCase):
             self._create_open_project("Elsewhere", self.other_company), ["Roofing"],
         ))
         self.user.company_ids += self.other_company
-        Backup = self.Backup.with_user(self.user).with_context(allowed_company_ids=(self.company | self.other_company).ids)
+        Backup = self.Backup.with_user(self.user).with_context(
+            allowed_company_ids=(self.company | self.other_company).ids
+        )
         with self.assertRaises(UserError) as error:
             Backup._compile(self.first | other_invoice)
         self.assertIn(f"mixes {', '.join(sorted([self.company.name, self.other_company.name]))}", str(error.exception))
@@ -245,8 +257,11 @@ class TestBackupRetries(PayApplicationCase):
         invoice = self._create_tenth_invoice(self.commitment).with_user(self.user)
         queued = Backup._queue(invoice)
         self.assertEqual(Backup._queue(invoice), queued)
-        self.assertNotEqual(self.env["progress.billing.backup"].with_user(self.manager)._queue(invoice.with_user(self.manager)), queued,
-                            "another user's request is their own backup")
+        self.assertNotEqual(
+            self.env["progress.billing.backup"].with_user(self.manager)._queue(invoice.with_user(self.manager)),
+            queued,
+            "another user's request is their own backup",
+        )
 
     def test_the_cron_never_reads_a_part_of_another_record(self):
         self.env["ir.config_parameter"].set_param("progress_billing.backup_background_threshold", 0)
@@ -327,4 +342,6 @@ class TestBackupQueuedOnce(CommittedInvoiceCase):
             self._queue(second)
         second.cr.rollback()  # what Odoo's retrying does before running the request again
         self.assertEqual(self._queue(second).id, queued.id)
-        self.assertEqual(second["progress.billing.backup"].search_count([("selection_key", "=", queued.selection_key)]), 1)
+        self.assertEqual(
+            second["progress.billing.backup"].search_count([("selection_key", "=", queued.selection_key)]), 1
+        )

@@ -31,13 +31,17 @@ class TestBillingPeriod(ProgressBillingCase):
     """Billing period rules (readme/USAGE.md, "Billing periods")."""
 
     def test_end_before_start_is_refused(self):
-        with self.assertRaisesRegex(ValidationError, r"Billing period .* of project Riverside Tower ends before it starts"):
+        with self.assertRaisesRegex(
+            ValidationError, r"Billing period .* of project Riverside Tower ends before it starts"
+        ):
             self._create_period(self.project, date(2026, 2, 10), date(2026, 2, 9))
 
     def test_overlapping_periods_are_refused(self):
         self._create_month_period(self.project, 2026, 1)
         with self.assertRaisesRegex(
-            ValidationError, r"Billing period 2026-01-31 – 2026-02-27 overlaps billing period 2026-01-01 – 2026-01-31 of project Riverside Tower"
+            ValidationError,
+            r"Billing period 2026-01-31 – 2026-02-27 overlaps "
+            r"billing period 2026-01-01 – 2026-01-31 of project Riverside Tower",
         ):
             self._create_period(self.project, date(2026, 1, 31), date(2026, 2, 27))
 
@@ -62,7 +66,9 @@ class TestBillingPeriod(ProgressBillingCase):
         self.assertEqual((january.state, self.period.state, other_project_period.state), ("closed", "open", "open"))
 
     def test_due_date_defaults_to_end(self):
-        period = self.env["progress.billing.period"].new({"date_start": date(2026, 1, 1), "date_end": date(2026, 1, 31)})
+        period = self.env["progress.billing.period"].new(
+            {"date_start": date(2026, 1, 1), "date_end": date(2026, 1, 31)}
+        )
         period._onchange_date_end()
         self.assertEqual(period.date_due, date(2026, 1, 31))
 
@@ -88,17 +94,29 @@ class TestBillingPeriodInvoices(ProgressBillingCase):
 
     def test_new_invoice_needs_an_open_period(self):
         future = self._create_next_period(state="future")
-        with self.assertRaisesRegex(UserError, rf"Cannot add a subcontractor invoice to billing period {future.name} of project Riverside Tower: the period is not open"):
+        with self.assertRaisesRegex(
+            UserError,
+            rf"Cannot add a subcontractor invoice to billing period "
+            rf"{future.name} of project Riverside Tower: the period is not open",
+        ):
             self._create_sub_invoice(future)
         self.period.action_close()
-        with self.assertRaisesRegex(UserError, "the period is not open. Choose the project's open billing period, or ask a Progress Billing manager to open this one"):
+        with self.assertRaisesRegex(
+            UserError,
+            "the period is not open. Choose the project's open billing period, "
+            "or ask a Progress Billing manager to open this one",
+        ):
             self._create_owner_invoice(self.period)
 
     def test_due_date_passed_only_managers_create(self):
         last_month_end = self.period.date_start - timedelta(days=1)
         past = self._create_period(self.project, last_month_end.replace(day=1), last_month_end,
                                    date_due=last_month_end - timedelta(days=5))
-        with self.assertRaisesRegex(UserError, r"Cannot add a subcontractor invoice to billing period .*: its due date .* has passed, and only a Progress Billing manager"):
+        with self.assertRaisesRegex(
+            UserError,
+            r"Cannot add a subcontractor invoice to billing period .*: "
+            r"its due date .* has passed, and only a Progress Billing manager",
+        ):
             self.env["progress.billing.sub.invoice"].with_user(self.user).create({
                 "purchase_order_id": self.commitment.id, "period_id": past.id,
             })
@@ -116,7 +134,9 @@ class TestBillingPeriodInvoices(ProgressBillingCase):
 
     def test_invoiced_period_is_closed_not_deleted(self):
         self._create_sub_invoice()
-        with self.assertRaisesRegex(UserError, r"Billing period .* of project Riverside Tower has invoices: close it instead of deleting it"):
+        with self.assertRaisesRegex(
+            UserError, r"Billing period .* of project Riverside Tower has invoices: close it instead of deleting it"
+        ):
             self.period.with_user(self.manager).unlink()
         self.period.with_user(self.manager).action_close()
         self.assertEqual(self.period.state, "closed")
@@ -155,10 +175,16 @@ class TestBillingPeriodCron(ProgressBillingCase):
 
     def test_creates_and_opens_the_current_month(self):
         self._run_cron("2026-03-10")
-        self.assertEqual(self._periods(self.auto_project), [(date(2026, 3, 1), date(2026, 3, 31), date(2026, 3, 31), "open")])
-        self.assertEqual(self._periods(self.day_15_project), [(date(2026, 2, 15), date(2026, 3, 14), date(2026, 3, 14), "open")])
+        self.assertEqual(
+            self._periods(self.auto_project), [(date(2026, 3, 1), date(2026, 3, 31), date(2026, 3, 31), "open")]
+        )
+        self.assertEqual(
+            self._periods(self.day_15_project), [(date(2026, 2, 15), date(2026, 3, 14), date(2026, 3, 14), "open")]
+        )
         self.assertTrue(self.auto_project.billing_period_ids.is_automatic)
-        self.assertEqual(self.project.billing_period_ids, self.period, "projects without automatic periods are left alone")
+        self.assertEqual(
+            self.project.billing_period_ids, self.period, "projects without automatic periods are left alone"
+        )
 
     def test_runs_twice_a_day_without_duplicates(self):
         self._run_cron("2026-03-10")
@@ -212,7 +238,9 @@ class TestBillingPeriodCron(ProgressBillingCase):
     def test_stops_before_a_later_manual_period(self):
         self._create_period(self.auto_project, date(2026, 3, 20), date(2026, 4, 19), state="future")
         self._run_cron("2026-03-05")
-        self.assertEqual(self._periods(self.auto_project)[0], (date(2026, 3, 1), date(2026, 3, 19), date(2026, 3, 19), "open"))
+        self.assertEqual(
+            self._periods(self.auto_project)[0], (date(2026, 3, 1), date(2026, 3, 19), date(2026, 3, 19), "open")
+        )
 
     def test_changed_billing_day_continues_without_gap(self):
         self._run_cron("2026-03-10")
@@ -233,5 +261,7 @@ class TestBillingPeriodCron(ProgressBillingCase):
         self.assertEqual(other_project.billing_period_ids.company_id, other_company)
 
     def test_billing_day_between_1_and_31(self):
-        with self.assertRaisesRegex(ValidationError, "The billing day of project Airport Terminal must be between 1 and 31, not 32"):
+        with self.assertRaisesRegex(
+            ValidationError, "The billing day of project Airport Terminal must be between 1 and 31, not 32"
+        ):
             self.auto_project.billing_day = 32

@@ -59,10 +59,18 @@ class TestChangeOrders(ProgressBillingCase):
         }])
 
     def test_unrevised_change_line_gets_its_own_invoice_line(self):
-        cco = self._create_change_order(self.commitment, [
-            {"name": "Winter heating", "amount": 8_000, "cost_code_id": self.cost_code.id, "cost_type_id": self.labor.id},
-            {"name": "More labor", "amount": 2_000, "purchase_line_id": self.ssov_labor.id},
-        ])
+        cco = self._create_change_order(
+            self.commitment,
+            [
+                {
+                    "name": "Winter heating",
+                    "amount": 8_000,
+                    "cost_code_id": self.cost_code.id,
+                    "cost_type_id": self.labor.id,
+                },
+                {"name": "More labor", "amount": 2_000, "purchase_line_id": self.ssov_labor.id},
+            ],
+        )
         heating = cco.line_ids.filtered(lambda line: not line.purchase_line_id)
         invoice = self._create_sub_invoice(amounts={heating: (3_000, 0)})
         self.assertEqual(len(invoice.line_ids), 3)

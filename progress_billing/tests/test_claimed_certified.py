@@ -39,7 +39,9 @@ class TestClaimedCertified(AccountingCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.commitment_ex = cls._create_contract("purchase.order")
-        cls.admin = cls._create_user("pb_settings_admin", f"{MANAGER_GROUP},base.group_system,account.group_account_invoice")
+        cls.admin = cls._create_user(
+            "pb_settings_admin", f"{MANAGER_GROUP},base.group_system,account.group_account_invoice"
+        )
 
     def _end_request(self):
         """What the end of a request does: among others, the chatter's tracking values."""
@@ -86,12 +88,17 @@ class TestClaimedCertified(AccountingCase):
         invoice, labor, materials = self._claim()
         with self.assertRaisesRegex(
             ValidationError,
-            r"Line “labor” of .* is certified at other amounts than claimed \(.*27,500.00.* instead of .*30,000.00.*\): "
+            r"Line “labor” of .* is certified at other amounts "
+            r"than claimed \(.*27,500.00.* instead of .*30,000.00.*\): "
             r"give the reason for the difference on the line\.",
         ):
             labor.with_user(self.manager).write({"work_this_period": 27_500.0})
-        labor.with_user(self.manager).write({"work_this_period": 27_500.0, "certification_reason": "Level 3 slab not finished"})
-        materials.with_user(self.manager).write({"materials_stored": 3_000.0, "certification_reason": "Only 3,000 of rebar on site"})
+        labor.with_user(self.manager).write(
+            {"work_this_period": 27_500.0, "certification_reason": "Level 3 slab not finished"}
+        )
+        materials.with_user(self.manager).write(
+            {"materials_stored": 3_000.0, "certification_reason": "Only 3,000 of rebar on site"}
+        )
         self.assertRecordValues(labor | materials, [
             {"claimed_amount": 30_000.0, "certified_amount": 27_500.0, "certification_difference": -2_500.0},
             {"claimed_amount": 15_000.0, "certified_amount": 13_000.0, "certification_difference": -2_000.0},
@@ -100,7 +107,9 @@ class TestClaimedCertified(AccountingCase):
             "claimed_amount_due": 41_000.0, "current_payment_due": 36_750.0, "certified_difference": -4_250.0,
             "has_certification_difference": True,
         }])
-        with self.assertRaisesRegex(UserError, r"is certified at other amounts than claimed on labor and materials: approve it as noted\."):
+        with self.assertRaisesRegex(
+            UserError, r"is certified at other amounts than claimed on labor and materials: approve it as noted\."
+        ):
             invoice.with_user(self.manager).action_approve()
         invoice.with_user(self.manager).action_approve_as_noted()
         self.assertEqual(invoice.state, "approved_as_noted")
@@ -113,8 +122,12 @@ class TestClaimedCertified(AccountingCase):
         """The G702 page shows line 8 as claimed and as certified, and a last
         sheet lists the lines certified differently with their reasons."""
         invoice, labor, materials = self._claim()
-        labor.with_user(self.manager).write({"work_this_period": 27_500.0, "certification_reason": "Level 3 slab not finished"})
-        materials.with_user(self.manager).write({"materials_stored": 3_000.0, "certification_reason": "Only 3,000 of rebar on site"})
+        labor.with_user(self.manager).write(
+            {"work_this_period": 27_500.0, "certification_reason": "Level 3 slab not finished"}
+        )
+        materials.with_user(self.manager).write(
+            {"materials_stored": 3_000.0, "certification_reason": "Only 3,000 of rebar on site"}
+        )
         invoice.with_user(self.manager).action_approve_as_noted()
         pdf = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
             "progress_billing.action_report_sub_invoice", invoice.ids,
@@ -138,7 +151,9 @@ class TestClaimedCertified(AccountingCase):
             r"only an administrator \(Settings\) may certify more than was claimed\."
         )
         with self.assertRaisesRegex(AccessError, message):
-            labor.with_user(self.manager).write({"work_this_period": 31_000.0, "certification_reason": "Extra work found"})
+            labor.with_user(self.manager).write(
+                {"work_this_period": 31_000.0, "certification_reason": "Extra work found"}
+            )
         labor.with_user(self.admin).write({"work_this_period": 31_000.0, "certification_reason": "Extra work found"})
         self.assertEqual(invoice.certified_difference, 900.0)
 
@@ -164,7 +179,9 @@ class TestClaimedCertified(AccountingCase):
         bodies = "\n".join(invoice.message_ids.mapped("body"))
         self.assertIn("was resubmitted: its new claim replaces the earlier one on these lines.", bodies)
         self.assertRegex(bodies, r"labor: claimed .*30,000.00.* this period and .*0.00.* stored before")
-        tracked = invoice.message_ids.tracking_value_ids.filtered(lambda value: value.field_id.name == "claimed_amount_due")
+        tracked = invoice.message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "claimed_amount_due"
+        )
         self.assertEqual(sorted(tracked.mapped("new_value_float")), [39_200.0, 41_000.0])
 
     def test_unit_based_lines_freeze_the_claimed_quantity(self):
@@ -193,7 +210,10 @@ class TestClaimedCertifiedJsonRpc(ProgressBillingHttpCase):
         invoice = self._create_sub_invoice(amounts={self.ssov_labor: (1_000, 0)})
         invoice.action_submit()
         line = self._line_of(invoice, self.ssov_labor)
-        for login, password in ((self.user.login, self.user.login + "x" * (8 - len(self.user.login))), ("admin", "admin")):
+        for login, password in (
+            (self.user.login, self.user.login + "x" * (8 - len(self.user.login))),
+            ("admin", "admin"),
+        ):
             self.authenticate(login, password)
             for record, vals in (
                 (line, {"claimed_work_this_period": 5_000, "claimed_quantity": 2}),
@@ -215,9 +235,15 @@ class TestClaimedCertifiedJsonRpc(ProgressBillingHttpCase):
         self.authenticate(self.manager.login, self.manager.login + "x" * (8 - len(self.manager.login)))
         error = self._call_kw(line._name, "write", [line.ids, {"work_this_period": 800}])
         self.assertRefused(error, "ValidationError", "give the reason for the difference on the line")
-        error = self._call_kw(line._name, "write", [line.ids, {"work_this_period": 1_200, "certification_reason": "More"}])
-        self.assertRefused(error, "AccessError", r"only an administrator \(Settings\) may certify more than was claimed")
-        self.assertFalse(self._call_kw(line._name, "write", [line.ids, {"work_this_period": 800, "certification_reason": "Less"}]))
+        error = self._call_kw(
+            line._name, "write", [line.ids, {"work_this_period": 1_200, "certification_reason": "More"}]
+        )
+        self.assertRefused(
+            error, "AccessError", r"only an administrator \(Settings\) may certify more than was claimed"
+        )
+        self.assertFalse(
+            self._call_kw(line._name, "write", [line.ids, {"work_this_period": 800, "certification_reason": "Less"}])
+        )
         line.invalidate_recordset()
         self.assertRecordValues(line, [
             {"work_this_period": 800.0, "claimed_work_this_period": 1_000.0, "certification_reason": "Less"},
@@ -273,7 +299,9 @@ class TestOwnerPaymentSchedule(AccountingCase):
         )
         self.assertEqual((claimed, scheduled, withheld), (55_000.0, 52_000.0, 3_000.0))
         by_period = dict(Report._read_group(domain, ["invoice_id"], ["withheld_amount:sum"]))
-        self.assertEqual({invoice.id: amount for invoice, amount in by_period.items()}, {first.id: 2_000.0, second.id: 1_000.0})
+        self.assertEqual(
+            {invoice.id: amount for invoice, amount in by_period.items()}, {first.id: 2_000.0, second.id: 1_000.0}
+        )
         withheld = Report.search(domain + [("withheld_amount", "!=", 0)])
         self.assertEqual(
             sorted(withheld.mapped(lambda row: (row.name, row.withheld_amount, row.reason))),

@@ -1,8 +1,9 @@
+from psycopg2 import IntegrityError
+
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
-from psycopg2 import IntegrityError
 
 from .common import ProgressBillingCase
 
@@ -15,7 +16,9 @@ class TestInvoiceConstraints(ProgressBillingCase):
     def test_period_of_another_project_is_refused(self):
         other_period = self._create_month_period(self._create_project("Harbour Bridge"), 2026, 1)
         with self.assertRaisesRegex(
-            ValidationError, r"is for project Riverside Tower but billing period 2026-01-01 – 2026-01-31 belongs to project Harbour Bridge"
+            ValidationError,
+            r"is for project Riverside Tower but billing period "
+            r"2026-01-01 – 2026-01-31 belongs to project Harbour Bridge",
         ):
             self._create_sub_invoice(other_period)
         invoice = self._create_owner_invoice()
@@ -25,7 +28,8 @@ class TestInvoiceConstraints(ProgressBillingCase):
     def test_one_invoice_per_contract_and_period(self):
         first = self._create_sub_invoice()
         with self.assertRaisesRegex(
-            ValidationError, rf"{self.commitment.name} already has {first.name} in billing period {self.period.name}: void it"
+            ValidationError,
+            rf"{self.commitment.name} already has {first.name} in billing period {self.period.name}: void it",
         ):
             self._create_sub_invoice()
         owner_invoice = self._create_owner_invoice()
@@ -55,7 +59,9 @@ class TestInvoiceConstraints(ProgressBillingCase):
         self.assertFalse(first.is_editable)
         self.assertTrue(second.is_editable)
         for user in (self.user, self.manager):
-            with self.assertRaisesRegex(UserError, rf"{first.name} is followed by {second.name}: only the latest application"):
+            with self.assertRaisesRegex(
+                UserError, rf"{first.name} is followed by {second.name}: only the latest application"
+            ):
                 self._line_of(first, self.ssov_labor).with_user(user).work_this_period = 2_000
         second.action_void()
         self.assertTrue(first.is_editable, "a void application does not count")
@@ -85,7 +91,11 @@ class TestInvoiceConstraints(ProgressBillingCase):
     def test_invoice_moves_only_to_an_open_period(self):
         invoice = self._create_owner_invoice()
         closed = self._create_next_period(state="closed")
-        with self.assertRaisesRegex(UserError, f"Cannot add an owner invoice to billing period {closed.name} of project Riverside Tower: the period is not open"):
+        with self.assertRaisesRegex(
+            UserError,
+            f"Cannot add an owner invoice to billing period "
+            f"{closed.name} of project Riverside Tower: the period is not open",
+        ):
             invoice.period_id = closed
 
     def test_only_the_latest_draft_is_deleted(self):
@@ -99,13 +109,17 @@ class TestInvoiceConstraints(ProgressBillingCase):
 
     def test_negative_stored_materials(self):
         line = self._line_of(self._create_sub_invoice(), self.ssov_materials)
-        with self.assertRaisesRegex(ValidationError, "Line “Concrete materials” of .* has negative materials presently stored"):
+        with self.assertRaisesRegex(
+            ValidationError, "Line “Concrete materials” of .* has negative materials presently stored"
+        ):
             line.materials_stored = -1
         line.work_this_period = -500  # a correction of work billed earlier is allowed
 
     def test_retainage_rates_between_0_and_100(self):
         line = self._line_of(self._create_sub_invoice(), self.ssov_labor)
-        with self.assertRaisesRegex(ValidationError, "Retainage rates of line “Concrete labor” of .* must be between 0 and 100%"):
+        with self.assertRaisesRegex(
+            ValidationError, "Retainage rates of line “Concrete labor” of .* must be between 0 and 100%"
+        ):
             line.retainage_rate = 101
         with self.assertRaisesRegex(ValidationError, "Retainage rates of .* must be between 0 and 100%"):
             self.commitment.retainage_rate_materials = -1
@@ -132,12 +146,16 @@ class TestOverBilling(ProgressBillingCase):
         self.assertEqual(result["warning"]["title"], "Billed above the scheduled value")
         self.assertRegex(
             result["warning"]["message"],
-            rf"Line “Concrete labor” of {self.invoice.name} bills \$\xa061,000\.00 to date, above its scheduled value of \$\xa060,000\.00",
+            rf"Line “Concrete labor” of {self.invoice.name} bills "
+            rf"\$\xa061,000\.00 to date, above its scheduled value of \$\xa060,000\.00",
         )
         self.assertNotIn("warning", self._onchange(self.line, {"work_this_period": 60_000}))
 
     def test_user_is_blocked(self):
-        with self.assertRaisesRegex(ValidationError, r"bills \$\xa060,000\.01 to date.*\nOnly a Progress Billing manager can bill above the scheduled value"):
+        with self.assertRaisesRegex(
+            ValidationError,
+            r"bills \$\xa060,000\.01 to date.*\nOnly a Progress Billing manager can bill above the scheduled value",
+        ):
             self.line.with_user(self.user).work_this_period = 60_000.01
         self.line.with_user(self.user).work_this_period = 60_000
 
@@ -191,7 +209,8 @@ class TestContractConstraints(ProgressBillingCase):
             euro = self.env.ref("base.USD")
             euro.active = True
         with self.assertRaisesRegex(
-            ValidationError, rf"is in {euro.name}: progress billing contracts must be in the company currency \({self.currency.name}\)"
+            ValidationError,
+            rf"is in {euro.name}: progress billing contracts must be in the company currency \({self.currency.name}\)",
         ):
             self._create_commitment(self.project, [{"name": "Steel", "price_unit": 10}], currency_id=euro.id)
         purchase = self.env["purchase.order"].create({"partner_id": self.subcontractor.id, "currency_id": euro.id})
@@ -200,7 +219,9 @@ class TestContractConstraints(ProgressBillingCase):
             purchase.is_commitment = True
 
     def test_sov_line_bills_a_division_or_a_cost_code(self):
-        with self.assertRaisesRegex(ValidationError, "Line “Finishes” of .* bills both a division and a cost code: choose one"):
+        with self.assertRaisesRegex(
+            ValidationError, "Line “Finishes” of .* bills both a division and a cost code: choose one"
+        ):
             self.sov_finishes.cost_code_id = self.cost_code_paint
 
     def test_codes_unique_per_company(self):
@@ -208,8 +229,12 @@ class TestContractConstraints(ProgressBillingCase):
         self._create_division("T03", "Concrete", company=other_company)
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             self._create_division("T03", "Concrete again")
-        self._create_cost_code("T03-300", "Cast-in-Place Concrete", self._create_division("T04", "Masonry", other_company),
-                               company=other_company)
+        self._create_cost_code(
+            "T03-300",
+            "Cast-in-Place Concrete",
+            self._create_division("T04", "Masonry", other_company),
+            company=other_company,
+        )
 
 
 @tagged("post_install", "-at_install", "progress_billing")
@@ -226,9 +251,13 @@ class TestChangeOrderConstraints(ProgressBillingCase):
     def test_revised_line_of_another_contract_is_refused(self):
         other = self._create_commitment(self.project, [{"name": "Steel", "price_unit": 1_000}])
         with self.assertRaisesRegex(ValidationError, "Line “More steel” of .* revises a line of another contract"):
-            self._create_change_order(self.commitment, [{"name": "More steel", "amount": 10, "purchase_line_id": other.order_line.id}])
+            self._create_change_order(
+                self.commitment, [{"name": "More steel", "amount": 10, "purchase_line_id": other.order_line.id}]
+            )
         with self.assertRaisesRegex(ValidationError, "revises a line of another contract"):
-            self._create_change_order(self.prime_contract, [{"name": "More steel", "amount": 10, "purchase_line_id": self.ssov_labor.id}])
+            self._create_change_order(
+                self.prime_contract, [{"name": "More steel", "amount": 10, "purchase_line_id": self.ssov_labor.id}]
+            )
 
     def test_change_event_line_funds_one_prime_line(self):
         event = self.env["progress.billing.change.event"].create({
@@ -238,7 +267,10 @@ class TestChangeOrderConstraints(ProgressBillingCase):
         self._create_change_order(self.prime_contract, [
             {"name": "Excavation", "amount": 5_000, "change_event_line_id": event.line_ids.id},
         ])
-        with self.assertRaisesRegex(ValidationError, "Change event line “Excavation” of CE-\\d+ is already tied to another prime contract change order line"):
+        with self.assertRaisesRegex(
+            ValidationError,
+            "Change event line “Excavation” of CE-\\d+ is already tied to another prime contract change order line",
+        ):
             self._create_change_order(self.prime_contract, [
                 {"name": "Excavation again", "amount": 1_000, "change_event_line_id": event.line_ids.id},
             ])

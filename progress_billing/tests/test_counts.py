@@ -18,7 +18,9 @@ class TestCountQueries(ProgressBillingCase):
         cls.prime_contracts = cls.prime_contract.concat(
             *(cls._create_prime_contract(cls.project, lines) for _index in range(BATCH - 1))
         )
-        cls.commitments = cls.commitment.concat(*(cls._create_commitment(cls.project, lines) for _index in range(BATCH - 1)))
+        cls.commitments = cls.commitment.concat(
+            *(cls._create_commitment(cls.project, lines) for _index in range(BATCH - 1))
+        )
         cls.periods = cls.period.concat(
             *(cls._create_month_period(cls.project, 2020, month, state="future") for month in range(1, BATCH))
         )

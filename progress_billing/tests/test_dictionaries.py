@@ -4,6 +4,7 @@ import io
 from pathlib import Path
 
 import polib
+
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools.misc import file_path
@@ -25,7 +26,12 @@ def po_entries(path_or_text):
 
 def terms_in(text, pattern):
     """Our words in ``text`` outside placeholders and markup."""
-    return [match.group() for protected, part in unprotected_parts(text) if not protected for match in pattern.finditer(part)]
+    return [
+        match.group()
+        for protected, part in unprotected_parts(text)
+        if not protected
+        for match in pattern.finditer(part)
+    ]
 
 
 def occurrences(entry):
@@ -99,7 +105,9 @@ class DictionaryCase(TransactionCase):
 @tagged("post_install", "-at_install", "progress_billing")
 class TestDictionaryLanguages(DictionaryCase):
     def test_languages(self):
-        names = {lang.code: lang.name for lang in self.env["res.lang"].search([("code", "in", list(self.langs.values()))])}
+        names = {
+            lang.code: lang.name for lang in self.env["res.lang"].search([("code", "in", list(self.langs.values()))])
+        }
         self.assertEqual(names, {
             "en@headcontractor": "English (Head Contractor Terminology)",
             "en@owner": "English (Owner Terminology)",
@@ -114,30 +122,51 @@ class TestDictionaryLanguages(DictionaryCase):
             ("progress.billing.owner.invoice", "partner_id"): ("Owner/Client", "Owner/Client", "HC/Client"),
             ("progress.billing.sub.invoice", "partner_id"): ("Subcontractor", "Contractor", "Subcontractor"),
             ("progress.billing.change.event.line", "prime_line_id"): ("HCV Line", "FV Line", "CCV Line"),
-            ("purchase.order", "sub_invoice_ids"): ("Subcontractor Invoices", "Contractor Invoices", "Subcontractor Invoices"),
+            ("purchase.order", "sub_invoice_ids"): (
+                "Subcontractor Invoices",
+                "Contractor Invoices",
+                "Subcontractor Invoices",
+            ),
             ("sale.order", "owner_invoice_ids"): ("Owner Invoices", "Funding Invoices", "Client Invoices"),
-            ("progress.billing.change.order.line", "purchase_line_id"): ("Revised SSOV Line", "Revised CSOV Line", "Revised SSOV Line"),
+            ("progress.billing.change.order.line", "purchase_line_id"): (
+                "Revised SSOV Line",
+                "Revised CSOV Line",
+                "Revised SSOV Line",
+            ),
         }
         for (model, field), words in expected.items():
             for dictionary, word in zip(DICTIONARIES, words, strict=True):
                 with self.subTest(model=model, field=field, dictionary=dictionary.key):
                     fields = self.in_lang(dictionary.key, self.env[model]).fields_get([field], ["string"])
                     self.assertEqual(fields[field]["string"], word)
-        self.assertEqual(self.env["purchase.order"].fields_get(["is_commitment"], ["string"])["is_commitment"]["string"], "Commitment")
+        self.assertEqual(
+            self.env["purchase.order"].fields_get(["is_commitment"], ["string"])["is_commitment"]["string"],
+            "Commitment",
+        )
 
     def test_selection_values(self):
-        for dictionary, word in zip(DICTIONARIES, ("Head Contract Variation", "Funding Variation", "Client Contract Variation"), strict=True):
-            selection = self.in_lang(dictionary.key, self.env["progress.billing.change.order"]).fields_get(["order_type"])
+        for dictionary, word in zip(
+            DICTIONARIES, ("Head Contract Variation", "Funding Variation", "Client Contract Variation"), strict=True
+        ):
+            selection = self.in_lang(dictionary.key, self.env["progress.billing.change.order"]).fields_get(
+                ["order_type"]
+            )
             self.assertIn(("prime", word), selection["order_type"]["selection"])
 
     def test_model_descriptions(self):
-        for dictionary, word in zip(DICTIONARIES, ("Subcontractor Invoice", "Contractor Invoice", "Subcontractor Invoice"), strict=True):
+        for dictionary, word in zip(
+            DICTIONARIES, ("Subcontractor Invoice", "Contractor Invoice", "Subcontractor Invoice"), strict=True
+        ):
             model = self.in_lang(dictionary.key, self.env["ir.model"])._get("progress.billing.sub.invoice")
             self.assertEqual(model.name, word)
 
     def test_python_messages(self):
         """_() messages follow the dictionary, terms inside sentences included."""
-        for dictionary, word in zip(DICTIONARIES, ("exactly one head contract", "exactly one funding", "exactly one client contract"), strict=True):
+        for dictionary, word in zip(
+            DICTIONARIES,
+            ("exactly one head contract", "exactly one funding", "exactly one client contract"),
+            strict=True,
+        ):
             with self.subTest(dictionary=dictionary.key), self.assertRaisesRegex(ValidationError, word):
                 self.in_lang(dictionary.key, self.env["progress.billing.change.order"]).create(
                     {"title": "Extra footing", "order_type": "prime"}
@@ -146,7 +175,9 @@ class TestDictionaryLanguages(DictionaryCase):
     def test_other_words_fall_back_to_english(self):
         """Strings without a term, and Odoo's own words, stay English (US)."""
         for dictionary in DICTIONARIES:
-            fields = self.in_lang(dictionary.key, self.env["purchase.order"]).fields_get(["accounting_method", "partner_id"])
+            fields = self.in_lang(dictionary.key, self.env["purchase.order"]).fields_get(
+                ["accounting_method", "partner_id"]
+            )
             self.assertEqual(fields["accounting_method"]["string"], "Accounting Method")
             self.assertEqual(fields["partner_id"]["string"], "Vendor")
 
@@ -156,8 +187,12 @@ class TestDictionaryLanguages(DictionaryCase):
         Babel's UnknownLocaleError here; en@<word> would number weeks from Monday)."""
         project = self.env["project.project"].create({"name": "Tower"})
         Period = self.env["progress.billing.period"]
-        Period.create({"project_id": project.id, "date_start": "2026-01-01", "date_end": "2026-01-31", "date_due": "2026-01-25"})
-        Period.create({"project_id": project.id, "date_start": "2026-02-01", "date_end": "2026-02-28", "date_due": "2026-02-25"})
+        Period.create(
+            {"project_id": project.id, "date_start": "2026-01-01", "date_end": "2026-01-31", "date_due": "2026-01-25"}
+        )
+        Period.create(
+            {"project_id": project.id, "date_start": "2026-02-01", "date_end": "2026-02-28", "date_due": "2026-02-25"}
+        )
         domain = [("project_id", "=", project.id)]
         for lang in ("en_US", *self.langs.values()):
             with self.subTest(lang=lang):
@@ -168,13 +203,17 @@ class TestDictionaryLanguages(DictionaryCase):
                 self.assertEqual([group["date_start:week"][1] for group in weeks], ["W1 2026", "W6 2026"])
                 listed = periods.web_read_group(domain, ["date_start:quarter"], ["__count"])
                 self.assertEqual([group["date_start:quarter"][1] for group in listed["groups"]], ["Q1 2026"])
-                pivot = periods.formatted_read_grouping_sets(domain, [["date_start:year"], ["date_start:day"]], ["__count"])
+                pivot = periods.formatted_read_grouping_sets(
+                    domain, [["date_start:year"], ["date_start:day"]], ["__count"]
+                )
                 self.assertEqual([group["date_start:day"][1] for group in pivot[1]], ["01 Jan 2026", "01 Feb 2026"])
 
     def test_dates_and_numbers_keep_us_formats(self):
         for lang in self.langs.values():
             env = self.env(context={"lang": lang})
-            self.assertEqual(env["ir.qweb.field.date"].value_to_html(env.cr.now().date().replace(2026, 3, 4), {}), "03/04/2026")
+            self.assertEqual(
+                env["ir.qweb.field.date"].value_to_html(env.cr.now().date().replace(2026, 3, 4), {}), "03/04/2026"
+            )
             self.assertEqual(env["ir.qweb.field.float"].value_to_html(1234567.891, {"precision": 2}), "1,234,567.89")
 
 
@@ -235,7 +274,9 @@ class TestDictionarySettings(TransactionCase):
         cls.env["res.lang"]._activate_lang("fr_FR")
 
         def user(login, company, lang="en_US", groups="base.group_user"):
-            return new_test_user(cls.env, login, groups=groups, company_id=company.id, company_ids=company.ids, lang=lang)
+            return new_test_user(
+                cls.env, login, groups=groups, company_id=company.id, company_ids=company.ids, lang=lang
+            )
 
         cls.english_user = user("pb_owner_english", cls.company)
         cls.french_user = user("pb_owner_french", cls.company, lang="fr_FR")
@@ -259,7 +300,9 @@ class TestDictionarySettings(TransactionCase):
             "portal users are the company's subcontractors: the subcontractor's side of the contract",
         )
         self.assertEqual(self.other_user.lang, "en_US", "another company keeps its dictionary")
-        user_env = self.env(user=self.english_user, context=self.english_user.with_user(self.english_user).context_get())
+        user_env = self.env(
+            user=self.english_user, context=self.english_user.with_user(self.english_user).context_get()
+        )
         field = user_env["purchase.order"].fields_get(["is_commitment"], ["string"])
         self.assertEqual(field["is_commitment"]["string"], "Contract")
 
@@ -300,7 +343,9 @@ class TestDictionaryWebClient(HttpCase):
         langs = self.env.ref("progress_billing.lang_owner") | self.env.ref("progress_billing.lang_specialty_contractor")
         langs.action_unarchive()
         new_test_user(self.env, "pb_owner_web", groups="base.group_user", lang="en@owner", password="pb_owner_web")
-        new_test_user(self.env, "pb_specialty_web", groups="base.group_user", lang="en@specialty", password="pb_specialty_web")
+        new_test_user(
+            self.env, "pb_specialty_web", groups="base.group_user", lang="en@specialty", password="pb_specialty_web"
+        )
         self.authenticate("pb_owner_web", "pb_owner_web")
         info = self.make_jsonrpc_request("/web/session/get_session_info")
         self.assertEqual(info["user_context"]["lang"], "en@owner")
@@ -312,7 +357,9 @@ class TestDictionaryWebClient(HttpCase):
         self.authenticate("pb_specialty_web", "pb_specialty_web")
         other = self.url_open("/web/webclient/translations?lang=en").json()
         self.assertEqual(other["lang_parameters"]["code"], "en@specialty")
-        self.assertNotEqual(other["hash"], translations["hash"], "a browser switching dictionaries must reload its terms")
+        self.assertNotEqual(
+            other["hash"], translations["hash"], "a browser switching dictionaries must reload its terms"
+        )
 
 
 @tagged("post_install", "-at_install", "progress_billing")
@@ -339,9 +386,18 @@ class TestDictionaryPayApplication(PayApplicationCase):
         expected = {
             # language: words on the summary page, words that must not be there
             "en_US": (["subcontractor invoice", "commitment", "net change by change orders"], ["variation"]),
-            "en@headcontractor": (["subcontractor invoice", "subcontract", "net change by variations"], ["commitment", "change order"]),
-            "en@owner": (["contractor invoice", "contract", "net change by variations", "to owner"], ["subcontract", "commitment", "change order"]),
-            "en@specialty": (["subcontractor invoice", "subcontract", "net change by variations"], ["commitment", "change order"]),
+            "en@headcontractor": (
+                ["subcontractor invoice", "subcontract", "net change by variations"],
+                ["commitment", "change order"],
+            ),
+            "en@owner": (
+                ["contractor invoice", "contract", "net change by variations", "to owner"],
+                ["subcontract", "commitment", "change order"],
+            ),
+            "en@specialty": (
+                ["subcontractor invoice", "subcontract", "net change by variations"],
+                ["commitment", "change order"],
+            ),
         }
         for lang, (present, absent) in expected.items():
             with self.subTest(lang=lang):

@@ -8,13 +8,22 @@ from .common import ProgressBillingCase
 @tagged("post_install", "-at_install", "progress_billing")
 class TestDirectCost(ProgressBillingCase):
     def _create_direct_cost(self, amount):
-        return self.env["progress.billing.direct.cost"].create({
-            "project_id": self.project.id,
-            "date_received": self.period.date_start,
-            "line_ids": [Command.create({
-                "name": "Site labour", "cost_code_id": self.cost_code.id, "cost_type_id": self.labor.id, "amount": amount,
-            })],
-        })
+        return self.env["progress.billing.direct.cost"].create(
+            {
+                "project_id": self.project.id,
+                "date_received": self.period.date_start,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": "Site labour",
+                            "cost_code_id": self.cost_code.id,
+                            "cost_type_id": self.labor.id,
+                            "amount": amount,
+                        }
+                    )
+                ],
+            }
+        )
 
     def test_numbered_and_totalled(self):
         cost = self._create_direct_cost(1_250)

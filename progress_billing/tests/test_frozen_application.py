@@ -16,7 +16,9 @@ class TestFrozenApplication(ProgressBillingCase):
         invoice = self._create_sub_invoice(amounts={self.ssov_labor: (30000, 0)})
         self._approve(invoice)
         before = {name: invoice[name] for name in ("contract_sum_to_date", "current_payment_due", "balance_to_finish")}
-        self._create_change_order(self.commitment, [{"name": "More labor", "amount": 5000, "purchase_line_id": self.ssov_labor.id}])
+        self._create_change_order(
+            self.commitment, [{"name": "More labor", "amount": 5000, "purchase_line_id": self.ssov_labor.id}]
+        )
         self.assertEqual(self.commitment.revised_contract_sum, 105000)
         self.assertEqual(self._line_of(invoice, self.ssov_labor).scheduled_value, 60000)
         self.assertRecordValues(invoice, [before])
@@ -39,7 +41,9 @@ class TestFrozenApplication(ProgressBillingCase):
         invoice = self._create_sub_invoice(amounts={self.ssov_labor: (30000, 0)})
         self._approve(invoice)
         self.assertTrue(invoice.frozen_values)
-        self._create_change_order(self.commitment, [{"name": "More labor", "amount": 5000, "purchase_line_id": self.ssov_labor.id}])
+        self._create_change_order(
+            self.commitment, [{"name": "More labor", "amount": 5000, "purchase_line_id": self.ssov_labor.id}]
+        )
         invoice.with_user(self.manager).action_void()
         invoice.with_user(self.manager).action_reset_to_draft()
         self.assertFalse(invoice.frozen_values)

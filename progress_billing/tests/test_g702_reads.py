@@ -30,7 +30,9 @@ FIGURES = ["total_completed", "total_retainage", "total_earned", "previous_certi
 
 def pages_in_layout(pdf):
     """The text of each page as pdftotext lays it out, a printed row on one line."""
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
     return text.split("\f")[:-1]
 
 
@@ -162,7 +164,11 @@ class TestG702WhateverTheRead(ProgressBillingCase):
                 )[0]
                 certified = {
                     invoice: self._printed_lines_7_and_8(
-                        next(page for page in pages_in_layout(pdf) if invoice.name in page and "Current Payment Due" in page)
+                        next(
+                            page
+                            for page in pages_in_layout(pdf)
+                            if invoice.name in page and "Current Payment Due" in page
+                        )
                     )
                     for invoice in invoices
                 }
@@ -172,7 +178,10 @@ class TestG702WhateverTheRead(ProgressBillingCase):
     def _printed_lines_7_and_8(self, page):
         """(line 7, line 8) as printed on a G702 page laid out by pdftotext."""
         amounts = []
-        for label in (r"Less Previous Certificates for Payment \(Line 6 of Prior Application\)", r"8\.\s+Current Payment Due"):
+        for label in (
+            r"Less Previous Certificates for Payment \(Line 6 of Prior Application\)",
+            r"8\.\s+Current Payment Due",
+        ):
             match = re.search(label + r"\s+\$ (-?[\d,]+\.\d\d)", page)
             self.assertTrue(match, f"{label} is printed with its amount on one row:\n{page}")
             amounts.append(match.group(1))
@@ -218,7 +227,9 @@ class TestG702WhateverTheCreation(ProgressBillingCase):
                 }
             # line 6 of the first: 18,000 completed and stored less 1,000 + 400 retainage
             self.assertEqual(figures["one by one"][second]["previous_certificates"], 16_600, model)
-            self.assertEqual(figures["one by one"][third]["previous_certificates"], figures["one by one"][second]["total_earned"])
+            self.assertEqual(
+                figures["one by one"][third]["previous_certificates"], figures["one by one"][second]["total_earned"]
+            )
             self.assertEqual(figures["in one batch"], figures["one by one"], model)
             self.assertEqual(figures["in one batch, latest first"], figures["one by one"], model)
             if model == "progress.billing.sub.invoice":

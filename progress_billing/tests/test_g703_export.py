@@ -6,6 +6,7 @@ from xml.etree import ElementTree
 
 from odoo.tests import HttpCase, tagged
 from odoo.tools import float_round
+from odoo.tools.safe_eval import safe_eval
 
 from .common import USER_GROUP, ProgressBillingCase
 
@@ -28,7 +29,9 @@ def read_xlsx(content):
     ] if "xl/sharedStrings.xml" in archive.namelist() else []
     targets = {
         rel.get("Id"): rel.get("Target")
-        for rel in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels")).findall("pkg:Relationship", NAMESPACES)
+        for rel in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels")).findall(
+            "pkg:Relationship", NAMESPACES
+        )
     }
     sheets = {}
     for sheet in ElementTree.fromstring(archive.read("xl/workbook.xml")).find("main:sheets", NAMESPACES):
@@ -58,13 +61,16 @@ def evaluate(sheets, sheet, formula):
         (first_column, first_row), (_column, last_row) = (
             CELL_REFERENCE.fullmatch(reference).groups()[1:] for reference in match.group(1).split(":")
         )
-        return "(" + ",".join(str(value_of(None, first_column, row)) for row in range(int(first_row), int(last_row) + 1)) + ",)"
+        return (
+            "("
+            + ",".join(str(value_of(None, first_column, row)) for row in range(int(first_row), int(last_row) + 1))
+            + ",)"
+        )
 
     expression = re.sub(r"SUM\(([A-Z]+\d+:[A-Z]+\d+)\)", lambda match: f"sum({cell_range(match)})", formula)
     expression = CELL_REFERENCE.sub(lambda match: repr(value_of(*match.groups())), expression)
     expression = expression.replace("=", "==")
-    return eval(expression, {  # noqa: S307 - formulas of our own test file, names limited below
-        "__builtins__": {}, "sum": sum,
+    return safe_eval(expression, {
         "IF": lambda condition, then, otherwise: then if condition else otherwise,
         "ROUND": lambda number, digits: float_round(number, precision_digits=int(digits)),
     })
@@ -119,11 +125,15 @@ class TestG703Export(ProgressBillingCase, HttpCase):
         total = max(int(reference[1:]) for reference in cells if reference.startswith("H"))
         self.assertEqual(cells[f"C{total}"][0], "Grand Total")
         self.assertEqual(cells[f"H{total}"][1], f"SUM(H7:H{total - 1})")
-        self.assertAlmostEqual(evaluate(sheets, "PB-G703-2", cells[f"K{total}"][1]), self.second.total_retainage, places=6)
+        self.assertAlmostEqual(
+            evaluate(sheets, "PB-G703-2", cells[f"K{total}"][1]), self.second.total_retainage, places=6
+        )
 
         summary = sheets["G702 Summary"]
         self.assertEqual([summary["B3"][0], summary["C3"][0]], ["PB-G703-1", "PB-G703-2"])
-        labels = {value: int(reference[1:]) for reference, (value, _formula) in summary.items() if reference.startswith("A")}
+        labels = {
+            value: int(reference[1:]) for reference, (value, _formula) in summary.items() if reference.startswith("A")
+        }
         for invoice, column in ((self.first, "B"), (self.second, "C")):
             for label, field, formula in (
                 ("1. Original Contract Sum", "original_contract_sum", None),
@@ -131,9 +141,17 @@ class TestG703Export(ProgressBillingCase, HttpCase):
                 ("4. Total Completed and Stored to Date (Column G)", "total_completed", f"'{invoice.name}'!H{total}"),
                 ("5. Total Retainage (Column I)", "total_retainage", f"'{invoice.name}'!K{total}"),
                 ("6. Total Earned Less Retainage (Line 4 − Line 5)", "total_earned", f"{column}7-{column}11"),
-                ("7. Less Previous Certificates for Payment (Line 6 of Prior Application)", "previous_certificates", None),
+                (
+                    "7. Less Previous Certificates for Payment (Line 6 of Prior Application)",
+                    "previous_certificates",
+                    None,
+                ),
                 ("8. Current Payment Due", "current_payment_due", f"{column}12-{column}13"),
-                ("9. Balance to Finish, Including Retainage (Line 3 − Line 6)", "balance_to_finish", f"{column}6-{column}12"),
+                (
+                    "9. Balance to Finish, Including Retainage (Line 3 − Line 6)",
+                    "balance_to_finish",
+                    f"{column}6-{column}12",
+                ),
             ):
                 with self.subTest(invoice=invoice.name, line=label):
                     value, cell_formula = summary[f"{column}{labels[label]}"]
@@ -149,22 +167,32 @@ class TestG703Export(ProgressBillingCase, HttpCase):
         result = action.with_user(self.user).with_context(
             active_model=self.second._name, active_ids=(self.first | self.second).ids, active_id=self.first.id,
         ).run()
-        self.assertEqual(result, {
-            "type": "ir.actions.act_url",
-            "url": f"/progress_billing/g703.xlsx?model=progress.billing.sub.invoice&ids={self.first.id},{self.second.id}",
-            "target": "download",
-        })
+        self.assertEqual(
+            result,
+            {
+                "type": "ir.actions.act_url",
+                "url": "/progress_billing/g703.xlsx?model=progress.billing.sub.invoice"
+                f"&ids={self.first.id},{self.second.id}",
+                "target": "download",
+            },
+        )
 
     def test_download_as_user(self):
         self.authenticate(self.user.login, self.user.login)
-        response = self.url_open(f"/progress_billing/g703.xlsx?model=progress.billing.sub.invoice&ids={self.first.id},{self.second.id}")
+        response = self.url_open(
+            f"/progress_billing/g703.xlsx?model=progress.billing.sub.invoice&ids={self.first.id},{self.second.id}"
+        )
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.headers["Content-Type"], XLSX_MIMETYPE)
         self.assertEqual(self._file_name(response), "G703 - 2 pay applications.xlsx")
         self.assertEqual(list(read_xlsx(response.content)), ["G702 Summary", "PB-G703-1", "PB-G703-2"])
 
-        owner_invoice = self._create_owner_invoice(amounts={self.sov_concrete: (30_000, 0)}, period=self.second.period_id)
-        response = self.url_open(f"/progress_billing/g703.xlsx?model=progress.billing.owner.invoice&ids={owner_invoice.id}")
+        owner_invoice = self._create_owner_invoice(
+            amounts={self.sov_concrete: (30_000, 0)}, period=self.second.period_id
+        )
+        response = self.url_open(
+            f"/progress_billing/g703.xlsx?model=progress.billing.owner.invoice&ids={owner_invoice.id}"
+        )
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self._file_name(response), f"G703 - {owner_invoice.name.replace('/', '-')}.xlsx")
 

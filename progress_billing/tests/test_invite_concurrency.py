@@ -1,7 +1,8 @@
 from odoo import SUPERUSER_ID, Command, api
-from odoo.addons.mail.tests.common import MailCase
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+
+from odoo.addons.mail.tests.common import MailCase
 
 from .common import open_concurrent_transactions
 
@@ -21,16 +22,29 @@ class TestInviteConcurrency(MailCase):
             period = project._create_current_automatic_period()
             partner = env["res.partner"].create({"name": "Concurrent Drywall", "email": "ap@drywall.example.com"})
             product = env["product.product"].create({"name": "Concurrent drywall", "type": "service"})
-            commitment = env["purchase.order"].create({
-                "is_commitment": True, "partner_id": partner.id, "project_id": project.id,
-                "order_line": [Command.create({"product_id": product.id, "name": "Walls", "product_qty": 1, "price_unit": 1_000, "tax_ids": False})],
-            })
+            commitment = env["purchase.order"].create(
+                {
+                    "is_commitment": True,
+                    "partner_id": partner.id,
+                    "project_id": project.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "name": "Walls",
+                                "product_qty": 1,
+                                "price_unit": 1_000,
+                                "tax_ids": False,
+                            }
+                        )
+                    ],
+                }
+            )
             commitment.button_confirm()
             # the invitations are sent from the inviting administrator's address
             admin = env.ref("base.user_admin")
             admin_email = admin.email
             admin.email = "admin@concurrent.example.com"
-            cr.commit()
         self.data = {
             "commitment": commitment.id, "period": period.id, "project": project.id, "partner": partner.id,
             "product": product.id, "admin_email": admin_email,
@@ -49,7 +63,6 @@ class TestInviteConcurrency(MailCase):
             env["product.product"].browse(self.data["product"]).unlink()
             env["res.partner"].browse(self.data["partner"]).unlink()
             env.ref("base.user_admin").email = self.data["admin_email"]
-            cr.commit()
 
     def _invite(self, env):
         commitment = env["purchase.order"].browse(self.data["commitment"])
@@ -58,14 +71,18 @@ class TestInviteConcurrency(MailCase):
     def _committed_invoices(self):
         """(invoice count, invitation e-mails) of the commitment, read in a fresh transaction."""
         with self.registry.cursor() as cr:
-            invoices = api.Environment(cr, SUPERUSER_ID, {})["purchase.order"].browse(self.data["commitment"]).sub_invoice_ids
+            invoices = (
+                api.Environment(cr, SUPERUSER_ID, {})["purchase.order"].browse(self.data["commitment"]).sub_invoice_ids
+            )
             return len(invoices), len(invoices.invite_mail_ids)
 
     def test_invite_while_another_user_invites(self):
         first, second = self.envs
         with self.mock_mail_gateway():
             self._invite(first)
-            with self.assertRaisesRegex(UserError, "is being invited to bill by another user right now: try again in a moment"):
+            with self.assertRaisesRegex(
+                UserError, "is being invited to bill by another user right now: try again in a moment"
+            ):
                 self._invite(second)
         second.cr.rollback()
         first.cr.commit()

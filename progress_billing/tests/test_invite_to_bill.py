@@ -1,10 +1,12 @@
 from datetime import timedelta
 
 from freezegun import freeze_time
+
 from odoo import fields
-from odoo.addons.mail.tests.common import MailCase
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.mail.tests.common import MailCase
 
 from .common import ProgressBillingCase
 
@@ -17,13 +19,22 @@ class InviteCase(ProgressBillingCase, MailCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.contact = cls.env["res.partner"].create({
-            "name": "Ada Payables", "email": "ap@solid.example.com", "type": "invoice", "parent_id": cls.subcontractor.id,
-        })
+        cls.contact = cls.env["res.partner"].create(
+            {
+                "name": "Ada Payables",
+                "email": "ap@solid.example.com",
+                "type": "invoice",
+                "parent_id": cls.subcontractor.id,
+            }
+        )
         cls.commitment.invoice_contact_id = cls.contact
         cls.commitment.button_confirm()
-        cls.steel_vendor = cls.env["res.partner"].create({"name": "Ironclad Steel", "email": "billing@steel.example.com"})
-        cls.steel = cls._create_commitment(cls.project, [{"name": "Steel", "price_unit": 30_000}], partner_id=cls.steel_vendor.id)
+        cls.steel_vendor = cls.env["res.partner"].create(
+            {"name": "Ironclad Steel", "email": "billing@steel.example.com"}
+        )
+        cls.steel = cls._create_commitment(
+            cls.project, [{"name": "Steel", "price_unit": 30_000}], partner_id=cls.steel_vendor.id
+        )
         cls.steel.button_confirm()
 
     def _invite(self, commitments, user=None, period=None):
@@ -37,9 +48,13 @@ class InviteCase(ProgressBillingCase, MailCase):
         return self._period_invoices(commitments, period)
 
     def _period_invoices(self, commitments, period=None):
-        return self.env["progress.billing.sub.invoice"].search([
-            ("purchase_order_id", "in", commitments.ids), ("period_id", "=", (period or self.period).id), ("state", "!=", "void"),
-        ])
+        return self.env["progress.billing.sub.invoice"].search(
+            [
+                ("purchase_order_id", "in", commitments.ids),
+                ("period_id", "=", (period or self.period).id),
+                ("state", "!=", "void"),
+            ]
+        )
 
     def _invite_mails(self, partner):
         """The e-mails created for ``partner`` since the mail gateway was mocked."""
@@ -52,12 +67,16 @@ class TestInviteToBill(InviteCase):
     def test_invoice_contact_defaults_to_vendor_invoice_address(self):
         commitment = self._create_commitment(self.project, [{"name": "More concrete", "price_unit": 1_000}])
         self.assertEqual(commitment.invoice_contact_id, self.contact)
-        self.assertEqual(self.steel.invoice_contact_id, self.steel_vendor, "a vendor without invoice address is its own contact")
+        self.assertEqual(
+            self.steel.invoice_contact_id, self.steel_vendor, "a vendor without invoice address is its own contact"
+        )
         commitment.partner_id = self.steel_vendor
         self.assertEqual(commitment.invoice_contact_id, self.steel_vendor, "a new vendor brings its own contact")
 
     def test_invoice_contact_of_another_vendor_is_refused(self):
-        with self.assertRaisesRegex(ValidationError, "Ironclad Steel is not a contact of Solid Concrete Ltd: the invoice contact of"):
+        with self.assertRaisesRegex(
+            ValidationError, "Ironclad Steel is not a contact of Solid Concrete Ltd: the invoice contact of"
+        ):
             self.commitment.with_user(self.user).invoice_contact_id = self.steel_vendor
 
     def test_invite_creates_the_draft_invoice_and_mails_the_contact(self):
@@ -81,7 +100,9 @@ class TestInviteToBill(InviteCase):
         self.assertIn(fields.Date.to_date(self.period.date_due).strftime("%m/%d/%Y"), body)
         self.assertIn("Work, Materials and Retainage", body)
         self.assertEqual(invoice.invite_mail_ids.mapped("kind"), ["invitation"])
-        self.assertEqual(self.steel.with_context(progress_billing_period_id=self.period.id).invite_status, "not_invited")
+        self.assertEqual(
+            self.steel.with_context(progress_billing_period_id=self.period.id).invite_status, "not_invited"
+        )
 
     def test_inviting_twice_keeps_one_invoice_and_one_mail_a_day(self):
         with self.mock_mail_gateway():
@@ -106,7 +127,9 @@ class TestInviteToBill(InviteCase):
         self.assertEqual(wizard.commitment_ids, self.commitment)
         self.assertEqual(action["context"]["progress_billing_period_id"], self.period.id)
         wizard.commitment_ids |= self.steel
-        self.assertRegex(wizard.blocked_message, r"the invoice of .* is Under Review: it is no longer the subcontractor's to fill in")
+        self.assertRegex(
+            wizard.blocked_message, r"the invoice of .* is Under Review: it is no longer the subcontractor's to fill in"
+        )
         with self.mock_mail_gateway():
             wizard.action_invite()
         self.assertEqual(self._period_invoices(self.commitment).invited_partner_id, self.contact)
@@ -115,7 +138,9 @@ class TestInviteToBill(InviteCase):
     def test_invite_refusals_name_the_commitment(self):
         self._create_sub_invoice(commitment=self.steel).action_submit()
         draft = self._create_commitment(self.project, [{"name": "Unsigned", "price_unit": 1_000}])
-        other_project = self._create_commitment(self._create_project("Elsewhere"), [{"name": "Far", "price_unit": 1_000}])
+        other_project = self._create_commitment(
+            self._create_project("Elsewhere"), [{"name": "Far", "price_unit": 1_000}]
+        )
         other_project.button_confirm()
         no_email = self._create_commitment(self.project, [{"name": "Quiet", "price_unit": 1_000}],
                                            partner_id=self.env["res.partner"].create({"name": "No Mail Ltd"}).id)
@@ -173,14 +198,16 @@ class TestInviteToBill(InviteCase):
     def test_period_lists_its_commitments_with_their_status(self):
         self.assertEqual(self.period.commitment_count, 2)
         action = self.period.with_user(self.user).action_view_commitments()
-        commitments = self.env["purchase.order"].with_context(action["context"]).search(action["domain"])
+        commitments = self.env["purchase.order"].with_context(**action["context"]).search(action["domain"])
         self.assertEqual(commitments, self.commitment | self.steel)
         self.assertEqual(set(commitments.mapped("invite_status")), {"not_invited"})
         self.assertEqual(commitments.invite_period_id, self.period)
 
     def test_grant_portal_access_opens_the_portal_wizard(self):
         partner_manager = new_test_user(
-            self.env, "pb_partner_manager", groups="progress_billing.group_progress_billing_user,base.group_partner_manager",
+            self.env,
+            "pb_partner_manager",
+            groups="progress_billing.group_progress_billing_user,base.group_partner_manager",
         )
         action = self.commitment.with_user(partner_manager).action_grant_portal_access()
         wizard = self.env["portal.wizard"].browse(action["res_id"])
@@ -273,9 +300,13 @@ class TestInviteAccess(InviteCase, HttpCase):
         return payload.get("result"), payload.get("error") and payload["error"]["data"]
 
     def test_orm_outsider_cannot_invite(self):
-        with self.assertRaisesRegex(AccessError, r"You are not allowed to create 'Invite to Bill' \(progress.billing.invite.wizard\) records"):
+        with self.assertRaisesRegex(
+            AccessError, r"You are not allowed to create 'Invite to Bill' \(progress.billing.invite.wizard\) records"
+        ):
             self.commitment.with_user(self.outsider).action_invite_to_bill()
-        with self.assertRaisesRegex(AccessError, r"You are not allowed to access 'Billing Period' \(progress.billing.period\) records"):
+        with self.assertRaisesRegex(
+            AccessError, r"You are not allowed to access 'Billing Period' \(progress.billing.period\) records"
+        ):
             self.period.with_user(self.outsider).action_invite_to_bill()
         self.assertFalse(self._period_invoices(self.commitment))
 
@@ -288,21 +319,37 @@ class TestInviteAccess(InviteCase, HttpCase):
                 ):
                     invoice.with_user(user).write(values)
         with self.assertRaisesRegex(AccessError, r"You are not allowed to create 'Invitation to Bill E-mail'"):
-            self.env["progress.billing.invite.mail"].with_user(self.manager).create({
-                "invoice_id": invoice.id, "kind": "invitation", "partner_id": self.contact.id, "sent_on": fields.Date.today(),
-            })
+            self.env["progress.billing.invite.mail"].with_user(self.manager).create(
+                {
+                    "invoice_id": invoice.id,
+                    "kind": "invitation",
+                    "partner_id": self.contact.id,
+                    "sent_on": fields.Date.today(),
+                }
+            )
 
     def test_http_outsider_is_refused(self):
-        _result, error = self._call_kw(self.outsider.login, "purchase.order", "action_invite_to_bill", [self.commitment.ids])
+        _result, error = self._call_kw(
+            self.outsider.login, "purchase.order", "action_invite_to_bill", [self.commitment.ids]
+        )
         self.assertEqual(error["name"], "odoo.exceptions.AccessError")
-        self.assertRegex(error["message"], r"You are not allowed to create 'Invite to Bill' \(progress.billing.invite.wizard\) records")
-        _result, error = self._call_kw(self.outsider.login, "progress.billing.period", "action_invite_to_bill", [self.period.ids])
+        self.assertRegex(
+            error["message"],
+            r"You are not allowed to create 'Invite to Bill' \(progress.billing.invite.wizard\) records",
+        )
+        _result, error = self._call_kw(
+            self.outsider.login, "progress.billing.period", "action_invite_to_bill", [self.period.ids]
+        )
         self.assertEqual(error["name"], "odoo.exceptions.AccessError")
-        self.assertRegex(error["message"], r"You are not allowed to access 'Billing Period' \(progress.billing.period\) records")
+        self.assertRegex(
+            error["message"], r"You are not allowed to access 'Billing Period' \(progress.billing.period\) records"
+        )
         self.assertFalse(self._period_invoices(self.commitment))
 
     def test_http_user_invites(self):
-        action, error = self._call_kw(self.user.login, "progress.billing.period", "action_invite_to_bill", [self.period.ids])
+        action, error = self._call_kw(
+            self.user.login, "progress.billing.period", "action_invite_to_bill", [self.period.ids]
+        )
         self.assertFalse(error)
         _result, error = self._call_kw(self.user.login, action["res_model"], "action_invite", [[action["res_id"]]])
         self.assertFalse(error)

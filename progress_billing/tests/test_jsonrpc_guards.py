@@ -19,7 +19,9 @@ class TestJsonRpcGuards(ProgressBillingHttpCase):
 
     def test_write_state(self):
         error = self._call_kw(self.invoice._name, "write", [self.invoice.ids, {"state": "approved"}])
-        self.assertRefused(error, "AccessError", "cannot be set to Approved by editing its status. Use the workflow buttons")
+        self.assertRefused(
+            error, "AccessError", "cannot be set to Approved by editing its status. Use the workflow buttons"
+        )
         self.invoice.invalidate_recordset()
         self.assertEqual(self.invoice.state, "draft")
 
@@ -48,7 +50,9 @@ class TestJsonRpcGuards(ProgressBillingHttpCase):
 
     def test_bill_another_contracts_line(self):
         other_commitment = self._create_commitment(self.project, [{"name": "Steel", "price_unit": 10_000}])
-        error = self._call_kw(self.line._name, "write", [self.line.ids, {"purchase_line_id": other_commitment.order_line.id}])
+        error = self._call_kw(
+            self.line._name, "write", [self.line.ids, {"purchase_line_id": other_commitment.order_line.id}]
+        )
         self.assertRefused(error, "ValidationError", "a line can only bill a line of")
         self.line.invalidate_recordset()
         self.assertEqual(self.line.purchase_line_id, self.ssov_labor)
@@ -65,9 +69,13 @@ class TestJsonRpcGuards(ProgressBillingHttpCase):
         for forged in (True, 1, "trusted", {}):
             with self.subTest(forged=forged):
                 context = {_KEY: forged}
-                error = self._call_kw(self.invoice._name, "write", [self.invoice.ids, {"state": "approved"}], {"context": context})
+                error = self._call_kw(
+                    self.invoice._name, "write", [self.invoice.ids, {"state": "approved"}], {"context": context}
+                )
                 self.assertRefused(error, "AccessError", "Use the workflow buttons")
-                error = self._call_kw(self.line._name, "write", [self.line.ids, {"frozen_values": {}}], {"context": context})
+                error = self._call_kw(
+                    self.line._name, "write", [self.line.ids, {"frozen_values": {}}], {"context": context}
+                )
                 self.assertRefused(error, "AccessError", "are set by Progress Billing itself")
         self.invoice.invalidate_recordset()
         self.assertEqual(self.invoice.state, "draft")
@@ -75,9 +83,14 @@ class TestJsonRpcGuards(ProgressBillingHttpCase):
     def test_change_retention_rules_of_a_certified_contract(self):
         """readme/CONFIGURE.md, "Workflow and locks": the retention rules of a contract with a certified pay application
         are locked."""
-        rule = self.env["progress.billing.retention.rule"].create({
-            "purchase_order_id": self.commitment.id, "rate_work": 10, "limit_type": "percent_complete", "limit_percent": 50,
-        })
+        rule = self.env["progress.billing.retention.rule"].create(
+            {
+                "purchase_order_id": self.commitment.id,
+                "rate_work": 10,
+                "limit_type": "percent_complete",
+                "limit_percent": 50,
+            }
+        )
         self.invoice.action_submit()
         self.invoice.action_approve()
         for method, args in (
@@ -87,5 +100,7 @@ class TestJsonRpcGuards(ProgressBillingHttpCase):
         ):
             with self.subTest(method=method):
                 error = self._call_kw(rule._name, method, args)
-                self.assertRefused(error, "UserError", "has certified pay applications .*: its retention rules can no longer change")
+                self.assertRefused(
+                    error, "UserError", "has certified pay applications .*: its retention rules can no longer change"
+                )
         self.assertEqual(self.commitment.retention_rule_ids.mapped("rate_work"), [10.0])

@@ -43,16 +43,35 @@ class TestListQueries(ProgressBillingCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.next_period = cls._create_next_period(state="future")
-        commitments = cls.env["purchase.order"].create([
-            {"is_commitment": True, "partner_id": cls.subcontractor.id, "project_id": cls.project.id,
-             "retainage_rate": 10, "retainage_rate_materials": 5,
-             "order_line": cls._contract_lines([
-                 {"name": "Labor", "cost_code_id": cls.cost_code.id, "cost_type_id": cls.labor.id, "price_unit": 60_000},
-                 {"name": "Materials", "cost_code_id": cls.cost_code.id, "cost_type_id": cls.materials.id,
-                  "price_unit": 40_000},
-             ], "product_qty")}
-            for _index in range(COMMITMENTS)
-        ])
+        commitments = cls.env["purchase.order"].create(
+            [
+                {
+                    "is_commitment": True,
+                    "partner_id": cls.subcontractor.id,
+                    "project_id": cls.project.id,
+                    "retainage_rate": 10,
+                    "retainage_rate_materials": 5,
+                    "order_line": cls._contract_lines(
+                        [
+                            {
+                                "name": "Labor",
+                                "cost_code_id": cls.cost_code.id,
+                                "cost_type_id": cls.labor.id,
+                                "price_unit": 60_000,
+                            },
+                            {
+                                "name": "Materials",
+                                "cost_code_id": cls.cost_code.id,
+                                "cost_type_id": cls.materials.id,
+                                "price_unit": 40_000,
+                            },
+                        ],
+                        "product_qty",
+                    ),
+                }
+                for _index in range(COMMITMENTS)
+            ]
+        )
         prime_contracts = cls.env["sale.order"].create([
             {"is_prime_contract": True, "partner_id": cls.owner.id, "project_id": cls.project.id,
              "retainage_rate": 10, "retainage_rate_materials": 5,
@@ -71,7 +90,9 @@ class TestListQueries(ProgressBillingCase):
     @classmethod
     def _bill_each(cls, contracts, model, contract_field, period, approved):
         """An application of each of ``contracts`` in ``period``, billed, approved or left a draft."""
-        invoices = cls.env[model].create([{contract_field: contract.id, "period_id": period.id} for contract in contracts])
+        invoices = cls.env[model].create(
+            [{contract_field: contract.id, "period_id": period.id} for contract in contracts]
+        )
         invoices.line_ids.write({"work_this_period": 5_000, "materials_stored": 1_000})
         if approved:
             invoices.action_submit()

@@ -1,7 +1,8 @@
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
-from psycopg2 import IntegrityError
 
 
 @tagged("post_install", "-at_install", "progress_billing")
@@ -41,10 +42,15 @@ class TestMasterData(TransactionCase):
         self.CostCode.create(values)
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError) as caught, self.env.cr.savepoint():
             self.CostCode.create(dict(values, name="Structural Concrete (copy)"))
-        self.assertEqual(self.CostCode._sql_error_to_message(caught.exception), "This code is already used in this company.")
+        self.assertEqual(
+            self.CostCode._sql_error_to_message(caught.exception), "This code is already used in this company."
+        )
 
     def test_company_code_clashing_with_shared_code_is_refused(self):
-        with self.assertRaisesRegex(ValidationError, "Cost Code code “03-300” .* already used by “03-300 Cast-in-Place Concrete” in every company"):
+        with self.assertRaisesRegex(
+            ValidationError,
+            "Cost Code code “03-300” .* already used by “03-300 Cast-in-Place Concrete” in every company",
+        ):
             self.CostCode.create({"code": "03-300", "name": "Concrete", "division_id": self.division_03.id,
                                   "company_id": self.other_company.id})
 

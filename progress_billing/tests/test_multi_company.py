@@ -18,7 +18,9 @@ class TestMultiCompany(ProgressBillingCase):
         cls.period_b = cls._create_period(cls.project_b, cls.period.date_start, cls.period.date_end)
         division_b = cls._create_division("T03", "Concrete", company=cls.company_b)
         cost_code_b = cls._create_cost_code("T03-300", "Concrete", division_b, company=cls.company_b)
-        cls.prime_contract_b = cls._create_prime_contract(cls.project_b, [{"name": "Depot shell", "price_unit": 500_000}])
+        cls.prime_contract_b = cls._create_prime_contract(
+            cls.project_b, [{"name": "Depot shell", "price_unit": 500_000}]
+        )
         cls.commitment_b = cls._create_commitment(cls.project_b, [
             {"name": "Depot slab", "cost_code_id": cost_code_b.id, "price_unit": 200_000},
         ])
@@ -26,15 +28,31 @@ class TestMultiCompany(ProgressBillingCase):
             "progress.billing.period": cls.period_b,
             "progress.billing.sub.invoice": cls._create_sub_invoice(cls.period_b, cls.commitment_b),
             "progress.billing.owner.invoice": cls._create_owner_invoice(cls.period_b, cls.prime_contract_b),
-            "progress.billing.change.order": cls._create_change_order(cls.commitment_b, [{"name": "Drains", "amount": 3_000}]),
-            "progress.billing.change.event": cls.env["progress.billing.change.event"].create({
-                "title": "Drainage", "project_id": cls.project_b.id, "line_ids": [Command.create({"name": "Drains"})],
-            }),
-            "progress.billing.direct.cost": cls.env["progress.billing.direct.cost"].create({
-                "project_id": cls.project_b.id, "line_ids": [Command.create({
-                    "name": "Crane hire", "cost_code_id": cost_code_b.id, "cost_type_id": cls.labor.id, "amount": 900,
-                })],
-            }),
+            "progress.billing.change.order": cls._create_change_order(
+                cls.commitment_b, [{"name": "Drains", "amount": 3_000}]
+            ),
+            "progress.billing.change.event": cls.env["progress.billing.change.event"].create(
+                {
+                    "title": "Drainage",
+                    "project_id": cls.project_b.id,
+                    "line_ids": [Command.create({"name": "Drains"})],
+                }
+            ),
+            "progress.billing.direct.cost": cls.env["progress.billing.direct.cost"].create(
+                {
+                    "project_id": cls.project_b.id,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "name": "Crane hire",
+                                "cost_code_id": cost_code_b.id,
+                                "cost_type_id": cls.labor.id,
+                                "amount": 900,
+                            }
+                        )
+                    ],
+                }
+            ),
         }
         cls.user_b = cls._create_user("pb_user_b", "progress_billing.group_progress_billing_user", cls.company_b)
 
@@ -79,7 +97,9 @@ class TestMultiCompany(ProgressBillingCase):
     def test_invoice_takes_the_company_of_its_contract(self):
         invoice = self.records_b["progress.billing.sub.invoice"]
         self.assertEqual((invoice.company_id, invoice.project_id), (self.company_b, self.project_b))
-        with self.assertRaisesRegex(ValidationError, "is for project Depot but billing period .* belongs to project Riverside Tower"):
+        with self.assertRaisesRegex(
+            ValidationError, "is for project Depot but billing period .* belongs to project Riverside Tower"
+        ):
             invoice.period_id = self.period
 
     def test_periods_of_a_project_without_company_are_shared(self):

@@ -22,9 +22,15 @@ class TestOwnerInvoicePdfBackup(AutocompleteCase):
         cls.owner_invoice._autocomplete()
 
     def _print(self):
-        return self.env["ir.actions.report"].with_user(self.user).with_context(force_report_rendering=True)._render_qweb_pdf(
-            OWNER_REPORT, self.owner_invoice.ids,
-        )[0]
+        return (
+            self.env["ir.actions.report"]
+            .with_user(self.user)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(
+                OWNER_REPORT,
+                self.owner_invoice.ids,
+            )[0]
+        )
 
     def test_setting_in_progress_billing_settings(self):
         settings = self.env["res.config.settings"].create({"progress_billing_owner_pdf_backup": True})
@@ -65,6 +71,8 @@ class TestOwnerInvoicePdfBackup(AutocompleteCase):
         backup missing it, and learns nothing of it but the count."""
         self.company.progress_billing_owner_pdf_backup = True
         hide_invoices_from(self.user, self.copied)
-        with self.assertRaisesRegex(UserError, r"copies amounts from subcontractor invoices you may not read \(1 of 1\)") as caught:
+        with self.assertRaisesRegex(
+            UserError, r"copies amounts from subcontractor invoices you may not read \(1 of 1\)"
+        ) as caught:
             self._print()
         self.assertNotIn(self.copied.name, str(caught.exception))

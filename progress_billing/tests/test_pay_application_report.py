@@ -18,7 +18,9 @@ class TestPayApplicationReport(PayApplicationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        descriptions = [LONG_DESCRIPTION if position % 7 == 3 else f"Scope item {position:02d}" for position in range(45)]
+        descriptions = [
+            LONG_DESCRIPTION if position % 7 == 3 else f"Scope item {position:02d}" for position in range(45)
+        ]
         cls.long_commitment = cls._create_described_commitment(cls.project, descriptions)
         cls.invoice = cls._create_tenth_invoice(cls.long_commitment)
 
@@ -36,7 +38,11 @@ class TestPayApplicationReport(PayApplicationCase):
         for text in ("Application and Certificate for Payment", self.invoice.name, "Riverside Tower",
                      "Solid Concrete Ltd", self.long_commitment.name, f"Page 1 of {page_count}", "Current Payment Due"):
             self.assertIn(text, summary)
-        for amount in (self.invoice.current_payment_due, self.invoice.total_retainage, self.invoice.contract_sum_to_date):
+        for amount in (
+            self.invoice.current_payment_due,
+            self.invoice.total_retainage,
+            self.invoice.contract_sum_to_date,
+        ):
             self.assertIn(f"$ {amount:,.2f}", summary)
         for number, sheet in enumerate(pages[1:], start=2):
             self.assertIn("Continuation Sheet", sheet)
@@ -49,10 +55,18 @@ class TestPayApplicationReport(PayApplicationCase):
         self.assertIn(f"{sum(self.invoice.line_ids.mapped('scheduled_value')):,.2f}", pages[-1])
 
     def test_owner_invoice_pdf(self):
-        owner_invoice = self._create_owner_invoice(amounts={self.sov_concrete: (30_000, 0), self.sov_finishes: (20_000, 0)})
+        owner_invoice = self._create_owner_invoice(
+            amounts={self.sov_concrete: (30_000, 0), self.sov_finishes: (20_000, 0)}
+        )
         pages = pdf_page_texts(self._render("progress_billing.action_report_owner_invoice", owner_invoice))
         self.assertEqual(len(pages), 2)
-        for text in ("OWNER INVOICE", owner_invoice.name, "Owner Developments", self.prime_contract.name, "$ 50,000.00"):
+        for text in (
+            "OWNER INVOICE",
+            owner_invoice.name,
+            "Owner Developments",
+            self.prime_contract.name,
+            "$ 50,000.00",
+        ):
             self.assertIn(text, pages[0])
         self.assertIn("Concrete", pages[1])
         self.assertIn("T09", pages[1], "a line billing a division shows its code")
@@ -88,7 +102,9 @@ class TestPayApplicationReport(PayApplicationCase):
         (of 2 here), every invoice in the PDF, in the order selected."""
         invoices = self.env["progress.billing.sub.invoice"]
         for position in range(5):
-            invoices |= self._create_tenth_invoice(self._create_described_commitment(self.project, [f"Scope {position}"]))
+            invoices |= self._create_tenth_invoice(
+                self._create_described_commitment(self.project, [f"Scope {position}"])
+            )
         selected = invoices.browse(list(reversed(invoices.ids)))
         calls, counting = self._count_wkhtmltopdf_calls()
         with counting, patch.object(ir_actions_report, "RENDER_BATCH_SIZE", 2):

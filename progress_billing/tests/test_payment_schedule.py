@@ -30,17 +30,41 @@ class TestPaymentSchedule(StatutoryClockCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.subcontract = cls._create_commitment(cls.project, [
-            {"name": "Formwork", "cost_code_id": cls.cost_code.id, "cost_type_id": cls.labor.id, "price_unit": 200_000},
-            {"name": "Reinforcement", "cost_code_id": cls.cost_code.id, "cost_type_id": cls.materials.id, "price_unit": 150_000},
-            {"name": "Concrete placement", "cost_code_id": cls.cost_code.id, "cost_type_id": cls.labor.id, "price_unit": 250_000},
-        ], retainage=0.0, retainage_materials=0.0)
+        cls.subcontract = cls._create_commitment(
+            cls.project,
+            [
+                {
+                    "name": "Formwork",
+                    "cost_code_id": cls.cost_code.id,
+                    "cost_type_id": cls.labor.id,
+                    "price_unit": 200_000,
+                },
+                {
+                    "name": "Reinforcement",
+                    "cost_code_id": cls.cost_code.id,
+                    "cost_type_id": cls.materials.id,
+                    "price_unit": 150_000,
+                },
+                {
+                    "name": "Concrete placement",
+                    "cost_code_id": cls.cost_code.id,
+                    "cost_type_id": cls.labor.id,
+                    "price_unit": 250_000,
+                },
+            ],
+            retainage=0.0,
+            retainage_materials=0.0,
+        )
         cls.formwork, cls.reinforcement, cls.placement = cls.subcontract.order_line
         cls.september = cls._create_month_period(cls.project, 2026, 9)
         australia = cls.env.ref("base.au")
         cls.company.name = "Harbour Build Pty Ltd"
-        cls.company.partner_id.write({"street": "1 Circular Quay", "city": "Sydney", "zip": "2000", "country_id": australia.id})
-        cls.subcontractor.write({"street": "12 Foundry Road", "city": "Parramatta", "zip": "2150", "country_id": australia.id})
+        cls.company.partner_id.write(
+            {"street": "1 Circular Quay", "city": "Sydney", "zip": "2000", "country_id": australia.id}
+        )
+        cls.subcontractor.write(
+            {"street": "12 Foundry Road", "city": "Parramatta", "zip": "2150", "country_id": australia.id}
+        )
 
     def _claim(self):
         """The claim of 100,000, received on the Friday before Labour Day."""
@@ -53,7 +77,9 @@ class TestPaymentSchedule(StatutoryClockCase):
         """Certified at 92,500 on Friday 16 October, with a reason on each line certified at less."""
         reviewer = invoice.with_user(self.manager)
         with freeze_time(sydney_utc(CERTIFIED_ON, time(11))):
-            self._line_of(reviewer, self.formwork).write({"work_this_period": 36_000, "certification_reason": FORMWORK_REASON})
+            self._line_of(reviewer, self.formwork).write(
+                {"work_this_period": 36_000, "certification_reason": FORMWORK_REASON}
+            )
             self._line_of(reviewer, self.reinforcement).write({
                 "work_this_period": 31_500, "certification_reason": REINFORCEMENT_REASON,
             })
@@ -91,15 +117,25 @@ class TestPaymentSchedule(StatutoryClockCase):
         text = self._text(self._render(invoice))
         for expected in (
             "Payment Schedule",
-            "This is a payment schedule under the Building and Construction Industry Security of Payment Act 1999 (NSW).",
-            "CLAIMANT", "Solid Concrete Ltd", "RESPONDENT", "Harbour Build Pty Ltd", "Riverside Tower", self.subcontract.name,
+            "This is a payment schedule under the Building "
+            "and Construction Industry Security of Payment Act 1999 (NSW).",
+            "CLAIMANT",
+            "Solid Concrete Ltd",
+            "RESPONDENT",
+            "Harbour Build Pty Ltd",
+            "Riverside Tower",
+            self.subcontract.name,
             f"SC-2026-10 ({invoice.name})",
-            "CLAIM RECEIVED ON 10/02/2026", "PAYMENT SCHEDULE GIVEN ON 10/16/2026",
+            "CLAIM RECEIVED ON 10/02/2026",
+            "PAYMENT SCHEDULE GIVEN ON 10/16/2026",
             "PAYMENT DUE BY 11/02/2026 (New South Wales — Subcontract)",
-            "Claimed amount $ 100,000.00", "Scheduled amount (the amount we propose to pay) $ 92,500.00",
+            "Claimed amount $ 100,000.00",
+            "Scheduled amount (the amount we propose to pay) $ 92,500.00",
             "Difference $ -7,500.00",
-            f"Formwork: {FORMWORK_REASON} ($ -4,000.00)", f"Reinforcement: {REINFORCEMENT_REASON} ($ -3,500.00)",
-            "Formwork 40,000.00 36,000.00 -4,000.00", "Reinforcement 35,000.00 31,500.00 -3,500.00",
+            f"Formwork: {FORMWORK_REASON} ($ -4,000.00)",
+            f"Reinforcement: {REINFORCEMENT_REASON} ($ -3,500.00)",
+            "Formwork 40,000.00 36,000.00 -4,000.00",
+            "Reinforcement 35,000.00 31,500.00 -3,500.00",
             "Concrete placement 25,000.00 25,000.00 0.00",
             "Total of the lines 100,000.00 92,500.00 -7,500.00",
         ):
@@ -115,7 +151,9 @@ class TestPaymentSchedule(StatutoryClockCase):
 
     def test_only_certified_claims_have_a_schedule(self):
         invoice = self._claim()
-        with self.assertRaisesRegex(UserError, f"{invoice.name} is Under Review: its payment schedule can be printed or sent"):
+        with self.assertRaisesRegex(
+            UserError, f"{invoice.name} is Under Review: its payment schedule can be printed or sent"
+        ):
             self._render(invoice)
         with self.assertRaisesRegex(UserError, "once a reviewer approves it"):
             invoice.with_user(self.manager).action_send_payment_schedule()
@@ -128,15 +166,26 @@ class TestPaymentSchedule(StatutoryClockCase):
                 action["context"], force_report_rendering=True,
             ))
             composer.save().action_send_mail()
-        self.assertRecordValues(invoice, [{
-            "schedule_served_date": date(2026, 10, 19), "schedule_given_date": date(2026, 10, 19), "schedule_status": "on_time",
-        }])
+        self.assertRecordValues(
+            invoice,
+            [
+                {
+                    "schedule_served_date": date(2026, 10, 19),
+                    "schedule_given_date": date(2026, 10, 19),
+                    "schedule_status": "on_time",
+                }
+            ],
+        )
         sent = invoice.message_ids.filtered(lambda message: message.attachment_ids)
         self.assertEqual(len(sent), 1)
         self.assertIn(self.subcontractor, sent.partner_ids)
         self.assertEqual(sent.attachment_ids.name, f"Payment Schedule - {invoice.name.replace('/', '-')}.pdf")
-        self.assertIn("Scheduled amount (the amount we propose to pay) $ 92,500.00", self._text(sent.attachment_ids.raw))
-        self.assertTrue(invoice.message_ids.filtered(lambda message: "Payment schedule served by e-mail on" in (message.body or "")))
+        self.assertIn(
+            "Scheduled amount (the amount we propose to pay) $ 92,500.00", self._text(sent.attachment_ids.raw)
+        )
+        self.assertTrue(
+            invoice.message_ids.filtered(lambda message: "Payment schedule served by e-mail on" in (message.body or ""))
+        )
 
     def test_plain_users_do_not_send_schedules(self):
         invoice = self._certify(self._claim())

@@ -54,14 +54,18 @@ class PortalCase(ProgressBillingCase, HttpCase):
         self.authenticate(user.login, user.login + "x" * (8 - len(user.login)))
 
     def post(self, url, data, **kwargs):
-        return self.url_open(url, data={"csrf_token": http.Request.csrf_token(self), **data}, allow_redirects=False, **kwargs)
+        return self.url_open(
+            url, data={"csrf_token": http.Request.csrf_token(self), **data}, allow_redirects=False, **kwargs
+        )
 
     def save(self, invoice, data):
         return self.post(f"/my/progress-billing/invoice/{invoice.id}/save", data)
 
     def upload(self, invoice, name, content, kind="lien_waiver"):
         return self.post(
-            f"/my/progress-billing/invoice/{invoice.id}/attachment", {"kind": kind}, files={"attachment": (name, content)},
+            f"/my/progress-billing/invoice/{invoice.id}/attachment",
+            {"kind": kind},
+            files={"attachment": (name, content)},
         )
 
     @contextmanager
@@ -150,7 +154,9 @@ class TestPortalPages(PortalCase):
         # nor does it let another vendor's user edit
         self.login(self.other_portal_user)
         self.assertEqual(self.get(url).status_code, 200)
-        self.assertEqual(self.save(self.invoice, {f"work_{self.labor_line.id}": "1000", "access_token": token}).status_code, 403)
+        self.assertEqual(
+            self.save(self.invoice, {f"work_{self.labor_line.id}": "1000", "access_token": token}).status_code, 403
+        )
 
     def test_pdf_download(self):
         """The pay application PDF of the back office, rendered by
@@ -265,7 +271,9 @@ class TestPortalBilling(PortalCase):
         schedule_url = f"{self.invoice.access_url}?report_type=pdf&document=payment_schedule"
         self.assertEqual(self.get(schedule_url).status_code, 404, "an uncertified claim has no payment schedule yet")
         self.assertEqual(self.get(f"{self.invoice.access_url}?report_type=pdf&document=forged").status_code, 404)
-        self.labor_line.with_user(self.manager).write({"work_this_period": 5000, "certification_reason": "Pour 3 not inspected"})
+        self.labor_line.with_user(self.manager).write(
+            {"work_this_period": 5000, "certification_reason": "Pour 3 not inspected"}
+        )
         self.invoice.with_user(self.manager).action_approve_as_noted()
         page = self.get(self.invoice.access_url).text
         certification = re.search(r'class="o_pb_certification">(.*?)</div>\s*</div>', page, re.S).group(1)
@@ -281,8 +289,12 @@ class TestPortalBilling(PortalCase):
 
     def test_upload_lands_in_the_backup_like_a_back_office_attachment(self):
         self.login(self.portal_user)
-        self.assertRedirects(self.upload(self.invoice, "lien waiver.pdf", PDF), f"{self.invoice.access_url}?message=attached")
-        self.assertRedirects(self.upload(self.invoice, "site.png", PNG, kind="photo"), f"{self.invoice.access_url}?message=attached")
+        self.assertRedirects(
+            self.upload(self.invoice, "lien waiver.pdf", PDF), f"{self.invoice.access_url}?message=attached"
+        )
+        self.assertRedirects(
+            self.upload(self.invoice, "site.png", PNG, kind="photo"), f"{self.invoice.access_url}?message=attached"
+        )
         attachments = self.env["progress.billing.backup"]._attachments_by_invoice(self.invoice)[self.invoice.id]
         self.assertEqual([(a.name, a.mimetype, a.description) for a in attachments], [
             ("lien waiver.pdf", "application/pdf", "Lien waiver"), ("site.png", "image/png", "Photo"),
@@ -298,7 +310,9 @@ class TestPortalBilling(PortalCase):
         self.assertIn("invoice.pdf is not a PDF, PNG or JPEG file.", response.text)
         response = self.upload(self.invoice, "huge.pdf", b"%PDF-" + b"0" * (UPLOAD_MAX_BYTES + 65 * 1024))
         self.assertEqual(response.status_code, 413)
-        self.assertFalse(self.env["ir.attachment"].search([("res_model", "=", self.invoice._name), ("res_id", "=", self.invoice.id)]))
+        self.assertFalse(
+            self.env["ir.attachment"].search([("res_model", "=", self.invoice._name), ("res_id", "=", self.invoice.id)])
+        )
 
 
 @tagged("post_install", "-at_install", "progress_billing")
@@ -329,7 +343,10 @@ class TestPortalAccess(PortalCase):
         line = self.labor_line.with_user(self.portal_user)
         line.write({"work_this_period": 1_000, "materials_stored": 200})
         for field, value in (("retainage_rate", 0), ("name", "Renamed"), ("retainage_released", 5)):
-            with self.subTest(field=field), self.assertRaisesRegex(AccessError, "You do not have enough rights to access the field"):
+            with (
+                self.subTest(field=field),
+                self.assertRaisesRegex(AccessError, "You do not have enough rights to access the field"),
+            ):
                 line.write({field: value})
         with self.assertRaisesRegex(AccessError, "You do not have enough rights to access the field"):
             self.invoice.with_user(self.portal_user).write({"note": "<p>Hi</p>"})
@@ -373,7 +390,12 @@ class TestPortalJsonRpc(PortalCase):
         self.login(self.portal_user)
         calls = [
             (self.labor_line._name, "write", [self.labor_line.ids, {"retainage_rate": 0}], "AccessError"),
-            (self.other_invoice.line_ids._name, "write", [self.other_invoice.line_ids.ids, {"work_this_period": 1}], "AccessError"),
+            (
+                self.other_invoice.line_ids._name,
+                "write",
+                [self.other_invoice.line_ids.ids, {"work_this_period": 1}],
+                "AccessError",
+            ),
             (self.invoice._name, "action_approve", [self.invoice.ids], "UserError"),
             ("progress.billing.owner.invoice", "search_read", [[]], "AccessError"),
             ("progress.billing.period", "write", [self.period.ids, {"state": "closed"}], "AccessError"),
@@ -384,7 +406,9 @@ class TestPortalJsonRpc(PortalCase):
                 self.assertTrue(error, "the call should have been refused")
                 self.assertEqual(error["name"], f"odoo.exceptions.{exception}")
         self.assertEqual(self.labor_line.retainage_rate, 10)
-        self.assertIsNone(self._call_kw(self.labor_line._name, "write", [self.labor_line.ids, {"work_this_period": 500}]))
+        self.assertIsNone(
+            self._call_kw(self.labor_line._name, "write", [self.labor_line.ids, {"work_this_period": 500}])
+        )
         self.assertEqual(self.labor_line.work_this_period, 500)
 
     def test_back_office_is_closed(self):

@@ -15,7 +15,9 @@ class TestPortalTour(PortalCase):
         self.assertEqual(self.invoice.state, "under_review")
         self.assertEqual(self.labor_line.work_this_period, 15_000)
         self.assertEqual(self.materials_line.work_this_period, 10_000)
-        attachment = self.env["ir.attachment"].search([("res_model", "=", self.invoice._name), ("res_id", "=", self.invoice.id)])
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", self.invoice._name), ("res_id", "=", self.invoice.id)]
+        )
         self.assertEqual((attachment.name, attachment.mimetype, attachment.description),
                          ("lien_waiver.pdf", "application/pdf", "Lien waiver"))
 

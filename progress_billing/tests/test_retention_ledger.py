@@ -63,7 +63,9 @@ class TestRetentionLedger(LedgerCase):
             # a draft counts nothing until it is certified
             self._create_application(contract, self.may, {"materials": (1_000.0, 0.0)}, approve=False)
             row = self._row(contract)
-            applications = contract[contract._applications_field].filtered(lambda app: app.state in app._billable_states)
+            applications = contract[contract._applications_field].filtered(
+                lambda app: app.state in app._billable_states
+            )
             lines = applications.line_ids
             self.assertEqual(len(applications), 4)
             self.assertEqual(row.application_count, 4)
@@ -76,7 +78,9 @@ class TestRetentionLedger(LedgerCase):
             self.assertAmount(row.retainage_released, released)
             self.assertAmount(row.retainage_held, contract.retainage_remaining)
             self.assertAmount(row.retainage_held, 1_400.0)
-            self.assertEqual(row.contract_kind, "commitment" if contract._name == "purchase.order" else "prime_contract")
+            self.assertEqual(
+                row.contract_kind, "commitment" if contract._name == "purchase.order" else "prime_contract"
+            )
             self.assertEqual((row.partner_id, row.project_id, row.company_id), (
                 contract.partner_id, contract.project_id, contract.company_id,
             ))
@@ -95,12 +99,22 @@ class TestRetentionLedger(LedgerCase):
     def test_stages_and_guarantees_on_the_ledger(self):
         today = fields.Date.today()
         commitment = self.example_commitment
-        self.env["progress.billing.retention.stage"].create([
-            {"purchase_order_id": commitment.id, "name": "Practical Completion", "date_planned": today - timedelta(days=5),
-             "release_percent": 50.0},
-            {"purchase_order_id": commitment.id, "name": "Final Completion", "date_planned": today + timedelta(days=90),
-             "release_mode": "rest"},
-        ])
+        self.env["progress.billing.retention.stage"].create(
+            [
+                {
+                    "purchase_order_id": commitment.id,
+                    "name": "Practical Completion",
+                    "date_planned": today - timedelta(days=5),
+                    "release_percent": 50.0,
+                },
+                {
+                    "purchase_order_id": commitment.id,
+                    "name": "Final Completion",
+                    "date_planned": today + timedelta(days=90),
+                    "release_mode": "rest",
+                },
+            ]
+        )
         bank = self.env["res.partner"].create({"name": "Harbour Bank"})
         self.env["progress.billing.retention.guarantee"].create([
             {"purchase_order_id": commitment.id, "reference": "BG-1", "issuer_id": bank.id, "amount": 2_000.0,
@@ -135,7 +149,9 @@ class TestRetentionLedger(LedgerCase):
         self.assertTrue(self.project.retention_trust_account, "approved change orders count in the value")
         self.assertEqual(self._row(commitment).trust_account, True)
         self.assertAmount(self._row(commitment).trust_account_held, 1_500.0)
-        self.assertAmount(self._row(self.example_prime).trust_account_held, 0.0, "owners' retention is not ours to hold")
+        self.assertAmount(
+            self._row(self.example_prime).trust_account_held, 0.0, "owners' retention is not ours to hold"
+        )
         withheld, released, held, in_trust = self.env[LEDGER]._totals([("project_id", "=", self.project.id)])
         self.assertAmount(held, 3_000.0)
         self.assertAmount(in_trust, 1_500.0)
@@ -153,7 +169,9 @@ class TestRetentionLedgerCompanies(LedgerCase):
         cls.commitment_b = cls._create_commitment(cls.project_b, [{"name": "Steel", "price_unit": 50_000}])
         cls.commitment_b.button_confirm()
         cls.period_b = cls._create_month_period(cls.project_b, 2026, 1)
-        cls.invoice_b = cls._create_invoice(cls.commitment_b, cls.period_b, {cls.commitment_b.order_line: (20_000.0, 0.0)})
+        cls.invoice_b = cls._create_invoice(
+            cls.commitment_b, cls.period_b, {cls.commitment_b.order_line: (20_000.0, 0.0)}
+        )
         cls.invoice_b.action_submit()
         cls.invoice_b.action_approve()
         cls.both_user = cls._create_user("pb_both", USER_GROUP)

@@ -50,7 +50,9 @@ class RetentionRulesCase(AccountingCase):
             self.assertAmount(application.current_payment_due, due, f"line 8 of {figures}")
             lines = self._lines_by_name(contract)
             for name, retention in by_line.items():
-                self.assertAmount(self._line_of(application, lines[name]).retainage, retention, f"I of {name}, {figures}")
+                self.assertAmount(
+                    self._line_of(application, lines[name]).retainage, retention, f"I of {name}, {figures}"
+                )
             self.assertAmount(sum(application.line_ids.mapped("retainage")), application.total_retainage)
             move = self._create_bill(application)
             self.assertAmount(move.amount_untaxed, due, f"bill of {figures}")
@@ -232,7 +234,8 @@ class TestRetentionRuleKinds(RetentionRulesCase):
         self.assertAmount(release.current_payment_due, 4_000.00)
         self.assertAmount(release_move.amount_untaxed, 4_000.00)
         self.assertEqual(
-            (contract.retainage_held, contract.retainage_released, contract.retainage_remaining), (5_000.0, 4_000.0, 1_000.0)
+            (contract.retainage_held, contract.retainage_released, contract.retainage_remaining),
+            (5_000.0, 4_000.0, 1_000.0),
         )
         later = self._create_application(contract, self.periods[3], {"labor": (10_000, 0)})
         self.assertAmount(later.retainage_work, 5_000.00)
@@ -294,14 +297,21 @@ class TestRetentionRuleConstraints(ProgressBillingCase):
         return [Command.create(rule) for rule in rules]
 
     def test_at_most_five_rules(self):
-        rules = [{"rate_work": 10 - step, "limit_type": "percent_complete", "limit_percent": 10 * (step + 1)} for step in range(6)]
-        with self.assertRaisesRegex(ValidationError, rf"{self.commitment.name} has 6 retention rules: a contract has at most 5"):
+        rules = [
+            {"rate_work": 10 - step, "limit_type": "percent_complete", "limit_percent": 10 * (step + 1)}
+            for step in range(6)
+        ]
+        with self.assertRaisesRegex(
+            ValidationError, rf"{self.commitment.name} has 6 retention rules: a contract has at most 5"
+        ):
             self.commitment.retention_rule_ids = self._rules(*rules)
         self.commitment.retention_rule_ids = self._rules(*rules[:5])
         self.assertEqual(len(self.commitment.retention_rule_ids), 5)
 
     def test_only_the_last_rule_applies_to_the_end(self):
-        with self.assertRaisesRegex(ValidationError, rf"Retention rule 1 of {self.prime_contract.name} applies to the end"):
+        with self.assertRaisesRegex(
+            ValidationError, rf"Retention rule 1 of {self.prime_contract.name} applies to the end"
+        ):
             self.prime_contract.retention_rule_ids = self._rules(
                 {"rate_work": 10}, {"rate_work": 5, "limit_type": "percent_complete", "limit_percent": 50},
             )
@@ -330,7 +340,9 @@ class TestRetentionRuleConstraints(ProgressBillingCase):
                 self.commitment.retention_rule_ids = self._rules(rule)
 
     def test_a_rule_belongs_to_one_contract(self):
-        with self.assertRaisesRegex(ValidationError, "A retention rule belongs to one commitment or one prime contract"):
+        with self.assertRaisesRegex(
+            ValidationError, "A retention rule belongs to one commitment or one prime contract"
+        ):
             self.env["progress.billing.retention.rule"].create({
                 "rate_work": 10, "purchase_order_id": self.commitment.id, "sale_order_id": self.prime_contract.id,
             })

@@ -1,4 +1,5 @@
 from lxml import etree
+
 from odoo import Command
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
@@ -19,7 +20,9 @@ class TestScreens(ProgressBillingCase):
     """Screens: what the lists and forms show."""
 
     def _arch(self, model, view_type, context=None, user=None):
-        views = self.env[model].with_user(user or self.user).with_context(**(context or {})).get_views([(False, view_type)])
+        views = (
+            self.env[model].with_user(user or self.user).with_context(**(context or {})).get_views([(False, view_type)])
+        )
         return etree.fromstring(views["views"][view_type]["arch"])
 
     def test_new_records_are_named_new(self):
@@ -69,8 +72,10 @@ class TestScreens(ProgressBillingCase):
                 self.assertEqual(column_invisible, {shown: False, hidden: True})
         arch = self._arch("progress.billing.change.order", "list")
         for name in ("sale_order_id", "purchase_order_id"):
-            self.assertFalse(safe_eval(arch.xpath(f"//field[@name='{name}']")[0].get("column_invisible"), {"context": {}}),
-                             "the list of all change orders shows both")
+            self.assertFalse(
+                safe_eval(arch.xpath(f"//field[@name='{name}']")[0].get("column_invisible"), {"context": {}}),
+                "the list of all change orders shows both",
+            )
 
     def test_direct_cost_list_shows_origin_and_currency(self):
         arch = self._arch("progress.billing.direct.cost", "list")
@@ -92,11 +97,14 @@ class TestScreens(ProgressBillingCase):
                     field.get("name") for field in lines.xpath("field")
                     if field.get("optional") != "hide" and not field.get("column_invisible")
                 ]
-                # (the subcontractor's stored materials, quantities and review columns show by the invoice's kind and status)
+                # (the subcontractor's stored materials,
+                # quantities and review columns show by the invoice's kind and status)
                 stored = ["materials_stored"] if model == "progress.billing.owner.invoice" else []
                 self.assertEqual(shown, always_shown[:5] + stored + always_shown[5:])
                 for name in ("scheduled_value", "previous_work", "work_this_period", "total_completed", "retainage"):
-                    self.assertEqual(safe_eval(lines.xpath(f"field[@name='{name}']")[0].get("options")), {"no_symbol": True})
+                    self.assertEqual(
+                        safe_eval(lines.xpath(f"field[@name='{name}']")[0].get("options")), {"no_symbol": True}
+                    )
                 # Odoo's list footer prefixes each total with the currency symbol whenever the currency
                 # field is in the list: 7-digit totals were cut at 1600 px ("$ 1,087,60…")
                 self.assertFalse(lines.xpath("field[@name='currency_id']"),
@@ -129,7 +137,9 @@ class TestScreens(ProgressBillingCase):
         column (no badge), the rejection reason optional and hidden, and the
         approve / reject buttons in narrow columns shown Under Review only."""
         # (the buttons are the reviewers', the managers')
-        lines = self._arch("progress.billing.sub.invoice", "form", user=self.manager).xpath("//field[@name='line_ids']/list")[0]
+        lines = self._arch("progress.billing.sub.invoice", "form", user=self.manager).xpath(
+            "//field[@name='line_ids']/list"
+        )[0]
         review = lines.xpath("field[@name='review_state']")[0]
         self.assertEqual((review.get("widget"), review.get("width")), (None, "70px"))
         self.assertEqual(lines.xpath("field[@name='rejection_reason']")[0].get("optional"), "hide")

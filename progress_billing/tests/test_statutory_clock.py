@@ -1,6 +1,7 @@
 from datetime import date, time
 
 from lxml import etree
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, freeze_time, tagged
 from odoo.tools.safe_eval import safe_eval
@@ -67,11 +68,15 @@ class TestPaymentRegime(StatutoryClockCase):
         """Time off of the company's working schedule without a resource are
         public holidays, read in the calendar's time zone; a resource's own
         time off is not."""
-        employee_leave = self.env["resource.calendar.leaves"].create({
-            "name": "Someone's leave", "calendar_id": self.company.resource_calendar_id.id,
-            "resource_id": self.env["resource.resource"].create({"name": "Crane"}).id,
-            "date_from": sydney_utc(date(2026, 10, 7), time.min), "date_to": sydney_utc(date(2026, 10, 7), time(23, 59, 59)),
-        })
+        employee_leave = self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Someone's leave",
+                "calendar_id": self.company.resource_calendar_id.id,
+                "resource_id": self.env["resource.resource"].create({"name": "Crane"}).id,
+                "date_from": sydney_utc(date(2026, 10, 7), time.min),
+                "date_to": sydney_utc(date(2026, 10, 7), time(23, 59, 59)),
+            }
+        )
         self.assertTrue(employee_leave)
         holidays = self.nsw_subcontract._public_holidays(self.company, date(2026, 10, 1), date(2026, 10, 31))
         self.assertEqual(holidays, {LABOUR_DAY_2026})
@@ -107,7 +112,9 @@ class TestStatutoryClock(StatutoryClockCase):
         invoice = self._receive(self._create_sub_invoice(), FRIDAY_BEFORE_LABOUR_DAY)
         self.assertEqual(invoice.payment_regime_id, self.vic)
         # Victoria: 10 business days to schedule and to pay (the calendar's Labour Day is a holiday for both)
-        self.assertEqual((invoice.schedule_due_date, invoice.payment_due_date), (date(2026, 10, 19), date(2026, 10, 19)))
+        self.assertEqual(
+            (invoice.schedule_due_date, invoice.payment_due_date), (date(2026, 10, 19), date(2026, 10, 19))
+        )
 
     def test_regime_edits_do_not_move_received_claims(self):
         invoice = self._receive(self._create_sub_invoice(), FRIDAY_BEFORE_LABOUR_DAY)
@@ -202,7 +209,8 @@ class TestStatutoryClock(StatutoryClockCase):
         Invoice = self.env["progress.billing.sub.invoice"]
         search = self.env.ref("progress_billing.progress_billing_sub_invoice_view_search_statutory_clock")
         domains = {
-            name: self._filter_domain(search, name) for name in ("schedule_due_this_week", "schedule_overdue", "payment_due")
+            name: self._filter_domain(search, name)
+            for name in ("schedule_due_this_week", "schedule_overdue", "payment_due")
         }
         ours = [("id", "in", (awaiting | given).ids)]
         with freeze_time(sydney_utc(date(2026, 10, 14), time(9))):
@@ -329,6 +337,8 @@ class TestStatutoryClockJsonRpc(StatutoryClockCase, HttpCase):
         self.assertIn("are set by Progress Billing itself", error["message"])
 
     def test_create_regime(self):
-        error = self._call_kw("progress.billing.payment.regime", "create", [{"name": "Mine", "schedule_days": 1, "payment_days": 1}])
+        error = self._call_kw(
+            "progress.billing.payment.regime", "create", [{"name": "Mine", "schedule_days": 1, "payment_days": 1}]
+        )
         self.assertEqual(error["name"], "odoo.exceptions.AccessError")
         self.assertFalse(self.env["progress.billing.payment.regime"].search([("name", "=", "Mine")]))

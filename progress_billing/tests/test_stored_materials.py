@@ -30,7 +30,10 @@ class TestStoredMaterials(AutocompleteCase):
 
     def test_new_application_starts_with_the_stored_balance(self):
         """Nothing installed, nothing stored: the new application bills nothing (line 8 = 0, not −F)."""
-        for contract, stored_line in ((self.commitment, self.ssov_materials), (self.prime_contract, self.sov_concrete_materials)):
+        for contract, stored_line in (
+            (self.commitment, self.ssov_materials),
+            (self.prime_contract, self.sov_concrete_materials),
+        ):
             earlier = self._store_then_open_next_period(contract, stored_line)
             later = self._create_invoice(contract, self.next_period)
             self.assertEqual(self._line_of(later, stored_line).materials_stored, 8_000)

@@ -147,7 +147,10 @@ class TestSubInvoiceUnitBased(ProgressBillingCase):
         }])
 
     def test_quantity_above_the_contract_is_over_billing(self):
-        with self.assertRaisesRegex(ValidationError, "“Rebar” of .* bills \\$\xa02,512\\.50 to date, above its scheduled value of \\$\xa02,500\\.00"):
+        with self.assertRaisesRegex(
+            ValidationError,
+            "“Rebar” of .* bills \\$\xa02,512\\.50 to date, above its scheduled value of \\$\xa02,500\\.00",
+        ):
             self.line.with_user(self.user).quantity_this_period = 201
         result = self.line.onchange({"quantity_this_period": 201}, ["quantity_this_period"], {"work_this_period": {}})
         self.assertEqual(result["warning"]["title"], "Billed above the scheduled value")
@@ -155,13 +158,17 @@ class TestSubInvoiceUnitBased(ProgressBillingCase):
         self.assertEqual(self.line.balance_to_finish, -12.5)
 
     def test_no_stored_materials(self):
-        with self.assertRaisesRegex(ValidationError, "“Rebar” of .* is unit/quantity-based: it has no materials presently stored"):
+        with self.assertRaisesRegex(
+            ValidationError, "“Rebar” of .* is unit/quantity-based: it has no materials presently stored"
+        ):
             self.line.materials_stored = 100
 
     def test_amount_based_line_has_no_quantity(self):
         line = self._line_of(self._create_sub_invoice(), self.ssov_labor)
         self.assertFalse(line.is_unit_based)
-        with self.assertRaisesRegex(ValidationError, "“Concrete labor” of .* is amount-based: bill an amount, not a quantity"):
+        with self.assertRaisesRegex(
+            ValidationError, "“Concrete labor” of .* is amount-based: bill an amount, not a quantity"
+        ):
             line.quantity_this_period = 3
         line.work_this_period = 1_000
         self.assertEqual(line.work_this_period, 1_000, "an amount-based line keeps the amount entered")
@@ -175,7 +182,9 @@ class TestSubInvoiceWorkflow(ProgressBillingCase):
 
     def setUp(self):
         super().setUp()
-        self.invoice = self._create_sub_invoice(amounts={self.ssov_labor: (6_000, 0), self.ssov_materials: (2_000, 1_000)})
+        self.invoice = self._create_sub_invoice(
+            amounts={self.ssov_labor: (6_000, 0), self.ssov_materials: (2_000, 1_000)}
+        )
         self.labor_line = self._line_of(self.invoice, self.ssov_labor)
         self.materials_line = self._line_of(self.invoice, self.ssov_materials)
 
@@ -214,7 +223,9 @@ class TestSubInvoiceWorkflow(ProgressBillingCase):
         self.assertFalse(self.invoice.with_user(self.user).is_editable)
         with self.assertRaisesRegex(UserError, "is Under Review and can no longer be edited"):
             self.labor_line.with_user(self.user).work_this_period = 7_000
-        self.assertTrue(self.invoice.with_user(self.manager).is_editable, "a manager still corrects an invoice under review")
+        self.assertTrue(
+            self.invoice.with_user(self.manager).is_editable, "a manager still corrects an invoice under review"
+        )
         self.labor_line.with_user(self.manager).write({"work_this_period": 5_000, "certification_reason": "Less done"})
         self.assertEqual(self.invoice.work_this_period, 7_000)
 

@@ -74,7 +74,9 @@ class TestPaymentDueListTour(ProgressBillingCase, HttpCase):
         next_period = self._create_next_period()
         next_period.action_open()
         later = self._create_sub_invoice(
-            next_period, amounts={self.ssov_labor: (20_000, 0), self.ssov_materials: (6_000, 3_000)}, vendor_reference="PB-TOUR-LATER",
+            next_period,
+            amounts={self.ssov_labor: (20_000, 0), self.ssov_materials: (6_000, 3_000)},
+            vendor_reference="PB-TOUR-LATER",
         )
         self.assertEqual(later.current_payment_due, 18_650)
         self.start_tour(

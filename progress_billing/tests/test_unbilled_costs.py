@@ -18,7 +18,9 @@ class UnbilledCostsCase(AutocompleteCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.earlier = cls._create_period(cls.project, *monthly_period_bounds(cls.period.date_start - timedelta(days=1), 1))
+        cls.earlier = cls._create_period(
+            cls.project, *monthly_period_bounds(cls.period.date_start - timedelta(days=1), 1)
+        )
         cls.earlier_sub_invoice = cls._create_billed_sub_invoice(
             cls.commitment, {cls.ssov_labor: (1_000, 200)}, period=cls.earlier
         )
@@ -84,7 +86,9 @@ class TestCostsLeftBehindPreview(UnbilledCostsCase):
         # T03-300 Labor lands on its SOV line, T09-900 on division T09's
         self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1_300, 200), self.sov_finishes: (500, 0)})
         links = self.owner_invoice.line_ids.autocomplete_source_ids
-        self.assertEqual(links.sub_invoice_line_id, self.earlier_sub_line | self._line_of(self.sub_invoice, self.ssov_labor))
+        self.assertEqual(
+            links.sub_invoice_line_id, self.earlier_sub_line | self._line_of(self.sub_invoice, self.ssov_labor)
+        )
         self.assertEqual(links.direct_cost_line_id, self.earlier_cost_line)
         self.assertFalse(links.filtered("is_stale"))
         self.assertIn("included in this invoice", self.owner_invoice.message_ids[0].body)
@@ -200,7 +204,12 @@ class TestUnbilledCosts(UnbilledCostsCase):
         self.assertNotIn(self.draft_sub_invoice, documents)
         # one row for the one line of the invoice with amounts
         self.assertEqual(
-            len(self.env["progress.billing.unbilled.cost"].search([("sub_invoice_id", "=", self.earlier_sub_invoice.id)])), 1
+            len(
+                self.env["progress.billing.unbilled.cost"].search(
+                    [("sub_invoice_id", "=", self.earlier_sub_invoice.id)]
+                )
+            ),
+            1,
         )
         self.earlier_direct_cost.state = "pending"
         self.assertNotIn(self.earlier_direct_cost, {document for document, _amount in self._unbilled()})
@@ -254,10 +263,18 @@ class TestCostsLeftBehindQueries(AutocompleteCase):
             {"name": code.name, "cost_code_id": code.id, "cost_type_id": self.labor.id, "price_unit": 1_000_000}
             for code in (self.cost_code, self.cost_code_paint)
         ])
-        commitment = self._create_commitment(project, [
-            {"name": f"SSOV {index}", "cost_code_id": self.cost_code.id, "cost_type_id": self.labor.id, "price_unit": 1_000}
-            for index in range(count)
-        ])
+        commitment = self._create_commitment(
+            project,
+            [
+                {
+                    "name": f"SSOV {index}",
+                    "cost_code_id": self.cost_code.id,
+                    "cost_type_id": self.labor.id,
+                    "price_unit": 1_000,
+                }
+                for index in range(count)
+            ],
+        )
         self._create_billed_sub_invoice(
             commitment, {line: (100 + index, index) for index, line in enumerate(commitment.order_line)}, period=earlier
         )

@@ -24,7 +24,9 @@ class TestViews(ProgressBillingCase):
         for user in (self.user, self.manager):
             for model in VIEWED_MODELS:
                 with self.subTest(model=model, user=user.login):
-                    views = self.env[model].with_user(user).get_views([(False, "list"), (False, "form"), (False, "search")])
+                    views = (
+                        self.env[model].with_user(user).get_views([(False, "list"), (False, "form"), (False, "search")])
+                    )
                     self.assertEqual(set(views["views"]), {"list", "form", "search"})
 
     def test_action_views_load(self):
@@ -86,7 +88,7 @@ class TestLineRejectWizard(ProgressBillingCase):
         invoice.with_user(self.user).action_submit()
         line = self._line_of(invoice, self.ssov_labor)
         action = line.with_user(self.manager).action_reject_line()
-        wizard = Form(self.env[action["res_model"]].with_user(self.manager).with_context(action["context"]))
+        wizard = Form(self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"]))
         wizard.reason = "Level 3 slab not poured yet"
         wizard.save().action_confirm()
         self.assertRecordValues(line, [{"review_state": "rejected", "rejection_reason": "Level 3 slab not poured yet"}])

@@ -1,8 +1,9 @@
+from psycopg2.errors import SerializationFailure
+
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
-from psycopg2.errors import SerializationFailure
 
 from ..models.progress_billing_period import monthly_period_bounds
 from .common import open_concurrent_transactions
@@ -28,13 +29,28 @@ class TestApproveVoidConcurrency(TransactionCase):
             period.action_open()
             partner = env["res.partner"].create({"name": "Concurrent Concrete"})
             product = env["product.product"].create({"name": "Concurrent work", "type": "service"})
-            commitment = env["purchase.order"].create({
-                "is_commitment": True, "partner_id": partner.id, "project_id": project.id,
-                "order_line": [Command.create({"product_id": product.id, "name": "Slab", "product_qty": 1, "price_unit": 1_000, "tax_ids": False})],
-            })
-            invoice = env["progress.billing.sub.invoice"].create({"purchase_order_id": commitment.id, "period_id": period.id})
+            commitment = env["purchase.order"].create(
+                {
+                    "is_commitment": True,
+                    "partner_id": partner.id,
+                    "project_id": project.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "name": "Slab",
+                                "product_qty": 1,
+                                "price_unit": 1_000,
+                                "tax_ids": False,
+                            }
+                        )
+                    ],
+                }
+            )
+            invoice = env["progress.billing.sub.invoice"].create(
+                {"purchase_order_id": commitment.id, "period_id": period.id}
+            )
             invoice.action_submit()
-            cr.commit()
         self.data = {
             "invoice": invoice.id, "commitment": commitment.id, "project": project.id,
             "partner": partner.id, "product": product.id,
@@ -57,7 +73,6 @@ class TestApproveVoidConcurrency(TransactionCase):
             env["project.project"].browse(self.data["project"]).unlink()
             env["product.product"].browse(self.data["product"]).unlink()
             env["res.partner"].browse(self.data["partner"]).unlink()
-            cr.commit()
 
     def _invoice(self, env):
         return env["progress.billing.sub.invoice"].browse(self.data["invoice"])

@@ -40,7 +40,11 @@ class TestApprovedDocumentLocks(ProgressBillingCase):
         ):
             with self.subTest(values=values), self.assertRaisesRegex(UserError, LOCKED):
                 order.write(values)
-        for values in ({"amount": 50_000}, {"cost_code_id": self.cost_code_paint.id}, {"cost_type_id": self.materials.id}):
+        for values in (
+            {"amount": 50_000},
+            {"cost_code_id": self.cost_code_paint.id},
+            {"cost_type_id": self.materials.id},
+        ):
             with self.subTest(values=values), self.assertRaisesRegex(UserError, LOCKED):
                 line.write(values)
         with self.assertRaisesRegex(UserError, LOCKED):
@@ -77,10 +81,18 @@ class TestApprovedDocumentLocks(ProgressBillingCase):
 
     def test_approved_direct_cost_is_locked(self):
         cost = self._approved_direct_cost().with_user(self.manager)
-        for values in ({"date_received": "2020-01-01"}, {"date": "2020-01-01"}, {"project_id": self._create_project("Other").id}):
+        for values in (
+            {"date_received": "2020-01-01"},
+            {"date": "2020-01-01"},
+            {"project_id": self._create_project("Other").id},
+        ):
             with self.subTest(values=values), self.assertRaisesRegex(UserError, LOCKED):
                 cost.write(values)
-        for values in ({"amount": 50_000}, {"cost_code_id": self.cost_code_paint.id}, {"cost_type_id": self.materials.id}):
+        for values in (
+            {"amount": 50_000},
+            {"cost_code_id": self.cost_code_paint.id},
+            {"cost_type_id": self.materials.id},
+        ):
             with self.subTest(values=values), self.assertRaisesRegex(UserError, LOCKED):
                 cost.line_ids.write(values)
         with self.assertRaisesRegex(UserError, LOCKED):
@@ -151,11 +163,18 @@ class TestApplicationLineContract(ProgressBillingCase):
             (sub_invoice, {"purchase_line_id": self.other_commitment.order_line.id}, self.other_commitment),
             (sub_invoice, {"purchase_line_id": False, "change_order_line_id": cco.line_ids.id}, self.other_commitment),
             (owner_invoice, {"sale_line_id": self.other_prime_contract.order_line.id}, self.other_prime_contract),
-            (owner_invoice, {"sale_line_id": False, "change_order_line_id": pcco.line_ids.id}, self.other_prime_contract),
+            (
+                owner_invoice,
+                {"sale_line_id": False, "change_order_line_id": pcco.line_ids.id},
+                self.other_prime_contract,
+            ),
         ]
         for invoice, values, other in cases:
             line = invoice.line_ids[0].with_user(self.user)
-            message = rf"Line “(?:{line.name}|Foreign)” of {invoice.name} bills .* of {other.name}: a line can only bill a line of {invoice._contract().name}"
+            message = (
+                rf"Line “(?:{line.name}|Foreign)” of {invoice.name} bills .* of {other.name}: "
+                rf"a line can only bill a line of {invoice._contract().name}"
+            )
             with self.subTest(values=values):
                 with self.assertRaisesRegex(ValidationError, message):
                     line.write(values)

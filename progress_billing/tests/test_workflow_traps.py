@@ -3,6 +3,7 @@ application without a billing period, numbers consumed by refused creations, ope
 closes another, and buttons that cannot succeed."""
 
 from lxml import etree
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tests.common import JsonRpcException
@@ -27,8 +28,12 @@ class TestApplicationNeedsPeriod(ProgressBillingCase):
 
     def test_create_without_period_is_refused(self):
         for model, (contract_field, contract, document) in APPLICATION_CONTRACTS.items():
-            with self.subTest(model=model), self.assertRaisesRegex(
-                ValidationError, rf"^Cannot save {document} without a billing period: choose the billing period it bills\.$"
+            with (
+                self.subTest(model=model),
+                self.assertRaisesRegex(
+                    ValidationError,
+                    rf"^Cannot save {document} without a billing period: choose the billing period it bills\.$",
+                ),
             ):
                 self.env[model].with_user(self.user).create({contract_field: getattr(self, contract).id})
 
@@ -36,7 +41,9 @@ class TestApplicationNeedsPeriod(ProgressBillingCase):
         result = self.env["progress.billing.sub.invoice"].load(["purchase_order_id/.id"], [[str(self.commitment.id)]])
         self.assertFalse(result["ids"])
         self.assertIn("Cannot save a subcontractor invoice without a billing period", result["messages"][0]["message"])
-        self.assertFalse(self.env["progress.billing.sub.invoice"].search([("purchase_order_id", "=", self.commitment.id)]))
+        self.assertFalse(
+            self.env["progress.billing.sub.invoice"].search([("purchase_order_id", "=", self.commitment.id)])
+        )
 
     def test_period_cannot_be_removed(self):
         invoice = self._create_sub_invoice()
@@ -55,10 +62,15 @@ class TestApplicationNeedsPeriodHttp(ProgressBillingCase, HttpCase):
     def test_json_rpc_create_without_period_is_refused(self):
         self.authenticate(self.user.login, self.user.login)
         with self.assertRaisesRegex(JsonRpcException, r"^odoo\.exceptions\.ValidationError$"):
-            self.make_jsonrpc_request("/web/dataset/call_kw", {
-                "model": "progress.billing.owner.invoice", "method": "create", "args": [{"sale_order_id": self.prime_contract.id}],
-                "kwargs": {},
-            })
+            self.make_jsonrpc_request(
+                "/web/dataset/call_kw",
+                {
+                    "model": "progress.billing.owner.invoice",
+                    "method": "create",
+                    "args": [{"sale_order_id": self.prime_contract.id}],
+                    "kwargs": {},
+                },
+            )
         self.assertFalse(self.prime_contract.owner_invoice_ids)
 
 
@@ -81,7 +93,11 @@ class TestRefusedCreationConsumesNoNumber(ProgressBillingCase):
         future = self._create_next_period(state="future")
         refusals = [
             ({"period_id": self.period.id}, ValidationError, rf"already has {first.name} in billing period"),
-            ({"period_id": future.id}, UserError, "Cannot add an owner invoice to billing period .* the period is not open"),
+            (
+                {"period_id": future.id},
+                UserError,
+                "Cannot add an owner invoice to billing period .* the period is not open",
+            ),
             ({}, ValidationError, "Cannot save an owner invoice without a billing period"),
         ]
         for values, exception, message in refusals:
@@ -164,11 +180,15 @@ class TestPeriodOpenConfirmation(ProgressBillingCase):
         closed = self._create_next_period(state="closed")
         wizard = self._confirmation(closed)
         self.assertEqual(wizard.closed_period_id, self.period)
-        self.assertEqual(wizard.message, (
-            f"Opening billing period {closed.name} closes billing period {self.period.name}, the open period of project "
-            f"Riverside Tower: new invoices of the project then go in {closed.name}, and none can be added to "
-            f"{self.period.name} until it is reopened."
-        ))
+        self.assertEqual(
+            wizard.message,
+            (
+                f"Opening billing period {closed.name} closes "
+                f"billing period {self.period.name}, the open period of project "
+                f"Riverside Tower: new invoices of the project then go in {closed.name}, and none can be added to "
+                f"{self.period.name} until it is reopened."
+            ),
+        )
         self.assertEqual((closed.state, self.period.state), ("closed", "open"), "nothing changes before confirmation")
         wizard.action_confirm()
         self.assertEqual((closed.state, self.period.state), ("open", "closed"))
@@ -182,7 +202,9 @@ class TestPeriodOpenConfirmation(ProgressBillingCase):
         self.assertEqual(self.period.state, "open")
 
     def test_form_buttons_ask_first(self):
-        arch = etree.fromstring(self.env["progress.billing.period"].get_views([(False, "form")])["views"]["form"]["arch"])
+        arch = etree.fromstring(
+            self.env["progress.billing.period"].get_views([(False, "form")])["views"]["form"]["arch"]
+        )
         buttons = {button.get("string"): button.get("name") for button in arch.iterfind(".//header/button")}
         self.assertEqual((buttons["Open"], buttons["Reopen"]), ("action_confirm_open", "action_confirm_open"))
 
@@ -216,7 +238,9 @@ class TestContractBillingButtons(ProgressBillingCase):
 
     def test_buttons_read_the_order_itself(self):
         """The values the tests above give are the orders' own."""
-        ordinary = self._create_prime_contract(self.project, [{"name": "Fit-out", "price_unit": 1_000}], is_prime_contract=False)
+        ordinary = self._create_prime_contract(
+            self.project, [{"name": "Fit-out", "price_unit": 1_000}], is_prime_contract=False
+        )
         (ordinary | self.prime_contract).action_confirm()
         self.assertEqual((self.prime_contract.invoice_status, ordinary.invoice_status), ("to invoice", "to invoice"))
         self.assertEqual((self.prime_contract.is_prime_contract, ordinary.is_prime_contract), (True, False))

@@ -53,14 +53,24 @@ class Term(NamedTuple):
 # Longer terms win over the shorter ones they contain ("Prime Contract Change
 # Order" over "Prime Contract"); the order here does not matter.
 TERMS = (
-    Term("Subcontractor Schedule of Values", "Subcontractor Schedule of Values",
-         "Contractor Schedule of Values", "Subcontractor Schedule of Values"),
-    Term("Subcontractor Schedules of Values", "Subcontractor Schedules of Values",
-         "Contractor Schedules of Values", "Subcontractor Schedules of Values"),
+    Term(
+        "Subcontractor Schedule of Values",
+        "Subcontractor Schedule of Values",
+        "Contractor Schedule of Values",
+        "Subcontractor Schedule of Values",
+    ),
+    Term(
+        "Subcontractor Schedules of Values",
+        "Subcontractor Schedules of Values",
+        "Contractor Schedules of Values",
+        "Subcontractor Schedules of Values",
+    ),
     Term("SSOV", "SSOV", "CSOV", "SSOV"),
     Term("SSOVs", "SSOVs", "CSOVs", "SSOVs"),
     Term("Prime Contract Change Order", "Head Contract Variation", "Funding Variation", "Client Contract Variation"),
-    Term("Prime Contract Change Orders", "Head Contract Variations", "Funding Variations", "Client Contract Variations"),
+    Term(
+        "Prime Contract Change Orders", "Head Contract Variations", "Funding Variations", "Client Contract Variations"
+    ),
     Term("PCCO", "HCV", "FV", "CCV"),
     Term("PCCOs", "HCVs", "FVs", "CCVs"),
     Term("Commitment Change Order", "Subcontract Variation", "Contract Variation", "Subcontract Variation"),
@@ -77,8 +87,13 @@ TERMS = (
     Term("Owner/Client", "Owner/Client", "Owner/Client", "HC/Client"),
     # the tool and the process; the documents it makes are progress claims
     Term("Progress Billing", "Progress Claiming", "Progress Claiming", "Progress Billing"),
-    Term("Progress Billings", "Progress Claiming", "Progress Claiming", "Progress Billings",
-         lower={"head_contractor": "progress claims", "owner": "progress claims"}),
+    Term(
+        "Progress Billings",
+        "Progress Claiming",
+        "Progress Claiming",
+        "Progress Billings",
+        lower={"head_contractor": "progress claims", "owner": "progress claims"},
+    ),
     Term("Revenue", "Revenue", "Funding", "Revenue"),
     Term("Commitment", "Subcontract", "Contract", "Subcontract"),
     Term("Commitments", "Subcontracts", "Contracts", "Subcontracts"),

@@ -113,7 +113,10 @@ class G703Workbook:
         self._formats(workbook)
         names = sheet_names([application.name for application in applications])
         summary = workbook.add_worksheet(sheet_names([self.labels["summary_sheet"]])[0])
-        totals = [self._application_sheet(workbook, name, application) for name, application in zip(names, applications, strict=True)]
+        totals = [
+            self._application_sheet(workbook, name, application)
+            for name, application in zip(names, applications, strict=True)
+        ]
         self._summary_sheet(summary, names, applications, totals)
         workbook.close()
         return out.getvalue()
@@ -173,8 +176,13 @@ class G703Workbook:
             sheet.write_number(row, ITEM, line.item)
             sheet.write_string(row, COST_CODE, line.cost_code or "")
             sheet.write_string(row, DESCRIPTION, line.description or "", self.text)
-            for col, value in ((SCHEDULED, line.scheduled), (PREVIOUS, line.previous),
-                               (THIS_PERIOD, line.this_period), (STORED, line.stored), (RELEASED, line.retainage_released)):
+            for col, value in (
+                (SCHEDULED, line.scheduled),
+                (PREVIOUS, line.previous),
+                (THIS_PERIOD, line.this_period),
+                (STORED, line.stored),
+                (RELEASED, line.retainage_released),
+            ):
                 sheet.write_number(row, col, value, self.amount)
             if line.retainage_by_rules:
                 sheet.write_blank(row, RATE_WORK, None, self.rate)
@@ -234,10 +242,15 @@ class G703Workbook:
             sheet.write(2, col, application.name, self.heading)
             figures = application.figures
             at = {key: cell(row, col) for key, row in row_of.items()}
-            on_sheet = {column: f"{quoted(name)}!{cell(total, column)}" for column in (COMPLETED, RETAINAGE, THIS_PERIOD, STORED)}
+            on_sheet = {
+                column: f"{quoted(name)}!{cell(total, column)}"
+                for column in (COMPLETED, RETAINAGE, THIS_PERIOD, STORED)
+            }
             for key, value in (
-                ("original", application.original_contract_sum), ("net_change", application.net_change_orders),
-                ("retainage_work", application.retainage_work), ("retainage_materials", application.retainage_materials),
+                ("original", application.original_contract_sum),
+                ("net_change", application.net_change_orders),
+                ("retainage_work", application.retainage_work),
+                ("retainage_materials", application.retainage_materials),
                 ("retainage_released", -application.retainage_released),
                 ("previous_certificates", application.previous_certificates),
             ):

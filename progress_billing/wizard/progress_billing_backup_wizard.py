@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class ProgressBillingBackupWizard(models.TransientModel):
@@ -41,21 +41,36 @@ class ProgressBillingBackupWizard(models.TransientModel):
         Backup = self.env["progress.billing.backup"]
         if self.in_background:
             backup = Backup._queue(self.sub_invoice_ids)
-            return self._notification("info", _("Compiling in the background"), _(
-                "%(count)s invoices are being compiled into %(name)s. You will be notified when it is ready.",
-                count=backup.invoice_count, name=backup.name,
-            ).replace("%", "%%") + " %s", [{"label": _("Follow it"), "url": f"/odoo/action-progress_billing.action_progress_billing_backup/{backup.id}"}])
+            return self._notification(
+                "info",
+                self.env._("Compiling in the background"),
+                self.env._(
+                    "%(count)s invoices are being compiled into %(name)s. You will be notified when it is ready.",
+                    count=backup.invoice_count,
+                    name=backup.name,
+                ).replace("%", "%%")
+                + " %s",
+                [
+                    {
+                        "label": self.env._("Follow it"),
+                        "url": f"/odoo/action-progress_billing.action_progress_billing_backup/{backup.id}",
+                    }
+                ],
+            )
         attachment = Backup._compile(self.sub_invoice_ids)
         backup = Backup.browse(attachment.res_id)
-        message = _(
+        message = self.env._(
             "%(count)s invoices compiled into %(name)s (%(pages)s pages).",
-            count=backup.invoice_count, name=backup.name, pages=backup.page_count,
+            count=backup.invoice_count,
+            name=backup.name,
+            pages=backup.page_count,
         )
         if backup.skipped_count:
-            message += " " + _("%(count)s attachments could not be included: the cover page lists them.",
-                               count=backup.skipped_count)
-        return self._notification("success", _("Compilation successful"), message.replace("%", "%%") + " %s",
-                                  [{"label": _("Download"), "url": backup._download_url()}])
+            message += " " + self.env._(
+                "%(count)s attachments could not be included: the cover page lists them.", count=backup.skipped_count
+            )
+        return self._notification("success", self.env._("Compilation successful"), message.replace("%", "%%") + " %s",
+                                  [{"label": self.env._("Download"), "url": backup._download_url()}])
 
     def _notification(self, kind, title, message, links):
         return {

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_list
 
@@ -28,7 +28,7 @@ class ProgressBillingInviteWizard(models.TransientModel):
     def _action_open(self, period, commitments):
         wizard = self.create({"period_id": period.id, "commitment_ids": [fields.Command.set(commitments.ids)]})
         return wizard._get_records_action(
-            name=_("Invite to Bill: %(period)s", period=period.display_name), target="new",
+            name=self.env._("Invite to Bill: %(period)s", period=period.display_name), target="new",
             context={"progress_billing_period_id": period.id},
         )
 
@@ -50,16 +50,22 @@ class ProgressBillingInviteWizard(models.TransientModel):
         self.ensure_one()
         invited = self.commitment_ids - self.env["purchase.order"].union(*self._blocked_reasons())
         if not invited:
-            raise UserError(_("None of the chosen commitments can be invited to bill %(period)s.", period=self.period_id.display_name))
+            raise UserError(
+                self.env._(
+                    "None of the chosen commitments can be invited to bill %(period)s.",
+                    period=self.period_id.display_name,
+                )
+            )
         invoices = invited._invite_to_bill(self.period_id)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": _(
+                "message": self.env._(
                     "Invited to bill %(period)s: %(commitments)s.",
-                    period=self.period_id.display_name, commitments=format_list(self.env, invoices.purchase_order_id.mapped("display_name")),
+                    period=self.period_id.display_name,
+                    commitments=format_list(self.env, invoices.purchase_order_id.mapped("display_name")),
                 ),
                 "next": {"type": "ir.actions.act_window_close"},
             },

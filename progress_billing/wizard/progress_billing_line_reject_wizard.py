@@ -9,7 +9,10 @@ class ProgressBillingLineRejectWizard(models.TransientModel):
     _description = "Reject Subcontractor Invoice Lines"
 
     line_ids = fields.Many2many(
-        "progress.billing.sub.invoice.line", "progress_billing_line_reject_wizard_line_rel", string="Lines", required=True
+        "progress.billing.sub.invoice.line",
+        "progress_billing_line_reject_wizard_line_rel",
+        string="Lines",
+        required=True,
     )
     reason = fields.Char(required=True, help="Sent to the subcontractor with the request to revise and resubmit.")
 

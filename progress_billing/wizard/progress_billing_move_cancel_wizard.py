@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 APPLICATION_MODELS = [
     ("progress.billing.sub.invoice", "Subcontractor Invoice"),
@@ -21,8 +21,12 @@ class ProgressBillingMoveCancelWizard(models.TransientModel):
 
     @api.model
     def _action_open(self, application):
-        wizard = self.create({"application_ref": f"{application._name},{application.id}", "move_id": application.move_id.id})
-        return wizard._get_records_action(name=_("Void %(invoice)s", invoice=application.display_name), target="new")
+        wizard = self.create(
+            {"application_ref": f"{application._name},{application.id}", "move_id": application.move_id.id}
+        )
+        return wizard._get_records_action(
+            name=self.env._("Void %(invoice)s", invoice=application.display_name), target="new"
+        )
 
     @api.depends("move_id.state", "application_ref")
     def _compute_message(self):
@@ -30,15 +34,17 @@ class ProgressBillingMoveCancelWizard(models.TransientModel):
             invoice, move = wizard.application_ref.display_name, wizard.move_id.display_name
             wizard.can_cancel = wizard.move_id.state == "draft"
             if wizard.can_cancel:
-                wizard.message = _(
+                wizard.message = self.env._(
                     "%(invoice)s is billed on the draft %(move)s. Voiding %(invoice)s cancels %(move)s.",
-                    invoice=invoice, move=move,
+                    invoice=invoice,
+                    move=move,
                 )
             else:
-                wizard.message = _(
+                wizard.message = self.env._(
                     "%(invoice)s is billed on %(move)s, which is posted: reset %(move)s to draft and cancel it, "
                     "or reverse it with a credit note, before voiding %(invoice)s.",
-                    invoice=invoice, move=move,
+                    invoice=invoice,
+                    move=move,
                 )
 
     def action_confirm(self):

@@ -31,7 +31,8 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
     left_behind_amount = fields.Monetary("Left Behind", compute="_compute_left_behind")
     attach_backup = fields.Boolean(
         "Attach Compiled Backup",
-        help="Attach to the owner invoice one PDF of the copied subcontractor invoices' pay applications and attachments.",
+        help="Attach to the owner invoice one PDF of the copied "
+        "subcontractor invoices' pay applications and attachments.",
     )
     manual_line_count = fields.Integer(compute="_compute_totals")
     current_work_total = fields.Monetary("Work Completed This Period, Now", compute="_compute_totals")
@@ -136,11 +137,16 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         proposal = invoice._autocomplete_proposal(allocation)
         owner_lines = invoice.line_ids.browse(row["line"].id for row in proposal)
         manual = set(owner_lines._with_manual_amounts().ids)
-        self.write({
-            "step": "preview",
-            "line_fingerprints": {str(line_id): fingerprint for line_id, fingerprint in owner_lines._autocomplete_fingerprints().items()},
-            "ambiguity_warning": "\n".join(invoice._autocomplete_ambiguity_warnings(allocation)) or False,
-        })
+        self.write(
+            {
+                "step": "preview",
+                "line_fingerprints": {
+                    str(line_id): fingerprint
+                    for line_id, fingerprint in owner_lines._autocomplete_fingerprints().items()
+                },
+                "ambiguity_warning": "\n".join(invoice._autocomplete_ambiguity_warnings(allocation)) or False,
+            }
+        )
         self._replace_rows("line_ids", [
             {
                 "owner_line_id": row["line"].id,
@@ -226,9 +232,15 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         # read once: each read of a json field copies it whole (readme/USAGE.md, "Auto-completing owner invoices")
         previewed_fingerprints = self.line_fingerprints or {}
         changed = [
-            line for line in self.invoice_id.line_ids
+            line
+            for line in self.invoice_id.line_ids
             if (line in previewed) != (line in current)
-            or (line in current and not all(currency.is_zero(new - old) for new, old in zip(current[line], previewed[line], strict=True)))
+            or (
+                line in current
+                and not all(
+                    currency.is_zero(new - old) for new, old in zip(current[line], previewed[line], strict=True)
+                )
+            )
             or (line in ticked and fingerprints.get(line.id) != previewed_fingerprints.get(str(line.id)))
         ]
         if changed:

@@ -19,13 +19,15 @@ class ProgressBillingOwnerInvoiceAutocompleteEarlier(models.TransientModel):
     source_line_id = fields.Integer(required=True)
     name = fields.Char("Document", required=True)
     period_id = fields.Many2one("progress.billing.period", "Billing Period")
-    date_received = fields.Date("Date Received")
+    date_received = fields.Date()
     cost_code_id = fields.Many2one("progress.billing.cost.code")
     cost_type_id = fields.Many2one("progress.billing.cost.type")
     work_this_period = fields.Monetary("Work Completed This Period")
     materials_stored = fields.Monetary("Materials Presently Stored")
     amount = fields.Monetary()
-    include = fields.Boolean("Included", help="Bill this cost on this invoice, by the same matching rules as the period's own.")
+    include = fields.Boolean(
+        "Included", help="Bill this cost on this invoice, by the same matching rules as the period's own."
+    )
 
     def _source_ref(self):
         """(link field, source line id), as ``CurrentSource.ref``."""

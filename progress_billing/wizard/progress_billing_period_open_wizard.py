@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class ProgressBillingPeriodOpenWizard(models.TransientModel):
@@ -19,8 +19,10 @@ class ProgressBillingPeriodOpenWizard(models.TransientModel):
     @api.model
     def _action_open(self, period):
         wizard = self.create({"period_id": period.id})
-        title = _("Reopen %(period)s", period=period.display_name) if period.state == "closed" else _(
-            "Open %(period)s", period=period.display_name
+        title = (
+            self.env._("Reopen %(period)s", period=period.display_name)
+            if period.state == "closed"
+            else self.env._("Open %(period)s", period=period.display_name)
         )
         return wizard._get_records_action(name=title, target="new")
 
@@ -32,15 +34,17 @@ class ProgressBillingPeriodOpenWizard(models.TransientModel):
             values = {"period": period.display_name, "project": period.project_id.display_name,
                       "closed": wizard.closed_period_id.display_name}
             if wizard.closed_period_id:
-                wizard.message = _(
+                wizard.message = self.env._(
                     "Opening billing period %(period)s closes billing period %(closed)s, the open period of project "
                     "%(project)s: new invoices of the project then go in %(period)s, and none can be added to "
-                    "%(closed)s until it is reopened.", **values,
+                    "%(closed)s until it is reopened.",
+                    **values,
                 )
             else:
-                wizard.message = _(
+                wizard.message = self.env._(
                     "Opening billing period %(period)s makes it the open period of project %(project)s, where its "
-                    "new invoices go. No other period of the project is open.", **values,
+                    "new invoices go. No other period of the project is open.",
+                    **values,
                 )
 
     def action_confirm(self):

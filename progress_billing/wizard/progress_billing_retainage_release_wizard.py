@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_amount
 
@@ -42,7 +42,11 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
     def _compute_available_stage_ids(self):
         """The contract's release stages not released yet."""
         for wizard in self:
-            stages = wizard.contract_ref.retention_stage_ids if wizard.contract_ref else self.env["progress.billing.retention.stage"]
+            stages = (
+                wizard.contract_ref.retention_stage_ids
+                if wizard.contract_ref
+                else self.env["progress.billing.retention.stage"]
+            )
             wizard.available_stage_ids = stages.filtered(lambda stage: not stage.date_released)
 
     def _proposed_releases(self):
@@ -81,7 +85,7 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
             already = sum(wizard.line_ids.mapped("already_released"))
             wizard.already_released_note = False
             if wizard.currency_id and not wizard.currency_id.is_zero(already):
-                wizard.already_released_note = _(
+                wizard.already_released_note = self.env._(
                     "%(invoice)s of this billing period already releases %(amount)s of retainage: "
                     "the amounts below are added to it.",
                     invoice=wizard._period_application().display_name,
@@ -97,7 +101,7 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
             lambda line: line.currency_id.compare_amounts(line.retainage, 0) > 0
         )
         if not held_lines:
-            raise UserError(_("%(contract)s holds no retainage to release.", contract=contract.display_name))
+            raise UserError(self.env._("%(contract)s holds no retainage to release.", contract=contract.display_name))
         open_period = contract.project_id.billing_period_ids.filtered(lambda period: period.state == "open")[:1]
         wizard = self.create({
             "contract_ref": f"{contract._name},{contract.id}",
@@ -114,7 +118,9 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
                 for line in held_lines
             ],
         })
-        return wizard._get_records_action(name=_("Release Retainage of %(contract)s", contract=contract.display_name), target="new")
+        return wizard._get_records_action(
+            name=self.env._("Release Retainage of %(contract)s", contract=contract.display_name), target="new"
+        )
 
     def action_release(self):
         self.ensure_one()
@@ -124,7 +130,7 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
             if not self.currency_id.is_zero(line.amount)
         }
         if not releases:
-            raise UserError(_("Enter the retainage to release on at least one line."))
+            raise UserError(self.env._("Enter the retainage to release on at least one line."))
         contract = self.contract_ref
         applications = contract[contract._applications_field]
         application = self._period_application()
@@ -133,10 +139,11 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
             action = application._get_records_action()
             if not added_to:
                 return action
-            message = _(
+            message = self.env._(
                 "Retainage released on %(invoice)s, added to the release already entered in this billing period: "
                 "%(lines)s.",
-                invoice=application.display_name, lines="; ".join(added_to),
+                invoice=application.display_name,
+                lines="; ".join(added_to),
             )
             application.message_post(body=message)
             return {
@@ -170,12 +177,15 @@ class ProgressBillingRetainageReleaseWizard(models.TransientModel):
             already = line.retainage_released
             line.retainage_released = already + amount
             if not self.currency_id.is_zero(already):
-                added_to.append(_(
-                    "%(line)s: %(amount)s added to %(already)s, now %(total)s",
-                    line=line.name, amount=format_amount(self.env, amount, self.currency_id),
-                    already=format_amount(self.env, already, self.currency_id),
-                    total=format_amount(self.env, line.retainage_released, self.currency_id),
-                ))
+                added_to.append(
+                    self.env._(
+                        "%(line)s: %(amount)s added to %(already)s, now %(total)s",
+                        line=line.name,
+                        amount=format_amount(self.env, amount, self.currency_id),
+                        already=format_amount(self.env, already, self.currency_id),
+                        total=format_amount(self.env, line.retainage_released, self.currency_id),
+                    )
+                )
         if self.stage_id:
             self.stage_id._mark_released(application)
         return added_to

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -32,8 +32,9 @@ class ProgressBillingRetainageReleaseWizardLine(models.TransientModel):
         for line in self:
             application = line.wizard_id._period_application()
             latest_approved = line.application_line_ref.invoice_id
-            period_line = application.line_ids.filtered(
-                lambda other: other._billing_source_key() == line.application_line_ref._billing_source_key()
+            period_lines = application.line_ids.grouped(lambda other: other._billing_source_key())
+            period_line = period_lines.get(
+                line.application_line_ref._billing_source_key(), application.line_ids.browse()
             )
             line.already_released = period_line.retainage_released if application != latest_approved else 0.0
 
@@ -41,10 +42,9 @@ class ProgressBillingRetainageReleaseWizardLine(models.TransientModel):
     def _compute_amount(self):
         """By default, release all the retainage still held, or the line's
         share of the release stage chosen (``_proposed_releases``)."""
-        for wizard in self.wizard_id:
-            proposals = wizard._proposed_releases()
-            for line in self.filtered(lambda line: line.wizard_id == wizard):
-                line.amount = proposals[line]
+        proposals = {wizard: wizard._proposed_releases() for wizard in self.wizard_id}
+        for line in self:
+            line.amount = proposals[line.wizard_id][line]
 
     def _releasable(self):
         return self.retainage_remaining - self.already_released
@@ -56,7 +56,12 @@ class ProgressBillingRetainageReleaseWizardLine(models.TransientModel):
             if line.currency_id.compare_amounts(line.amount, 0) < 0 or line.currency_id.compare_amounts(
                 line.amount, releasable
             ) > 0:
-                raise ValidationError(_(
-                    "Line “%(line)s” can release between 0 and the %(held)s of retainage it still holds, not %(amount)s.",
-                    line=line.name, held=releasable, amount=line.amount,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Line “%(line)s” can release between 0 "
+                        "and the %(held)s of retainage it still holds, not %(amount)s.",
+                        line=line.name,
+                        held=releasable,
+                        amount=line.amount,
+                    )
+                )
