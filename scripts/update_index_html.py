@@ -1,7 +1,8 @@
-"""Write progress_billing/static/description/index.html (the addon's page in Apps) from its readme fragments.
+"""Write progress_billing/static/description/index.html (the addon's page in Apps) and progress_billing/README.rst
+from its readme fragments.
 
 Usage: python3 scripts/update_index_html.py
-Run it whenever a fragment of progress_billing/readme/ changes; TestIndexHtml fails until the page is rewritten.
+Run it whenever a fragment of progress_billing/readme/ changes; TestIndexHtml fails until both are rewritten.
 """
 
 import ast
@@ -26,6 +27,9 @@ def main():
     target = ADDON / "static" / "description" / "index.html"
     target.write_text(readme_html.index_html(fragments, manifest), encoding="utf-8")
     print(f"wrote {target}")
+    readme = ADDON / "README.rst"
+    readme.write_text(readme_html.readme_rst(fragments, manifest), encoding="utf-8")
+    print(f"wrote {readme}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from odoo.tests import BaseCase, TransactionCase, tagged
 
-from ..tools.readme_html import index_html
+from ..tools.readme_html import index_html, readme_rst
 
 THIS_FILE = Path(__file__).resolve()
 ADDON = THIS_FILE.parent.parent
@@ -62,7 +62,8 @@ class TestDocumentationCitations(BaseCase):
         for relative, text in source_files():
             lines = text.splitlines()
             for number, line in enumerate(lines, 1):
-                # a citation may begin on the line before ("Issue / #15"), a sentence two lines before ("a fixed / seed")
+                # a citation may begin on the line before ("Issue / #15"),
+                # a sentence two lines before ("a fixed / seed")
                 joined = " ".join(part.strip() for part in lines[max(number - 2, 0):number])
                 sentence = " ".join(lines[max(number - 3, 0):number])
                 if FOREIGN_CITATIONS.search(joined) and not NOT_A_CITATION.search(sentence):
@@ -94,6 +95,18 @@ class TestIndexHtml(TransactionCase):
             INDEX_HTML.read_text(encoding="utf-8"), index_html(fragments, manifest),
             "static/description/index.html is out of date: run python3 scripts/update_index_html.py",
         )
+
+    def test_addon_readme_is_built_from_the_fragments(self):
+        """progress_billing/README.rst (what OCA's checks and pylint-odoo's missing-readme look for) is the
+        description of the fragments and where the rest is, its images shipped."""
+        fragments = {path.name: path.read_text(encoding="utf-8") for path in sorted(README.glob("*.md"))}
+        manifest = ast.literal_eval((ADDON / "__manifest__.py").read_text(encoding="utf-8"))
+        readme = (ADDON / "README.rst").read_text(encoding="utf-8")
+        self.assertEqual(readme, readme_rst(fragments, manifest),
+                         "progress_billing/README.rst is out of date: run python3 scripts/update_index_html.py")
+        for image in re.findall(r"^\.\. image:: (\S+)", readme, re.MULTILINE):
+            with self.subTest(image=image):
+                self.assertTrue((ADDON / image).is_file())
 
     def test_every_image_ships(self):
         images = IMAGE_SRC.findall(INDEX_HTML.read_text(encoding="utf-8"))

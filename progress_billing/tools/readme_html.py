@@ -2,8 +2,9 @@
 out as OCA's generated index.html: title, description, table of contents, configuration, usage, roadmap, changelog,
 credits. Plain Python, no database and no Markdown package: the fragments use a small part of Markdown (headings,
 paragraphs, bullet lists whose items may hold indented paragraphs and tables, tables, fenced code, images, links,
-bold, italic, inline code), which ``markdown_to_html`` renders. ``scripts/update_index_html.py`` writes the file;
-a test requires it to be what the fragments give."""
+bold, italic, inline code), which ``markdown_to_html`` renders. ``readme_rst`` writes the addon's README.rst (the
+description, and where the rest is), which OCA's checks require. ``scripts/update_index_html.py`` writes both
+files; a test requires them to be what the fragments give."""
 
 import html
 import re
@@ -224,7 +225,7 @@ def index_html(fragments, manifest):
         sections.append(f'<h2 id="{anchor}">{html.escape(title)}</h2>\n{body}')
     credits_anchor = slug("Credits", headings["ids"])
     headings["list"].append((2, credits_anchor, "Credits"))
-    credits = [f'<h2 id="{credits_anchor}">Credits</h2>']
+    credit_sections = [f'<h2 id="{credits_anchor}">Credits</h2>']
     for title, content in (
         ("Authors", "<ul>\n" + "".join(
             f"<li>{html.escape(author.strip())}</li>\n" for author in manifest.get("author", "").split(",")
@@ -237,8 +238,8 @@ def index_html(fragments, manifest):
         if content:
             anchor = slug(title, headings["ids"])
             headings["list"].append((3, anchor, title))
-            credits.append(f'<h3 id="{anchor}">{title}</h3>\n{content}')
-    sections.append("\n".join(credits))
+            credit_sections.append(f'<h3 id="{anchor}">{title}</h3>\n{content}')
+    sections.append("\n".join(credit_sections))
     name = html.escape(manifest["name"])
     return (
         "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\"/>\n"
@@ -248,4 +249,26 @@ def index_html(fragments, manifest):
         f"<div class=\"contents local topic\" id=\"contents\">\n{_table_of_contents(headings['list'])}\n</div>\n"
         + "\n".join(sections)
         + "\n</div>\n</body>\n</html>\n"
+    )
+
+
+
+def readme_rst(fragments, manifest):
+    """The addon's README.rst, as OCA generates it from the fragments: the title and the description (its Markdown
+    images and inline code in reStructuredText), then where each section of the documentation is: the fragments
+    themselves and the Apps page, which show them whole."""
+    description = fragments.get("DESCRIPTION.md", "").strip()
+    description = re.sub(r"!\[([^\]]*)\]\(" + re.escape(FRAGMENT_IMAGE_DIR) + r"([^)]+)\)",
+                         r".. image:: static/description/\2\n   :alt: \1", description)
+    description = re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", description)
+    title = manifest["name"]
+    sections = [f"- {section}: ``readme/{fragment}``" for fragment, section in SECTIONS
+                if fragments.get(fragment, "").strip()]
+    authors = "\n".join(f"- {author.strip()}" for author in manifest["author"].split(","))
+    return (
+        f"{'=' * len(title)}\n{title}\n{'=' * len(title)}\n\n{description}\n\n"
+        "Documentation\n=============\n\n"
+        "The documentation ships with the addon, in Markdown, and is shown whole on its page in Apps\n"
+        "(``static/description/index.html``):\n\n" + "\n".join(sections) + "\n\n"
+        f"Credits\n=======\n\nAuthors\n-------\n\n{authors}\n"
     )
