@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Auto-completion's batched reads give the same answers as reading line by
 line, in a number of queries that does not grow with the lines."""
 

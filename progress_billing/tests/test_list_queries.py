@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The Subcontractor Invoices and Owner Invoices lists read a page of rows in
 a number of queries that does not grow with the rows: 10 rows take as many
 queries as 80 (the list's page), G702 line 8 among the columns, and so does

@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Counts of a One2many field for a whole recordset in one grouped query:
 ``len(record.field)`` would first load every related record of every record
 counted (a list of contracts showing its smart buttons would load all their

@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The Apps page of the addon (static/description/index.html) built from its readme fragments (readme/*.md), laid
 out as OCA's generated index.html: title, description, table of contents, configuration, usage, roadmap, changelog,
 credits. Plain Python, no database and no Markdown package: the fragments use a small part of Markdown (headings,

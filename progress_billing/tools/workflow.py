@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The status transitions of the Progress Billing documents, one table per
 model (readme/CONFIGURE.md, "Workflow and locks"), kept as OCA ``contract`` keeps its matrix
 of allowed contract line actions: plain data that the action buttons, the
