@@ -1,6 +1,7 @@
 # Copyright 2026 Progress Billing Developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+import base64
 import hashlib
 import logging
 import os
@@ -14,7 +15,7 @@ from psycopg2.errors import SerializationFailure, UniqueViolation
 from odoo import api, fields, models
 from odoo.exceptions import ConcurrencyError, UserError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, file_open
 from odoo.tools.image import IMAGE_MAX_RESOLUTION
 
 from ..report import backup_pdf
@@ -378,13 +379,21 @@ class ProgressBillingBackup(models.Model):
         is streamed into the filestore, never read into memory whatever its
         size (readme/CONFIGURE.md, "Deployment: workers and several servers").
         Created as superuser on the backup (which users cannot write), so
-        that reading it takes read access to the backup."""
+        that reading it takes read access to the backup.
+
+        It comes with its thumbnail, Odoo's PDF icon: the chatter asks the
+        browser to draw the thumbnail of a PDF that has none and to store it
+        on the attachment, which needs write access to the backup, so every
+        user opening the backup got an error instead."""
         out.flush()
+        with file_open("web/static/img/mimetypes/pdf.svg", "rb") as icon:
+            thumbnail = base64.b64encode(icon.read())
         return self.env["ir.attachment"].sudo()._create_from_file({
             "name": name,
             "mimetype": "application/pdf",
             "res_model": self._name,
             "res_id": self.id,
+            "thumbnail": thumbnail,
         }, out).with_env(self.env)
 
     def _download_url(self):

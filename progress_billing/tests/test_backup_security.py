@@ -79,6 +79,14 @@ class TestBackupAccess(BackupReadersCase):
         with self.assertRaisesRegex(AccessError, "doesn't have 'read' access to:\n- Attachment"):
             self.pdf.with_user(self.portal).read(["raw"])
 
+    def test_the_pdf_comes_with_its_thumbnail(self):
+        """The chatter asks the browser to draw and store the thumbnail of a PDF
+        that has none, which takes write access to the backup: nobody has it, so
+        the PDF comes with its thumbnail and opening the backup raises nothing."""
+        pdf = self.pdf.with_user(self.user)
+        self.assertFalse(pdf.has_access("write"))
+        self.assertTrue(pdf.has_thumbnail)
+
     def test_the_requester_reads_their_backup_even_without_every_invoice(self):
         backup = self.Backup.browse(
             self.Backup.with_user(self.restricted)._compile(self.first.with_user(self.restricted)).res_id
