@@ -1,2 +1,5 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from . import controllers, models, report, wizard
 from .hooks import post_init_hook, uninstall_hook

@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from . import progress_billing_code_mixin
 from . import progress_billing_sequence_mixin
 from . import progress_billing_workflow_mixin

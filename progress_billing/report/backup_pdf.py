@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Assembly of a compiled progress billing backup: one PDF made of pay
 applications and their attachments, with a cover page indexing every
 document and an outline (bookmarks).

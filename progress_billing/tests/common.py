@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Shared fixtures of the progress_billing tests.
 
 ``ProgressBillingCase`` builds, once per test class, a small construction job

@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Fixtures of the pay application PDF and compiled backup tests, on top of
 ``ProgressBillingCase``: projects with the billing period of the current
 month open, commitments described line by line, subcontractor invoices

@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Shared fixtures of the statutory clock tests (readme/USAGE.md, "Payment schedules and the statutory clock").
 
 ``StatutoryClockCase`` gives the company a Sydney working calendar with the

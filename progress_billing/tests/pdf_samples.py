@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Files for the backup tests: PDFs with known text on each page, encrypted
 and damaged PDFs, images; and reading a PDF back (pypdf and pdftotext)."""
 

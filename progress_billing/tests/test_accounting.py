@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Approved pay applications become vendor bills and customer invoices.
 
 The worked example bills a contract with two lines over three periods, with

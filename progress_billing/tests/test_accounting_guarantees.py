@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Money you can trust (readme/CONFIGURE.md, "Accounting"): a pay application never has
 two active bills, whatever way in (two users at once, a cancelled or reversed
 bill reset to draft, a create over JSON-RPC), and a retainage release never

@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """readme/USAGE.md, "Pay application PDFs and compiled backups": an attachment streamed from a file into the filestore
 is stored as Odoo stores any attachment (checksum, deduplication, collision refusal,
 database storage), without the file being read into memory."""

@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """readme/CONFIGURE.md, "Auto-completion": two auto-completions of one owner invoice applied at once, each
 in its own database transaction (as addons/account/tests/test_sequence_mixin.py
 tests concurrent postings): one wins, the other is told, nothing is doubled."""

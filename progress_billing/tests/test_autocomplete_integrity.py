@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """readme/CONFIGURE.md, "Auto-completion": auto-completion writes what its preview showed or nothing, its
 source links are written by auto-completion only and show nothing of a
 source the user may not read, and its SQL keeps to the companies of the

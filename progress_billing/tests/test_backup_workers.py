@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """readme/CONFIGURE.md, "Deployment: workers and several servers": several cron workers (threads, processes or servers
 on one database) compile queued backups at once; each batch is claimed by one worker
 only, with row locks, proved with two database cursors as Odoo's own

@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Claimed and certified amounts (readme/USAGE.md, "Claimed and certified amounts").
 
 Its worked example (subcontractor side, ``TestClaimedCertified``):

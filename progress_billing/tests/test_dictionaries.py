@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Point-of-view dictionaries: the i18n files, the languages, the settings switch."""
 
 import io

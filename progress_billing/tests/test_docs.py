@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The documentation ships with the addon (readme/*.md, as OCA addons keep it), and the code cites only what ships:
 a readme fragment and its section, the AIA G702/G703 forms or a statute, never a document left outside the addon."""
 

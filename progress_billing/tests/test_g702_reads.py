@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """A G702 figure is the same whichever batch, order or view reads it
 (readme/USAGE.md, "Bills, invoices and retainage", the same figures everywhere).
 

@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Bank guarantees and retention bonds instead of cash retention
 (readme/USAGE.md, "Bank guarantees and retention bonds").
 

@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The retention ledger (readme/USAGE.md, "The ledger"): what each contract withheld, released
 and holds, equal to the sum of its certified applications and of their bills;
 company isolation; the trust account total; a fixed number of queries to

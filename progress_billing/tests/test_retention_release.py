@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Staged release of retention (readme/USAGE.md, "Release stages").
 
 The worked example's commitment (tests/test_accounting.py) after its first

@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Sliding-scale retention rules on contracts (readme/USAGE.md, "Bills, invoices and retainage",
 sliding-scale retention).
 

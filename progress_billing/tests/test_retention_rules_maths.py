@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The sliding-scale retention maths of tools/retention_rules.py, without
 database records (readme/USAGE.md, "Bills, invoices and retainage", sliding-scale retention). A contract of
 100,000.00."""

@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The retention splits of tools/retention.py (readme/USAGE.md, "Release stages"), without database."""
 
 from odoo.tests import BaseCase, tagged

@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Materials Presently Stored (F) is a balance, not a period amount (AIA
 G703; readme/USAGE.md, "Bills, invoices and retainage"): a new application starts with the previous F of
 each line, or, under the contract's roll-forward method, counts it in D and

@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Workflow traps of a month-end (readme/USAGE.md, "Pay applications"; readme/USAGE.md, "Billing periods"): an
 application without a billing period, numbers consumed by refused creations, opening a period that silently
 closes another, and buttons that cannot succeed."""

@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Where each auto-completion source amount lands on an owner invoice.
 
 Plain Python, no database: the owner invoice gathers its sources and lines,

@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Statutory deadlines counted in business or calendar days
 (readme/USAGE.md, "Payment schedules and the statutory clock").
 

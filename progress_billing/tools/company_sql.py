@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Raw SQL filtered by company exactly as the ORM's record rules filter
 (readme/CONFIGURE.md, "Companies"): the rows of the companies the user works in (``env.companies``,
 the ``company_ids`` of the rules); for the superuser, as for the ORM, none."""

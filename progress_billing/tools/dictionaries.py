@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Point-of-view dictionaries (readme/CONFIGURE.md, "Point-of-view dictionaries").
 
 Each dictionary is an English variant of the UI shipped as ``i18n/<code>.po``

@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """The G703 Excel export (readme/USAGE.md, "Export G703 to Excel"): a G702 summary
 sheet, then one continuation sheet per pay application with the columns of
 the printed pay application (report/progress_billing_pay_application_templates.xml).

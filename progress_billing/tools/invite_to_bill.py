@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Invite to Bill (readme/USAGE.md, "Invite to Bill (contractor side)"): the statuses shared by commitments, their
 invoices and the wizard."""
 

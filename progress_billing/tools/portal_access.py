@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """What a subcontractor may write from the portal (readme/USAGE.md, "The subcontractor's side (portal)").
 
 Both the subcontractor invoice and its lines name the few fields a portal user

@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Retention maths that needs no database: amounts split over the lines of a
 pay application exactly to the cent (readme/USAGE.md, "Release stages";
 readme/USAGE.md, "Bank guarantees and retention bonds"). Amounts are in integer minor units (cents), so that the shares

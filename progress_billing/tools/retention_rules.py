@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Sliding-scale retention (readme/USAGE.md, "Bills, invoices and retainage"): what a pay application
 withholds on the lines that follow the contract's retention rules.
 

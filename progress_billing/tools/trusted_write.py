@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Writes that only the addon's own code may make (readme/CONFIGURE.md, "Workflow and locks").
 
 Guards on ``write``/``create`` (workflow statuses, frozen figures, source

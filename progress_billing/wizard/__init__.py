@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 from . import progress_billing_line_reject_wizard
 from . import progress_billing_move_cancel_wizard
 from . import progress_billing_retainage_release_wizard

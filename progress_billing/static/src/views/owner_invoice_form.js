@@ -1,3 +1,6 @@
+/* Copyright 2026 Progress Billing Developers
+ * License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl). */
+
 import { registry } from "@web/core/registry";
 import { FormController } from "@web/views/form/form_controller";
 import { formView } from "@web/views/form/form_view";
