@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds progress_billing as a wheel with whool (progress_billing/pyproject.toml) and proves it
 # installs the way an integrator installs it (README "Installing into an existing Odoo"):
+#   0. checks every Python, XML and JavaScript file of the addon has its licence header
+#      (scripts/add_licence_headers.py --check);
 #   1. builds odoo_addon_progress_billing-<version>-py3-none-any.whl;
 #   2. checks the wheel holds every file git tracks in progress_billing/ under
 #      odoo/addons/progress_billing/ (manifest, data, views, report, i18n, static, demo, ...);
@@ -17,6 +19,7 @@ with_odoo=0
 [ "${1:-}" = --odoo ] && with_odoo=1
 locate_odoo
 prepare_venv
+"$PB_VENV/bin/python" "$PB_REPO/scripts/add_licence_headers.py" --check
 
 tmp=$(mktemp -d -t progress_billing-wheel.XXXXXX)
 db=pb_wheel_$(date +%s)_$$
