@@ -51,6 +51,9 @@ from unittest.mock import patch
 from odoo import Command
 from odoo.tools.date_utils import relativedelta
 
+# the lists' default columns, as the web client reads them: the same the query-count tests read
+from odoo.addons.progress_billing.tests.test_list_queries import OWNER_INVOICE_COLUMNS, SUB_INVOICE_COLUMNS
+
 QUICK = os.environ.get("PB_BENCH_QUICK") == "1"
 RUNS = 5
 PERIODS = int(os.environ.get("PB_BENCH_PERIODS", 20))
@@ -60,16 +63,6 @@ PRIME_CONTRACTS = 1 if QUICK else 5
 SOV_LINES = 10 if QUICK else 40
 PRINTED = 20 if QUICK else 200
 SUB_REPORT = "progress_billing.action_report_sub_invoice"
-# the columns the lists show by default (views/*_views.xml), as the web client reads them
-MANY2ONE = {"fields": {"display_name": {}}}
-SUB_INVOICE_COLUMNS = {
-    "name": {}, "purchase_order_id": MANY2ONE, "partner_id": MANY2ONE, "project_id": MANY2ONE, "period_id": MANY2ONE,
-    "vendor_reference": {}, "currency_id": MANY2ONE, "work_this_period": {}, "current_payment_due": {}, "state": {},
-}
-OWNER_INVOICE_COLUMNS = {
-    "name": {}, "sale_order_id": MANY2ONE, "partner_id": MANY2ONE, "project_id": MANY2ONE, "period_id": MANY2ONE,
-    "currency_id": MANY2ONE, "work_this_period": {}, "current_payment_due": {}, "state": {},
-}
 
 env = globals()["env"]  # given by odoo-bin shell
 rng = random.Random(42)
