@@ -312,7 +312,7 @@ def profile_compile(env, invoices):
 
 
 WORKER = """
-import json, logging, resource
+import json, logging, os, resource, sys, time
 
 assembly_cpu = []
 
@@ -323,28 +323,49 @@ class KeepAssemblyCpu(logging.Handler):
             assembly_cpu.append(record.args[1])
 
 
+def cpu():
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return [own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime]
+
+
 builder_logger = logging.getLogger("odoo.addons.progress_billing.report.backup_pdf")
 builder_logger.setLevel(logging.INFO)
 builder_logger.propagate = False
 builder_logger.addHandler(KeepAssemblyCpu())
 Backup = env["progress.billing.backup"]
+# warm, as a cron worker that has run before: QWeb templates compiled and fonts loaded
+env["ir.actions.report"]._render_qweb_pdf("%(report)s", [%(invoice)s])
+env.cr.rollback()
+env.invalidate_all()
+print("READY", flush=True)
+while not os.path.exists("%(go)s"):  # every worker starts at once
+    time.sleep(0.01)
+started, cpu_started = time.time(), cpu()
 while Backup._claim_batch():  # until this worker finds nothing to claim (a failed batch waits for its retry)
     env.cr.rollback()
     Backup._cron_compile_queued()
     env.cr.commit()
-own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-print("CPU " + json.dumps([own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime, sum(assembly_cpu)]))
+ended = time.time()
+own, children = (end - start for end, start in zip(cpu(), cpu_started))
+print("CPU " + json.dumps([own, children, sum(assembly_cpu), started, ended]))
 """
 
 
 def bench_workers(env, count, scans):
     """Two queued backups of ``count`` invoices, compiled by the scheduled
     action's method in one process, then (queued again) in two processes at
-    once. Prints the wall time and the CPU seconds of the workers (Odoo), of
-    their PDF assembly processes and of their wkhtmltopdf processes, with the
-    load average: on 2 cores, about 2 cores busy means the machine was the
-    limit. Commits."""
+    once. Each worker process first loads the registry and renders one pay
+    application (a running cron worker has its QWeb templates compiled),
+    then waits until every worker is ready: the time is from then until the
+    last worker finds nothing more to claim. Prints that wall time and the
+    CPU seconds over it of the workers (Odoo), of their PDF assembly
+    processes and of their wkhtmltopdf processes, with the load average: on
+    2 cores, about 2 cores busy means the machine was the limit. Commits."""
+    start = time.perf_counter()
     selections = [build_invoices(env, count, scans)[0] for _backup in range(2)]
+    env.cr.commit()
+    print(f"\n{2 * count} invoices and {2 * count * ATTACHMENTS_PER_INVOICE} attachments created in "
+          f"{time.perf_counter() - start:.0f} s")
     command = [
         sys.executable, sys.argv[0], "shell", "-d", env.cr.dbname, "--no-http", "--log-level", "warn",
         "--addons-path", ",".join(config["addons_path"]),
@@ -356,17 +377,29 @@ def bench_workers(env, count, scans):
             env["progress.billing.backup"]._queue(invoices).id for invoices in selections
         ])
         env.cr.commit()
-        start = time.perf_counter()
-        processes = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-                     for _worker in range(workers)]
-        for process in processes:  # every worker gets its script before any is waited for
-            process.stdin.write(WORKER)
-            process.stdin.close()
-        odoo = assembly = wkhtmltopdf = 0.0
-        for process in processes:
-            own, children, assembled = json.loads(process.communicate()[0].rsplit("CPU ", 1)[1])
-            odoo, assembly, wkhtmltopdf = odoo + own, assembly + assembled, wkhtmltopdf + children - assembled
-        elapsed = time.perf_counter() - start
+        with tempfile.TemporaryDirectory() as folder:
+            go = os.path.join(folder, "go")
+            script = WORKER % {"report": SUB_REPORT, "invoice": selections[0][:1].id, "go": go}
+            processes = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                         for _worker in range(workers)]
+            for process in processes:  # every worker gets its script before any is waited for
+                process.stdin.write(script)
+                process.stdin.close()
+            for process in processes:
+                while (line := process.stdout.readline()) and not line.startswith("READY"):
+                    pass
+            open(go, "w").close()
+            odoo = assembly = wkhtmltopdf = 0.0
+            spans = []
+            for process in processes:
+                # its stdin is closed already, which communicate() would flush (ValueError): read, then wait
+                output = process.stdout.read()
+                if process.wait():
+                    raise RuntimeError(f"a worker exited with status {process.returncode}")
+                own, children, assembled, started, ended = json.loads(output.rsplit("CPU ", 1)[1])
+                odoo, assembly, wkhtmltopdf = odoo + own, assembly + assembled, wkhtmltopdf + children - assembled
+                spans.append((started, ended))
+        elapsed = max(end for _start, end in spans) - min(start for start, _end in spans)
         backups.invalidate_recordset()
         print(f"  {workers} worker(s): {elapsed:6.1f} s  (states {backups.mapped('state')}, "
               f"{sum(backups.mapped('page_count'))} pages)  CPU: Odoo {odoo:.1f} s, PDF assembly {assembly:.1f} s, "
