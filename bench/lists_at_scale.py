@@ -5,7 +5,14 @@ Builds, inside one transaction that is rolled back at the end, a project of
 period: 5,000 subcontractor invoices and 20,000 G703 lines, the first 18
 periods approved, the 19th under review, the last one a draft; and 5 prime
 contracts of 40 Schedule of Values lines billed every period: 100 owner
-invoices, approved likewise. Then, as a plain Progress Billing user and the
+invoices, approved likewise. Each period is billed as a project lives: the
+period opened, each contract's application of it created in one batch
+``create``, E and F written, then submitted and approved together through
+the workflow's methods; the approved applications of the earlier periods are
+left untouched meanwhile (``certified_untouched``), which keeps the generator
+linear in the periods. A sample of the applications is then recomputed by
+the ORM from nothing and must give the figures generated
+(``check_stored_figures``). Then, as a plain Progress Billing user and the
 way the web client asks (same methods, specifications and defaults as the
 list views), it times:
 
@@ -21,8 +28,7 @@ the median server time of 5 runs and the number of queries (the same
 whatever the rows, which ``TestListQueries`` checks). It writes E and F on
 every line of a draft owner invoice, as auto-completion's Apply does, and
 prints what the flush that computes the stored figures again costs. Then it
-prints the pay
-applications of 200 subcontractor invoices selected in the list (the report
+prints the pay applications of 200 subcontractor invoices selected in the list (the report
 action on 200 ids, as Print > Pay Application does): the wkhtmltopdf calls it
 makes (the compile's batched rendering, at most 50 applications per call)
 and the time.
@@ -30,6 +36,10 @@ and the time.
 PB_BENCH_QUICK=1 builds 25 commitments and 1 prime contract of 10 lines
 instead (500 and 20 invoices) and prints 20 invoices: a quick check of the
 bench itself. PB_BENCH_COMMITMENTS and PB_BENCH_PERIODS set those sizes.
+PB_BENCH_DUMP=<file> writes every application's stored figures and its
+lines' columns G and I, by number; PB_BENCH_UNPROTECTED=1 generates without
+``certified_untouched``, as the ORM alone does: the two files must be the
+same.
 
 Run from the repository root (mostly generating the data):
 
@@ -40,11 +50,12 @@ Run from the repository root (mostly generating the data):
       dropdb $db'
 """
 
+import json
 import os
 import random
 import statistics
 import time
-from contextlib import closing
+from contextlib import closing, nullcontext
 from datetime import date
 from unittest.mock import patch
 
@@ -63,6 +74,7 @@ PRIME_CONTRACTS = 1 if QUICK else 5
 SOV_LINES = 10 if QUICK else 40
 PRINTED = 20 if QUICK else 200
 SUB_REPORT = "progress_billing.action_report_sub_invoice"
+UNPROTECTED = os.environ.get("PB_BENCH_UNPROTECTED") == "1"
 
 env = globals()["env"]  # given by odoo-bin shell
 rng = random.Random(42)
@@ -136,14 +148,115 @@ def manager():
     return env.ref("base.user_admin")
 
 
+APPLICATIONS = ("progress.billing.sub.invoice", "progress.billing.owner.invoice")
+
+
+def stored_computed_fields(model):
+    """The stored computed fields of an application model and of its line
+    model. Only those: a protected field that is not stored reads as zero
+    once out of the cache, and a later application reads the previous one's
+    retention on its lines (column I)."""
+    Model = env[model]
+    Line = env[Model._fields["line_ids"].comodel_name]
+    return [(Records, [field for field in Records._fields.values() if field.compute and field.store])
+            for Records in (Model, Line)]
+
+
+def certified_untouched(certified):
+    """Leave the stored figures of the ``certified`` applications (approved,
+    so frozen: readme/CONFIGURE.md, "Workflow and locks") as they are while
+    later applications of their contracts are created, billed and approved.
+
+    The ORM marks every application of a contract for recomputation
+    whenever a later one changes (D, I and line 7 depend on the earlier
+    applications, and so the stored G702 figures of every application on
+    the later ones), and recomputes each one from its frozen values, to the
+    same figures: the 18th period recomputed the 17 approved applications of
+    each of the 250 commitments several times over, which made this
+    generator quadratic in the periods (an hour at the full size). The
+    figures stay the ORM's: check_stored_figures recomputes a sample from
+    nothing, and PB_BENCH_UNPROTECTED=1 generates without this (compare
+    PB_BENCH_DUMP files of both at the quick size)."""
+    if UNPROTECTED:
+        return nullcontext()
+    protected = []
+    for model, records in certified.items():
+        for Records, fields_ in stored_computed_fields(model):
+            protected.append((fields_, records if Records._name == model else records.line_ids))
+    return env.protecting(protected)
+
+
 def build_invoices(periods, commitments, prime_contracts):
+    """Bill the periods one after the other, as a project lives: each period
+    opened, every contract's application of it created in one batch,
+    billed, submitted and approved together through the workflow's methods."""
+    certified = {model: env[model] for model in APPLICATIONS}
     for index, period in enumerate(periods):
         period.action_open()
         status = "approved" if index < PERIODS - 2 else "under_review" if index == PERIODS - 2 else "draft"
-        bill_period("progress.billing.sub.invoice", "purchase_order_id", commitments, period, status)
-        bill_period("progress.billing.owner.invoice", "sale_order_id", prime_contracts, period, status)
-        env.flush_all()
+        with certified_untouched(certified):
+            invoices = {
+                "progress.billing.sub.invoice": bill_period(
+                    "progress.billing.sub.invoice", "purchase_order_id", commitments, period, status),
+                "progress.billing.owner.invoice": bill_period(
+                    "progress.billing.owner.invoice", "sale_order_id", prime_contracts, period, status),
+            }
+            env.flush_all()
+        if status == "approved":
+            certified = {model: certified[model] | invoices[model] for model in APPLICATIONS}
         env.invalidate_all()
+
+
+def stored_figures(records):
+    """{id: (stored computed values)} of ``records``, as saved in the database."""
+    names = sorted(name for name, field in records._fields.items() if field.compute and field.store)
+    env.flush_all()
+    records.invalidate_recordset()
+    return {record.id: tuple(record[name] for name in names) for record in records}
+
+
+def check_stored_figures(commitments, prime_contracts):
+    """Every application of three commitments and of one prime contract,
+    with their lines: their stored figures (G702 lines 1-9 and the others)
+    as generated, then recomputed by the ORM from nothing (a cold cache,
+    every stored computed field marked to compute), must be the same."""
+    checked = 0
+    for model, contracts in (("progress.billing.sub.invoice", commitments[:3]),
+                             ("progress.billing.owner.invoice", prime_contracts[:1])):
+        invoices = env[model].search([("id", "in", contracts[env[model]._contract_applications_field].ids)])
+        samples = [invoices, invoices.line_ids]
+        generated = [stored_figures(records) for records in samples]
+        env.invalidate_all()
+        for records in samples:
+            for field in records._fields.values():
+                if field.compute and field.store:
+                    env.add_to_compute(field, records)
+        env.flush_all()
+        recomputed = [stored_figures(records) for records in samples]
+        differing = [
+            (records._name, record_id) for records, before, after in zip(samples, generated, recomputed, strict=True)
+            for record_id in before if before[record_id] != after[record_id]
+        ]
+        assert not differing, f"stored figures differ from the ORM's: {differing[:10]}"
+        checked += len(invoices)
+    print(f"check: the stored figures of {checked} applications and their lines, recomputed by the ORM from nothing, "
+          f"are the figures generated")
+
+
+def dump_figures(path):
+    """PB_BENCH_DUMP: every application's stored figures by number, to compare two generations."""
+    rows = []
+    for model in APPLICATIONS:
+        invoices = env[model].search([])
+        names = sorted(name for name, field in invoices._fields.items()
+                       if field.compute and field.store and not field.relational)
+        for invoice in invoices.sorted("name"):
+            rows.append([model, invoice.name, invoice.state, {name: invoice[name] for name in names},
+                         [[line.name, line.total_completed, line.retainage, line.previous_work]
+                          for line in invoice.line_ids]])
+    with open(path, "w") as file:
+        json.dump(rows, file, indent=0, default=str)
+    print(f"figures of {len(rows)} applications written to {path}")
 
 
 def plain_user():
@@ -258,20 +371,25 @@ def time_owner_lines_write():
 
 
 def main():
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     project, periods, commitments, prime_contracts = build_project()
     build_invoices(periods, commitments, prime_contracts)
+    generated, generated_cpu = time.perf_counter() - start, time.process_time() - cpu_start
     # fresh planner statistics, as autovacuum keeps them on a live database
     env.cr.execute("ANALYZE")
     user = plain_user()
     print(
-        f"data generated in {time.perf_counter() - start:.0f} s: "
+        f"data generated in {generated:.0f} s ({generated_cpu:.0f} s of Odoo's CPU)"
+        f"{' without certified_untouched' if UNPROTECTED else ''}: "
         f"{env['progress.billing.sub.invoice'].search_count([('project_id', '=', project.id)])} subcontractor invoices "
         f"({len(commitments)} commitments x {PERIODS} periods, "
         f"{env['progress.billing.sub.invoice.line'].search_count([('company_id', '=', env.company.id)])} lines), "
         f"{env['progress.billing.owner.invoice'].search_count([('project_id', '=', project.id)])} owner invoices; "
         f"server time, medians of {RUNS} runs, cold ORM cache, as {user.name}; load {os.getloadavg()[0]:.2f}"
     )
+    check_stored_figures(commitments, prime_contracts)
+    if os.environ.get("PB_BENCH_DUMP"):
+        dump_figures(os.environ["PB_BENCH_DUMP"])
     time_lists(user, project)
     time_owner_lines_write()
     time_print(user)
