@@ -5,14 +5,11 @@ Builds, inside one transaction that is rolled back at the end, a project of
 period: 5,000 subcontractor invoices and 20,000 G703 lines, the first 18
 periods approved, the 19th under review, the last one a draft; and 5 prime
 contracts of 40 Schedule of Values lines billed every period: 100 owner
-invoices, approved likewise. Each period is billed as a project lives: the
-period opened, each contract's application of it created in one batch
-``create``, E and F written, then submitted and approved together through
-the workflow's methods; the approved applications of the earlier periods are
-left untouched meanwhile (``certified_untouched``), which keeps the generator
-linear in the periods. A sample of the applications is then recomputed by
-the ORM from nothing and must give the figures generated
-(``check_stored_figures``). Then, as a plain Progress Billing user and the
+invoices, approved likewise: each period opened, each contract's
+application of it created in one batch ``create``, E and F written, then
+submitted and approved together through the workflow's methods. A sample of
+the applications is then recomputed by the ORM from nothing and must give
+the figures stored (``check_stored_figures``). Then, as a plain Progress Billing user and the
 way the web client asks (same methods, specifications and defaults as the
 list views), it times:
 
@@ -37,9 +34,7 @@ PB_BENCH_QUICK=1 builds 25 commitments and 1 prime contract of 10 lines
 instead (500 and 20 invoices) and prints 20 invoices: a quick check of the
 bench itself. PB_BENCH_COMMITMENTS and PB_BENCH_PERIODS set those sizes.
 PB_BENCH_DUMP=<file> writes every application's stored figures and its
-lines' columns G and I, by number; PB_BENCH_UNPROTECTED=1 generates without
-``certified_untouched``, as the ORM alone does: the two files must be the
-same.
+lines' columns D, G and I, by number, to compare two generations.
 
 Run from the repository root (mostly generating the data):
 
@@ -55,11 +50,12 @@ import os
 import random
 import statistics
 import time
-from contextlib import closing, nullcontext
+from contextlib import closing
 from datetime import date
 from unittest.mock import patch
 
 from odoo import Command
+from odoo.tools import SQL
 from odoo.tools.date_utils import relativedelta
 
 # the lists' default columns, as the web client reads them: the same the query-count tests read
@@ -69,12 +65,14 @@ QUICK = os.environ.get("PB_BENCH_QUICK") == "1"
 RUNS = 5
 PERIODS = int(os.environ.get("PB_BENCH_PERIODS", 20))
 COMMITMENTS = int(os.environ.get("PB_BENCH_COMMITMENTS", 25 if QUICK else 250))
+# billed through the ORM; the other contracts are copies of these (copy_contracts)
+ORM_COMMITMENTS = min(COMMITMENTS, int(os.environ.get("PB_BENCH_ORM_COMMITMENTS", 25)))
 COMMITMENT_LINES = 4
-PRIME_CONTRACTS = 1 if QUICK else 5
+PRIME_CONTRACTS = int(os.environ.get("PB_BENCH_PRIME_CONTRACTS", 1 if QUICK else 5))
+ORM_PRIME_CONTRACTS = 1
 SOV_LINES = 10 if QUICK else 40
 PRINTED = 20 if QUICK else 200
 SUB_REPORT = "progress_billing.action_report_sub_invoice"
-UNPROTECTED = os.environ.get("PB_BENCH_UNPROTECTED") == "1"
 
 env = globals()["env"]  # given by odoo-bin shell
 rng = random.Random(42)
@@ -111,7 +109,7 @@ def build_project():
                 for number in range(COMMITMENT_LINES)
             ],
         }
-        for index in range(COMMITMENTS)
+        for index in range(ORM_COMMITMENTS)
     ])
     owner = env["res.partner"].create({"name": "Bench owner"})
     prime_contracts = env["sale.order"].create([
@@ -124,7 +122,7 @@ def build_project():
                 for number, code in enumerate(codes)
             ],
         }
-        for index in range(PRIME_CONTRACTS)
+        for index in range(ORM_PRIME_CONTRACTS)
     ])
     return project, periods, commitments, prime_contracts
 
@@ -151,60 +149,99 @@ def manager():
 APPLICATIONS = ("progress.billing.sub.invoice", "progress.billing.owner.invoice")
 
 
-def stored_computed_fields(model):
-    """The stored computed fields of an application model and of its line
-    model. Only those: a protected field that is not stored reads as zero
-    once out of the cache, and a later application reads the previous one's
-    retention on its lines (column I)."""
-    Model = env[model]
-    Line = env[Model._fields["line_ids"].comodel_name]
-    return [(Records, [field for field in Records._fields.values() if field.compute and field.store])
-            for Records in (Model, Line)]
-
-
-def certified_untouched(certified):
-    """Leave the stored figures of the ``certified`` applications (approved,
-    so frozen: readme/CONFIGURE.md, "Workflow and locks") as they are while
-    later applications of their contracts are created, billed and approved.
-
-    The ORM marks every application of a contract for recomputation
-    whenever a later one changes (D, I and line 7 depend on the earlier
-    applications, and so the stored G702 figures of every application on
-    the later ones), and recomputes each one from its frozen values, to the
-    same figures: the 18th period recomputed the 17 approved applications of
-    each of the 250 commitments several times over, which made this
-    generator quadratic in the periods (an hour at the full size). The
-    figures stay the ORM's: check_stored_figures recomputes a sample from
-    nothing, and PB_BENCH_UNPROTECTED=1 generates without this (compare
-    PB_BENCH_DUMP files of both at the quick size)."""
-    if UNPROTECTED:
-        return nullcontext()
-    protected = []
-    for model, records in certified.items():
-        for Records, fields_ in stored_computed_fields(model):
-            protected.append((fields_, records if Records._name == model else records.line_ids))
-    return env.protecting(protected)
-
-
 def build_invoices(periods, commitments, prime_contracts):
     """Bill the periods one after the other, as a project lives: each period
     opened, every contract's application of it created in one batch,
     billed, submitted and approved together through the workflow's methods."""
-    certified = {model: env[model] for model in APPLICATIONS}
     for index, period in enumerate(periods):
         period.action_open()
         status = "approved" if index < PERIODS - 2 else "under_review" if index == PERIODS - 2 else "draft"
-        with certified_untouched(certified):
-            invoices = {
-                "progress.billing.sub.invoice": bill_period(
-                    "progress.billing.sub.invoice", "purchase_order_id", commitments, period, status),
-                "progress.billing.owner.invoice": bill_period(
-                    "progress.billing.owner.invoice", "sale_order_id", prime_contracts, period, status),
-            }
-            env.flush_all()
-        if status == "approved":
-            certified = {model: certified[model] | invoices[model] for model in APPLICATIONS}
+        bill_period("progress.billing.sub.invoice", "purchase_order_id", commitments, period, status)
+        bill_period("progress.billing.owner.invoice", "sale_order_id", prime_contracts, period, status)
+        env.flush_all()
         env.invalidate_all()
+
+
+def clone_rows(table, ids, remaps, names=None):
+    """Copy rows ``ids`` of ``table`` in SQL, each column as is but the
+    foreign keys in ``remaps`` ({column: {old id: new id}}) and ``names``
+    ({column: SQL of the new value, the row being ``t``}); returns
+    {old id: new id}."""
+    env.cr.execute(SQL(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name != 'id'", table,
+    ))
+    columns = [name for (name,) in env.cr.fetchall()]
+    env.cr.execute(SQL(
+        "SELECT id, nextval(pg_get_serial_sequence(%s, 'id')) FROM %s WHERE id = ANY(%s) ORDER BY id",
+        table, SQL.identifier(table), list(ids),
+    ))
+    mapping = dict(env.cr.fetchall())
+    values = []
+    for name in columns:
+        if name in remaps:
+            values.append(SQL("(%s::jsonb ->> t.%s::text)::int", json.dumps(remaps[name]), SQL.identifier(name)))
+        elif names and name in names:
+            values.append(names[name])
+        else:
+            values.append(SQL("t.%s", SQL.identifier(name)))
+    env.cr.execute(SQL(
+        "INSERT INTO %s (id, %s) SELECT (%s::jsonb ->> t.id::text)::int, %s FROM %s t WHERE t.id = ANY(%s)",
+        SQL.identifier(table), SQL(", ").join(SQL.identifier(name) for name in columns), json.dumps(mapping),
+        SQL(", ").join(values), SQL.identifier(table), list(mapping),
+    ))
+    return mapping
+
+
+def renumbered(prefix_parts, offset):
+    """SQL of a document number moved on by ``offset``: "SI/2026/0007" -> "SI/2026/0507"."""
+    return SQL(
+        "regexp_replace(t.name, '[0-9]+$', '') || lpad((substring(t.name from '[0-9]+$')::int + %s)::text, %s, '0')",
+        offset, prefix_parts,
+    )
+
+
+def copy_contracts(contracts, count):
+    """``count`` contracts in all: ``contracts`` (billed through the ORM) and
+    copies of them made in SQL, each with copies of its lines, of its
+    applications and of their lines, figures included (the stored G702
+    figures and the frozen values are those the ORM computed for the
+    original, whose inputs the copy shares). Billing 250 commitments
+    through the ORM took about an hour on the 2-core machine (each
+    application's figures follow the earlier ones of its contract), most of
+    the bench; check_stored_figures then has the ORM recompute a sample of
+    the copies from nothing. Returns the contracts and the copies."""
+    if count <= len(contracts):
+        return contracts
+    Application = env[contracts._fields[contracts._name == "purchase.order" and "sub_invoice_ids"
+                                       or "owner_invoice_ids"].comodel_name]
+    applications = contracts[Application._contract_applications_field]
+    lines = contracts.order_line
+    env.flush_all()
+    contract_column = "purchase_order_id" if contracts._name == "purchase.order" else "sale_order_id"
+    for table in ("progress_billing_retention_rule", "progress_billing_retention_stage",
+                  "progress_billing_retention_guarantee", "progress_billing_change_order"):
+        env.cr.execute(SQL("SELECT count(*) FROM %s WHERE %s = ANY(%s)", SQL.identifier(table),
+                           SQL.identifier(contract_column), contracts.ids))
+        assert not env.cr.fetchone()[0], f"{table} has rows of the contracts: copy them too"
+    contract_field = Application._contract_field
+    line_field = env[Application._fields["line_ids"].comodel_name]._source_fields[0]
+    copies = []
+    for copy in range(1, -(-count // len(contracts))):
+        wanted = contracts[:count - len(contracts) * copy]
+        wanted_applications = applications.filtered_domain([(contract_field, "in", wanted.ids)])
+        contract_map = clone_rows(contracts._table, wanted.ids, {}, {"name": renumbered(5, len(contracts) * copy)})
+        line_map = clone_rows(lines._table, lines.filtered_domain([("order_id", "in", wanted.ids)]).ids,
+                              {"order_id": contract_map})
+        application_map = clone_rows(
+            Application._table, wanted_applications.ids, {contract_field: contract_map},
+            {"name": renumbered(4, len(applications) * copy), "access_token": SQL("NULL")}
+            if "access_token" in Application._fields else {"name": renumbered(4, len(applications) * copy)},
+        )
+        clone_rows(wanted_applications.line_ids._table, wanted_applications.line_ids.ids,
+                   {"invoice_id": application_map, line_field: line_map})
+        copies += list(contract_map.values())
+    env.invalidate_all()
+    return contracts | contracts.browse(copies)
 
 
 def stored_figures(records):
@@ -216,13 +253,14 @@ def stored_figures(records):
 
 
 def check_stored_figures(commitments, prime_contracts):
-    """Every application of three commitments and of one prime contract,
-    with their lines: their stored figures (G702 lines 1-9 and the others)
-    as generated, then recomputed by the ORM from nothing (a cold cache,
-    every stored computed field marked to compute), must be the same."""
+    """Every application of the last three commitments and of the last
+    prime contract (copies made in SQL, when the size asks for copies), with
+    their lines: their stored figures (G702 lines 1-9 and the others) as
+    generated, then recomputed by the ORM from nothing (a cold cache, every
+    stored computed field marked to compute), must be the same."""
     checked = 0
-    for model, contracts in (("progress.billing.sub.invoice", commitments[:3]),
-                             ("progress.billing.owner.invoice", prime_contracts[:1])):
+    for model, contracts in (("progress.billing.sub.invoice", commitments[-3:]),
+                             ("progress.billing.owner.invoice", prime_contracts[-1:])):
         invoices = env[model].search([("id", "in", contracts[env[model]._contract_applications_field].ids)])
         samples = [invoices, invoices.line_ids]
         generated = [stored_figures(records) for records in samples]
@@ -239,8 +277,8 @@ def check_stored_figures(commitments, prime_contracts):
         ]
         assert not differing, f"stored figures differ from the ORM's: {differing[:10]}"
         checked += len(invoices)
-    print(f"check: the stored figures of {checked} applications and their lines, recomputed by the ORM from nothing, "
-          f"are the figures generated")
+    print(f"check: the stored figures of {checked} applications ({commitments[-3:].mapped('name')}, "
+          f"{prime_contracts[-1:].name}) and their lines, recomputed by the ORM from nothing, are those generated")
 
 
 def dump_figures(path):
@@ -374,20 +412,22 @@ def main():
     start, cpu_start = time.perf_counter(), time.process_time()
     project, periods, commitments, prime_contracts = build_project()
     build_invoices(periods, commitments, prime_contracts)
+    billed = time.perf_counter() - start
+    copied = (copy_contracts(commitments, COMMITMENTS), copy_contracts(prime_contracts, PRIME_CONTRACTS))
     generated, generated_cpu = time.perf_counter() - start, time.process_time() - cpu_start
     # fresh planner statistics, as autovacuum keeps them on a live database
     env.cr.execute("ANALYZE")
     user = plain_user()
     print(
-        f"data generated in {generated:.0f} s ({generated_cpu:.0f} s of Odoo's CPU)"
-        f"{' without certified_untouched' if UNPROTECTED else ''}: "
+        f"data generated in {generated:.0f} s ({generated_cpu:.0f} s of Odoo's CPU; {len(commitments)} commitments "
+        f"and {len(prime_contracts)} prime contract billed through the ORM in {billed:.0f} s, the others copied): "
         f"{env['progress.billing.sub.invoice'].search_count([('project_id', '=', project.id)])} subcontractor invoices "
-        f"({len(commitments)} commitments x {PERIODS} periods, "
+        f"({len(copied[0])} commitments x {PERIODS} periods, "
         f"{env['progress.billing.sub.invoice.line'].search_count([('company_id', '=', env.company.id)])} lines), "
         f"{env['progress.billing.owner.invoice'].search_count([('project_id', '=', project.id)])} owner invoices; "
         f"server time, medians of {RUNS} runs, cold ORM cache, as {user.name}; load {os.getloadavg()[0]:.2f}"
     )
-    check_stored_figures(commitments, prime_contracts)
+    check_stored_figures(*copied)
     if os.environ.get("PB_BENCH_DUMP"):
         dump_figures(os.environ["PB_BENCH_DUMP"])
     time_lists(user, project)
