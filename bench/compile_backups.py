@@ -317,7 +317,7 @@ def profile_compile(env, invoices):
 
 
 WORKER = """
-import json, logging, os, resource, sys, time
+import json, logging, os, resource, time
 
 assembly_cpu = []
 
