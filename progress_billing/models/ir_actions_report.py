@@ -16,8 +16,11 @@ from pypdf import PdfReader, PdfWriter
 
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools.misc import get_lang
 
 from odoo.addons.base.models.ir_actions_report import _wkhtml
+
+from ..tools.number_format import NumberFormat
 
 _logger = logging.getLogger(__name__)
 
@@ -176,6 +179,14 @@ class IrActionsReport(models.Model):
     def _render_pay_application_alone(self, report, record):
         with self._start_wkhtmltopdf(report, record) as process:
             return self._pay_application_documents(report, record, process)
+
+    def _get_rendering_context(self, report, docids, data):
+        """Pay applications write their numbers with ``numbers``, the
+        language's NumberFormat read once for the whole rendering."""
+        values = super()._get_rendering_context(report, docids, data)
+        if report.report_name in PAY_APPLICATION_REPORTS:
+            values["numbers"] = NumberFormat(get_lang(self.env))
+        return values
 
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
         report = self._get_report(report_ref)
