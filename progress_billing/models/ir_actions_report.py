@@ -31,6 +31,11 @@ SELF_PAGED_REPORTS = {
     **dict.fromkeys(PAY_APPLICATION_REPORTS, "_pay_application_page_count"),
     "progress_billing.report_payment_schedule": "_payment_schedule_page_count",
 }
+# G702 and G703 figures of the pay application template that, read by the template one application at a
+# time, would each be computed one application at a time (queries per application): read first for a whole
+# batch, the ORM computes them, and what they depend on, for the batch at once
+PAY_APPLICATION_FIGURES = ("current_payment_due", "previous_certificates")
+PAY_APPLICATION_LINE_FIGURES = ("retainage", "percent_complete", "certification_difference")
 # applications per wkhtmltopdf call: bounds the memory of the call and of the
 # PDF it returns, while keeping its start-up cost rare
 RENDER_BATCH_SIZE = 50
@@ -110,6 +115,11 @@ class IrActionsReport(models.Model):
         """Start wkhtmltopdf on the HTML of the pay applications ``records``
         as ONE document, in its own process, without waiting for it. The
         document has no script to wait for: no print delay (1 s by default)."""
+        if report.report_name in PAY_APPLICATION_REPORTS:
+            for name in PAY_APPLICATION_FIGURES:
+                records.mapped(name)
+            for name in PAY_APPLICATION_LINE_FIGURES:
+                records.line_ids.mapped(name)
         html = self._render_qweb_html(report, records.ids, data={"report_type": "pdf"})[0]
         args = self._build_wkhtmltopdf_args(report.get_paperformat(), self.env.context.get("landscape"))
         if "--javascript-delay" in args:
