@@ -556,6 +556,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                 "previous_work", "previous_retainage_released", "retainage_work", "retainage_on_materials", "retainage",
             ])
             self.invalidate_model()
+        if "state" in vals:
+            self._freeze_for_state(vals["state"])
         return result
 
     @api.ondelete(at_uninstall=False)
@@ -767,11 +769,13 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         if transition.target == "approved":
             self._check_certified_as_claimed()
 
-    def _after_transition(self, transition):
-        # frozen once the status has changed (the figures frozen do not
-        # depend on the application's own status)
-        super()._after_transition(transition)
-        if self._is_frozen_state(transition.target):
+    def _freeze_for_state(self, state):
+        """readme/CONFIGURE.md, "Workflow and locks": an application is frozen
+        once out of review, and unfrozen when it is back in an editable
+        status, whichever way its status moved: a workflow step, or an
+        administrator's status write or import (the figures frozen do not
+        depend on the application's own status)."""
+        if self._is_frozen_state(state):
             self.filtered(lambda invoice: not invoice.frozen_values)._freeze()
         else:
             self._unfreeze()
