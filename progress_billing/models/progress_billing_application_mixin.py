@@ -27,6 +27,14 @@ WRAPPED_LINE_HEIGHT = 14
 DESCRIPTION_LINE_CHARS = 32
 
 
+# the G702 figures summed from the lines of the application (lines 4, 5a, 5b, 5, 6, 9, work completed this
+# period, materials presently stored): frozen whole with a certified application
+G702_FROM_LINES = (
+    "work_this_period", "materials_stored", "total_completed", "retainage_work", "retainage_materials",
+    "retainage_released", "total_retainage", "total_earned", "balance_to_finish",
+)
+
+
 class ProgressBillingApplicationMixin(models.AbstractModel):
     """A pay application (subcontractor or owner invoice) for one billing
     period, with the AIA G702 summary (lines 1-9)."""
@@ -50,9 +58,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     # header fields locked with the lines once the application is no longer editable
     _locked_fields = ("period_id", "payment_application_type", "date", "note")
     # G702 figures taken from other documents (contract, earlier applications), frozen with the application
+    # with those summed from its lines, which no longer change once it is certified (``_compute_g702``)
     _frozen_fields = (
         "original_contract_sum", "net_change_orders", "contract_sum_to_date", "previous_certificates",
-        "retainage_guarantee_cover",
+        "retainage_guarantee_cover", *G702_FROM_LINES,
     )
     # readme/CONFIGURE.md, "Workflow and locks": only _freeze and _unfreeze write the frozen figures,
     # only _freeze_claim the claim
@@ -186,12 +195,21 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         earlier and whether they count. What an earlier application bills
         cannot change while a later one is not void: only the latest
         application is editable (``_editable_reason``), and a void one is
-        frozen."""
+        frozen.
+
+        A certified application's lines no longer change
+        (readme/CONFIGURE.md, "Workflow and locks"): its figures are frozen
+        whole, so that the certified applications of a contract, recomputed
+        whenever a later one moves, cost no line each."""
         earlier_figures = {}
         for invoice in self.sorted(lambda invoice: invoice._application_position()):
             contract = invoice._contract()
-            lines = invoice._g703_lines(earlier_figures=earlier_figures).values()
             frozen = invoice.frozen_values or {}
+            if all(name in frozen for name in G702_FROM_LINES):
+                for name in ("original_contract_sum", "net_change_orders", "contract_sum_to_date", *G702_FROM_LINES):
+                    invoice[name] = frozen[name]
+                continue
+            lines = invoice._g703_lines(earlier_figures=earlier_figures).values()
             invoice.original_contract_sum = frozen.get("original_contract_sum", contract.original_contract_sum)
             invoice.net_change_orders = frozen.get("net_change_orders", contract.approved_change_orders_amount)
             invoice.contract_sum_to_date = frozen.get("contract_sum_to_date", contract.revised_contract_sum)

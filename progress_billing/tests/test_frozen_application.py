@@ -86,3 +86,20 @@ class TestFrozenApplication(ProgressBillingCase):
         self.assertFalse(any(invoice.line_ids.mapped("frozen_values")))
         self.assertEqual(self._line_of(invoice, self.ssov_labor).scheduled_value, 65000)
 
+
+    def test_certified_figures_are_frozen_whole(self):
+        """The G702 figures summed from the lines are frozen too: a certified
+        application's lines no longer change, so its figures are read back
+        without working its lines out again whenever a later one moves."""
+        invoice = self._create_sub_invoice(amounts={self.ssov_labor: (30000, 2000)})
+        names = ["total_completed", "total_retainage", "total_earned", "balance_to_finish", "current_payment_due"]
+        before = {name: invoice[name] for name in names}
+        self._approve(invoice)
+        self.assertRecordValues(invoice, [before])
+        self.assertEqual(
+            {name: invoice.frozen_values[name] for name in names[:4]}, {name: before[name] for name in names[:4]}
+        )
+        later = self._create_sub_invoice(period=self._create_next_period(), amounts={self.ssov_labor: (10000, 0)})
+        self._approve(later)
+        self.assertRecordValues(invoice, [before])
+        self.assertRecordValues(later, [{"previous_certificates": before["total_earned"]}])
