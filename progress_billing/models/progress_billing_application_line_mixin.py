@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 from odoo.tools.misc import format_amount
 
 from ..tools.g703 import G703Line
@@ -143,6 +143,32 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         """The values that freeze this line's claim: its amounts as they stand."""
         self.ensure_one()
         return {claimed: self[certified] for claimed, certified in self._claim_fields.items()}
+
+    def _write_claim(self):
+        """Freeze the claim of these lines
+        (readme/USAGE.md, "Claimed and certified amounts"): each claimed
+        column takes the value of the column it freezes (``_claim_fields``, as
+        ``_claim_values`` reads them), and the reason of a difference is
+        cleared, in one UPDATE: a submission freezes every line of the
+        application, a thousand on a large Schedule of Values. Only the submission writes them (``_protected_fields``);
+        whoever may write the lines may submit them."""
+        if not self:
+            return
+        self.check_access("write")
+        self.flush_recordset([*self._claim_fields.values(), *self._claim_fields, "certification_reason"])
+        self.env.cr.execute(SQL(
+            "UPDATE %(table)s SET %(claims)s, certification_reason = NULL, write_uid = %(uid)s, write_date = %(now)s "
+            "WHERE id = ANY(%(ids)s)",
+            table=SQL.identifier(self._table), uid=self.env.uid, now=self.env.cr.now(), ids=self.ids,
+            claims=SQL(", ").join(
+                SQL("%s = %s", SQL.identifier(claimed), SQL.identifier(certified))
+                for claimed, certified in self._claim_fields.items()
+            ),
+        ))
+        written = [*self._claim_fields, "certification_reason"]
+        self.invalidate_recordset([*written, "write_uid", "write_date"])
+        self.modified(written)
+        self._validate_fields(written)
 
     @api.constrains(lambda self: ("certification_reason", *self._claim_fields.values()))
     def _check_certification(self):

@@ -1,13 +1,14 @@
 # Copyright 2026 Progress Billing Developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+import json
 from collections import Counter, defaultdict
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_list
+from odoo.tools import SQL, format_list
 from odoo.tools.misc import format_amount, format_date
 
 from ..tools import g703_workbook, retention_rules
@@ -806,13 +807,43 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         figures it takes from its contract and from earlier applications (C,
         D, G702 lines 1-3 and 7) no longer follow later change orders, edits
         or voids."""
-        # every figure read before any is written: each write makes the figures of the application computed again
+        # every figure read before any is written: each write makes the figures of the application computed again;
+        # those of the lines as the applications work them out for all their lines at once
+        figures = self.line_ids._g703_figures()
         frozen = [
-            (record, {name: record[name] for name in record._frozen_fields})
-            for invoice in self for record in (*invoice.line_ids, invoice)
+            {
+                line: {
+                    name: line.currency_id.round(getattr(figures[line], name)) for name in line._frozen_fields
+                }
+                for line in self.line_ids
+            },
+            {invoice: {name: invoice[name] for name in invoice._frozen_fields} for invoice in self},
         ]
-        for record, values in frozen:
-            trusted(record).frozen_values = values
+        for values in frozen:
+            self._write_frozen_values(values)
+
+    def _write_frozen_values(self, values):
+        """Write the frozen figures ``values`` ({record: its frozen values},
+        records of one model: these applications or their lines) in one
+        UPDATE: freezing writes every line of an application, a thousand on a
+        large Schedule of Values, and each write through the ORM made the
+        application's figures computed again. Only freezing writes them
+        (``_protected_fields``); whoever may write the applications may have
+        them frozen by their workflow."""
+        if not values:
+            return
+        records = self.env[next(iter(values))._name].concat(*values)
+        records.check_access("write")
+        records.flush_recordset(["frozen_values"])
+        self.env.cr.execute(SQL(
+            """UPDATE %(table)s record SET frozen_values = new.frozen_values, write_uid = %(uid)s, write_date = %(now)s
+                 FROM unnest(%(ids)s::int[], %(values)s::jsonb[]) AS new(id, frozen_values)
+                WHERE record.id = new.id""",
+            table=SQL.identifier(records._table), uid=self.env.uid, now=self.env.cr.now(),
+            ids=records.ids, values=[json.dumps(frozen) for frozen in values.values()],
+        ))
+        records.invalidate_recordset(["frozen_values", "write_uid", "write_date"])
+        records.modified(["frozen_values"])
 
     def _unfreeze(self):
         """Only what is frozen is written: a subcontractor submitting from the
@@ -832,8 +863,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         for invoice in self:
             if invoice.claim_frozen:
                 invoice._log_replaced_claim()
-            for line in invoice.line_ids:
-                trusted(line).write({**line._claim_values(), "certification_reason": False})
+            invoice.line_ids._write_claim()
             trusted(invoice).write({"claim_frozen": True, "claimed_amount_due": invoice.current_payment_due})
 
     def _log_replaced_claim(self):
