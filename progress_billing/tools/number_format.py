@@ -1,3 +1,6 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
 """Numbers of the pay application PDFs, written as Odoo's QWeb ``float`` and
 ``monetary`` widgets write them, without the widget's round trip per number
 (readme/USAGE.md, "Pay application PDFs and compiled backups"): a pay
