@@ -28,6 +28,8 @@ query), and as the superuser, side by side. Then
 every source line of the period is repeated to make 10 times the sources on
 the same Schedule of Values, and the same is timed again: the growth of each
 figure shows whether auto-completion grows linearly with its sources.
+Submit and Approve of the auto-completed invoice are timed once as well
+(as the superuser): they freeze the claim and the figures of every line.
 
 Run from the repository root (a few minutes, mostly generating the data):
 
@@ -366,6 +368,19 @@ def profile(invoice):
             print(f"  {total * 1000:8.1f} ms {count:5d} x {text[:150]}")
 
 
+def time_certification(invoice):
+    """Submit and Approve of the invoice once auto-completed, each from a
+    cold ORM cache, rolled back: freezing the claim and the certified figures
+    of every line."""
+    with closing(env.cr.savepoint()):
+        invoice._autocomplete()
+        submit, _result = timed(invoice.action_submit)
+        approve, _result = timed(invoice.action_approve)
+    env.invalidate_all()
+    print(f"certification of the auto-completed invoice ({len(invoice.line_ids)} lines): "
+          f"Submit {submit * 1000:.0f} ms, Approve {approve * 1000:.0f} ms")
+
+
 def plain_user():
     """A Progress Billing user of the bench company, nothing more."""
     return env["res.users"].with_context(no_reset_password=True).create({
@@ -398,6 +413,7 @@ def main():
     )
     invoices = {"plain user": invoice.with_user(plain_user()), "superuser": invoice}
     small = measure(invoices, "bench project")
+    time_certification(invoice)
     if os.environ.get("PB_BENCH_PROFILE"):
         profile(invoices["plain user"])
     multiply_sources(invoice, SCALE)

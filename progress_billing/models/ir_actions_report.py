@@ -16,8 +16,11 @@ from pypdf import PdfReader, PdfWriter
 
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools.misc import get_lang
 
 from odoo.addons.base.models.ir_actions_report import _wkhtml
+
+from ..tools.number_format import NumberFormat
 
 _logger = logging.getLogger(__name__)
 
@@ -28,6 +31,11 @@ SELF_PAGED_REPORTS = {
     **dict.fromkeys(PAY_APPLICATION_REPORTS, "_pay_application_page_count"),
     "progress_billing.report_payment_schedule": "_payment_schedule_page_count",
 }
+# G702 and G703 figures of the pay application template that, read by the template one application at a
+# time, would each be computed one application at a time (queries per application): read first for a whole
+# batch, the ORM computes them, and what they depend on, for the batch at once
+PAY_APPLICATION_FIGURES = ("current_payment_due", "previous_certificates")
+PAY_APPLICATION_LINE_FIGURES = ("retainage", "percent_complete", "certification_difference")
 # applications per wkhtmltopdf call: bounds the memory of the call and of the
 # PDF it returns, while keeping its start-up cost rare
 RENDER_BATCH_SIZE = 50
@@ -107,6 +115,11 @@ class IrActionsReport(models.Model):
         """Start wkhtmltopdf on the HTML of the pay applications ``records``
         as ONE document, in its own process, without waiting for it. The
         document has no script to wait for: no print delay (1 s by default)."""
+        if report.report_name in PAY_APPLICATION_REPORTS:
+            for name in PAY_APPLICATION_FIGURES:
+                records.mapped(name)
+            for name in PAY_APPLICATION_LINE_FIGURES:
+                records.line_ids.mapped(name)
         html = self._render_qweb_html(report, records.ids, data={"report_type": "pdf"})[0]
         args = self._build_wkhtmltopdf_args(report.get_paperformat(), self.env.context.get("landscape"))
         if "--javascript-delay" in args:
@@ -176,6 +189,14 @@ class IrActionsReport(models.Model):
     def _render_pay_application_alone(self, report, record):
         with self._start_wkhtmltopdf(report, record) as process:
             return self._pay_application_documents(report, record, process)
+
+    def _get_rendering_context(self, report, docids, data):
+        """Pay applications write their numbers with ``numbers``, the
+        language's NumberFormat read once for the whole rendering."""
+        values = super()._get_rendering_context(report, docids, data)
+        if report.report_name in PAY_APPLICATION_REPORTS:
+            values["numbers"] = NumberFormat(get_lang(self.env))
+        return values
 
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
         report = self._get_report(report_ref)

@@ -5,9 +5,10 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 from odoo.tools.misc import format_amount
 
+from ..tools.g703 import G703Line
 from ..tools.trusted_write import check_trusted_write, is_trusted
 from ..tools.workflow import MANAGER_GROUP
 
@@ -52,7 +53,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         compute="_compute_scheduled_value", help="C: scheduled value, revised by approved change orders."
     )
     previous_work = fields.Monetary(
-        "From Previous Application", compute="_compute_previous_amounts",
+        "From Previous Application", compute="_compute_g703_columns",
         help="D: work completed on earlier applications of this contract.",
     )
     work_this_period = fields.Monetary("Work Completed This Period", help="E: work completed this period.")
@@ -63,26 +64,26 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         "reduced as the materials are installed (moved into E).",
     )
     total_completed = fields.Monetary(
-        "Completed and Stored to Date", compute="_compute_progress", help="G = D + E + F."
+        "Completed and Stored to Date", compute="_compute_g703_columns", help="G = D + E + F."
     )
-    percent_complete = fields.Float("% (G / C)", compute="_compute_progress", digits=(5, 2))
-    balance_to_finish = fields.Monetary(compute="_compute_progress", help="H = C - G.")
+    percent_complete = fields.Float("% (G / C)", compute="_compute_g703_columns", digits=(5, 2))
+    balance_to_finish = fields.Monetary(compute="_compute_g703_columns", help="H = C - G.")
     retainage_rate = fields.Float("Retainage (%)", digits=(5, 2))
     retainage_rate_materials = fields.Float("Retainage on Stored Materials (%)", digits=(5, 2))
     retainage_released = fields.Monetary(
         "Retainage Released This Period", help="Retainage held on earlier applications and released by this one."
     )
-    previous_retainage_released = fields.Monetary(compute="_compute_previous_amounts")
-    retainage_work = fields.Monetary("Retainage on Completed Work", compute="_compute_retainage")
-    retainage_on_materials = fields.Monetary("Retainage on Stored Materials", compute="_compute_retainage")
-    retainage = fields.Monetary("Retainage Held", compute="_compute_retainage", help="I: retainage held to date.")
+    previous_retainage_released = fields.Monetary(compute="_compute_g703_columns")
+    retainage_work = fields.Monetary("Retainage on Completed Work", compute="_compute_g703_columns")
+    retainage_on_materials = fields.Monetary("Retainage on Stored Materials", compute="_compute_g703_columns")
+    retainage = fields.Monetary("Retainage Held", compute="_compute_g703_columns", help="I: retainage held to date.")
     retainage_covered_work = fields.Monetary(
-        "Retainage on Work Covered by Guarantees", compute="_compute_retainage",
+        "Retainage on Work Covered by Guarantees", compute="_compute_g703_columns",
         help="Retention on completed work the contract requires that bank guarantees and retention bonds cover "
         "instead of cash: not in the retainage on completed work.",
     )
     retainage_covered_materials = fields.Monetary(
-        "Retainage on Stored Materials Covered by Guarantees", compute="_compute_retainage",
+        "Retainage on Stored Materials Covered by Guarantees", compute="_compute_g703_columns",
         help="Retention on stored materials the contract requires that bank guarantees and retention bonds cover "
         "instead of cash: not in the retainage on stored materials.",
     )
@@ -142,6 +143,32 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         """The values that freeze this line's claim: its amounts as they stand."""
         self.ensure_one()
         return {claimed: self[certified] for claimed, certified in self._claim_fields.items()}
+
+    def _write_claim(self):
+        """Freeze the claim of these lines
+        (readme/USAGE.md, "Claimed and certified amounts"): each claimed
+        column takes the value of the column it freezes (``_claim_fields``, as
+        ``_claim_values`` reads them), and the reason of a difference is
+        cleared, in one UPDATE: a submission freezes every line of the
+        application, a thousand on a large Schedule of Values. Only the submission writes them (``_protected_fields``);
+        whoever may write the lines may submit them."""
+        if not self:
+            return
+        self.check_access("write")
+        self.flush_recordset([*self._claim_fields.values(), *self._claim_fields, "certification_reason"])
+        self.env.cr.execute(SQL(
+            "UPDATE %(table)s SET %(claims)s, certification_reason = NULL, write_uid = %(uid)s, write_date = %(now)s "
+            "WHERE id = ANY(%(ids)s)",
+            table=SQL.identifier(self._table), uid=self.env.uid, now=self.env.cr.now(), ids=self.ids,
+            claims=SQL(", ").join(
+                SQL("%s = %s", SQL.identifier(claimed), SQL.identifier(certified))
+                for claimed, certified in self._claim_fields.items()
+            ),
+        ))
+        written = [*self._claim_fields, "certification_reason"]
+        self.invalidate_recordset([*written, "write_uid", "write_date"])
+        self.modified(written)
+        self._validate_fields(written)
 
     @api.constrains(lambda self: ("certification_reason", *self._claim_fields.values()))
     def _check_certification(self):
@@ -212,61 +239,39 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
 
     @api.depends(lambda self: ["frozen_values", *(f"{name}.revised_scheduled_value" for name in self._source_fields)])
     def _compute_scheduled_value(self):
+        scheduled = self._scheduled_values()
         for line in self:
-            if line.frozen_values:
-                line.scheduled_value = line.frozen_values["scheduled_value"]
-                continue
-            source = line._billing_source()
-            line.scheduled_value = source.revised_scheduled_value if source else 0.0
+            line.scheduled_value = scheduled[line]
+
+    def _scheduled_values(self, frozen_of=None):
+        """{line: C}: the scheduled value frozen with the application, else
+        the revised scheduled value of what the line bills, read for all the
+        lines at once (``frozen_of``: {line: its frozen values} when already
+        read)."""
+        frozen_of = frozen_of or {line: line.frozen_values for line in self}
+        scheduled = {}
+        billing = defaultdict(dict)
+        for line in self:
+            if frozen_of[line]:
+                scheduled[line] = frozen_of[line]["scheduled_value"]
+            elif source := line._billing_source():
+                billing[source._name][line] = source
+            else:
+                scheduled[line] = 0.0
+        for model, sources in billing.items():
+            revised = self.env[model].concat(*sources.values())._revised_scheduled_values()
+            scheduled.update((line, revised[source]) for line, source in sources.items())
+        return scheduled
 
     @api.depends(lambda self: [
-        "frozen_values", "invoice_id.state", "invoice_id.period_id", "invoice_id.date", *self._source_fields,
+        "frozen_values", "scheduled_value", "work_this_period", "materials_stored", "retainage_rate",
+        "retainage_rate_materials", "retainage_released", *self._source_fields,
+        "invoice_id.state", "invoice_id.period_id", "invoice_id.date",
         *(f"invoice_id.{name}" for name in self.invoice_id._contract_applications_depends(
             "state", "period_date_start", "date",
         )),
-    ])
-    def _compute_previous_amounts(self):
-        """D of G703: sum of E over the earlier non-void applications of the
-        same contract that bill the same line; likewise released retainage.
-        Under the contract's roll-forward stored materials method (Procore),
-        the F of each earlier application, which then starts at zero and
-        holds the materials stored that period, is counted in D too."""
-        frozen = self.filtered("frozen_values")
-        for line in frozen:
-            line.previous_work = line.frozen_values["previous_work"]
-            line.previous_retainage_released = line.frozen_values["previous_retainage_released"]
-        live = self - frozen
-        earlier_by_key = defaultdict(list)
-        contracts = live.invoice_id._contract()
-        if contracts:
-            for other in self.search([
-                (f"invoice_id.{self.invoice_id._contract_field}", "in", contracts._origin.ids),
-                ("invoice_id.state", "!=", "void"),
-            ]):
-                earlier_by_key[other._billing_source_key()].append(other)
-        for line in live:
-            position = line.invoice_id._application_position()
-            earlier = [
-                other for other in earlier_by_key[line._billing_source_key()]
-                if other.invoice_id._application_position() < position
-            ]
-            rolls_stored = line.invoice_id._contract().stored_materials_method == "roll_forward"
-            line.previous_work = sum(
-                other.work_this_period + (other.materials_stored if rolls_stored else 0.0) for other in earlier
-            )
-            line.previous_retainage_released = sum(other.retainage_released for other in earlier)
-
-    @api.depends("scheduled_value", "previous_work", "work_this_period", "materials_stored")
-    def _compute_progress(self):
-        for line in self:
-            line.total_completed = line.previous_work + line.work_this_period + line.materials_stored
-            line.balance_to_finish = line.scheduled_value - line.total_completed
-            line.percent_complete = 100.0 * line.total_completed / line.scheduled_value if line.scheduled_value else 0.0
-
-    @api.depends(lambda self: [
-        "previous_work", "work_this_period", "materials_stored", "retainage_rate",
-        "retainage_rate_materials", "retainage_released", "previous_retainage_released", "frozen_values",
-        "invoice_id.state", "invoice_id.period_id", "invoice_id.line_ids.total_completed",
+        # the retention rules share what is withheld over all the lines of the application
+        "invoice_id.line_ids.work_this_period", "invoice_id.line_ids.materials_stored",
         "invoice_id.line_ids.retainage_rate", "invoice_id.line_ids.retainage_rate_materials",
         *(f"invoice_id.{self.invoice_id._contract_field}.{name}" for name in (
             "retainage_rate", "stored_materials_method", "original_contract_sum", "revised_contract_sum",
@@ -276,54 +281,43 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         )),
         "invoice_id.retainage_guarantee_cover",
     ])
-    def _compute_retainage(self):
-        """I of G703: the retention on work and on stored materials held on
-        the line as of the previous application, plus what this application
-        withholds on it (``_retention_to_withhold`` of the application), less
-        what earlier applications and this one released. Bank guarantees and
-        retention bonds cover part of the retention required instead of cash
-        (``_guarantee_cover`` of the application): the retainage on work and
-        on stored materials (5a, 5b) is the cash part. A certified
-        application keeps the retention it was certified with (readme/CONFIGURE.md, "Workflow and locks":
-        rules or guarantees changed later do not change certified figures)."""
-        frozen = self.filtered(lambda line: "retainage_work" in (line.frozen_values or {}))
-        for line in frozen:
-            line.retainage_work = line.frozen_values["retainage_work"]
-            line.retainage_on_materials = line.frozen_values["retainage_on_materials"]
-            line.retainage_covered_work = line.frozen_values.get("retainage_covered_work", 0.0)
-            line.retainage_covered_materials = line.frozen_values.get("retainage_covered_materials", 0.0)
-        live = self - frozen
-        live_by_invoice = live.grouped("invoice_id")
-        # earliest application first: a later one adds to the retention of the previous one, computed by then
-        for invoice in live.invoice_id.sorted(lambda invoice: invoice._application_position()):
-            previous = invoice.line_ids._previous_lines()
-            required = {
-                line: tuple(
-                    before + now for before, now in zip(previous[line]._retention_required(), withheld, strict=True)
-                )
-                for line, withheld in invoice._retention_to_withhold().items()
-            }
-            covered = invoice._guarantee_cover(required)
-            currency = invoice.currency_id or invoice._contract().currency_id
-            for line in live_by_invoice[invoice]:
-                (work, materials), (covered_work, covered_materials) = required[line], covered[line]
-                line.retainage_covered_work, line.retainage_covered_materials = covered_work, covered_materials
-                line.retainage_work = currency.round(work - covered_work)
-                line.retainage_on_materials = currency.round(materials - covered_materials)
+    def _compute_g703_columns(self):
+        """D, G, H and I of G703, with % complete and the retention split
+        between cash and guarantees, as the application works them out for
+        all its lines at once (``_g703_lines`` of the application: D sums the
+        earlier applications, I adds what this one withholds to the
+        previous application's retention, less releases and guarantees). A
+        certified application keeps the figures it was certified with
+        (readme/CONFIGURE.md, "Workflow and locks": rules or guarantees
+        changed later do not change certified figures)."""
+        figures = self._g703_figures()
         for line in self:
-            line.retainage = (
-                line.retainage_work + line.retainage_on_materials
-                - line.previous_retainage_released - line.retainage_released
-            )
+            figure = figures.get(line) or G703Line()
+            line.previous_work = figure.previous_work
+            line.previous_retainage_released = figure.previous_retainage_released
+            line.total_completed = figure.total_completed
+            line.balance_to_finish = figure.balance_to_finish
+            line.percent_complete = figure.percent_complete
+            line.retainage_work = figure.retainage_work
+            line.retainage_on_materials = figure.retainage_on_materials
+            line.retainage_covered_work = figure.retainage_covered_work
+            line.retainage_covered_materials = figure.retainage_covered_materials
+            line.retainage = figure.retainage
 
-    def _retention_required(self):
-        """(on work, on stored materials) of the retention the contract
-        requires held on the line: the cash retention plus what guarantees
-        cover instead (readme/USAGE.md, "Bank guarantees and retention bonds"). Retention rules and rates add to it."""
-        return (
-            self.retainage_work + self.retainage_covered_work,
-            self.retainage_on_materials + self.retainage_covered_materials,
-        )
+    def _g703_figures(self, with_retention=True):
+        """{line: tools.g703.G703Line} of these lines, as their applications
+        work them out for all their lines at once (``_g703_lines``). A line
+        edited on its own (the form's onchange of one line) is worked out in
+        place of the saved one; a line without application has none."""
+        figures, earlier_figures = {}, {}
+        by_invoice = self.grouped("invoice_id")
+        for invoice in self.invoice_id.sorted(lambda invoice: invoice._application_position()):
+            outside = by_invoice[invoice] - invoice.line_ids
+            figures.update(invoice._g703_lines(
+                invoice.line_ids - outside._origin + outside if outside else None,
+                with_retention=with_retention, earlier_figures=earlier_figures,
+            ))
+        return figures
 
     def _follows_retention_rules(self):
         """readme/USAGE.md, "Bills, invoices and retainage": the retention rules of a contract replace its
@@ -337,9 +331,12 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             precision_digits=self._fields["retainage_rate"].get_digits(self.env)[1],
         )
 
-    def _is_over_billed(self):
+    def _is_over_billed(self, figure=None):
+        """G above C, to the currency's rounding. ``figure``: the line's
+        tools.g703.G703Line when the application already worked it out."""
         self.ensure_one()
-        return self.currency_id.compare_amounts(self.total_completed, self.scheduled_value) > 0
+        figure = figure or self
+        return self.currency_id.compare_amounts(figure.total_completed, figure.scheduled_value) > 0
 
     @api.onchange("work_this_period", "materials_stored")
     def _onchange_warn_over_billed(self):
@@ -365,8 +362,9 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         user is a Progress Billing manager (foundation issue)."""
         if self.env.user.has_group(MANAGER_GROUP):
             return
+        figures = self._g703_figures(with_retention=False)
         for line in self:
-            if line._is_over_billed():
+            if line._is_over_billed(figures[line]):
                 raise ValidationError(
                     line._over_billed_message()
                     + "\n"

@@ -1,16 +1,18 @@
 # Copyright 2026 Progress Billing Developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+import json
 from collections import Counter, defaultdict
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_list
+from odoo.tools import SQL, format_list
 from odoo.tools.misc import format_amount, format_date
 
 from ..tools import g703_workbook, retention_rules
+from ..tools.g703 import G703Line
 from ..tools.retention import guarantee_cover
 from ..tools.trusted_write import trusted
 from ..tools.workflow import MANAGER_GROUP
@@ -24,6 +26,14 @@ SHEET_ROWS_HEIGHT = 540
 ROW_HEIGHT = 21
 WRAPPED_LINE_HEIGHT = 14
 DESCRIPTION_LINE_CHARS = 32
+
+
+# the G702 figures summed from the lines of the application (lines 4, 5a, 5b, 5, 6, 9, work completed this
+# period, materials presently stored): frozen whole with a certified application
+G702_FROM_LINES = (
+    "work_this_period", "materials_stored", "total_completed", "retainage_work", "retainage_materials",
+    "retainage_released", "total_retainage", "total_earned", "balance_to_finish",
+)
 
 
 class ProgressBillingApplicationMixin(models.AbstractModel):
@@ -49,9 +59,10 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
     # header fields locked with the lines once the application is no longer editable
     _locked_fields = ("period_id", "payment_application_type", "date", "note")
     # G702 figures taken from other documents (contract, earlier applications), frozen with the application
+    # with those summed from its lines, which no longer change once it is certified (``_compute_g702``)
     _frozen_fields = (
         "original_contract_sum", "net_change_orders", "contract_sum_to_date", "previous_certificates",
-        "retainage_guarantee_cover",
+        "retainage_guarantee_cover", *G702_FROM_LINES,
     )
     # readme/CONFIGURE.md, "Workflow and locks": only _freeze and _unfreeze write the frozen figures,
     # only _freeze_claim the claim
@@ -185,25 +196,140 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         earlier and whether they count. What an earlier application bills
         cannot change while a later one is not void: only the latest
         application is editable (``_editable_reason``), and a void one is
-        frozen."""
-        for invoice in self:
+        frozen.
+
+        A certified application's lines no longer change
+        (readme/CONFIGURE.md, "Workflow and locks"): its figures are frozen
+        whole, so that the certified applications of a contract, recomputed
+        whenever a later one moves, cost no line each."""
+        earlier_figures = {}
+        for invoice in self.sorted(lambda invoice: invoice._application_position()):
             contract = invoice._contract()
-            lines = invoice.line_ids
             frozen = invoice.frozen_values or {}
+            if all(name in frozen for name in G702_FROM_LINES):
+                for name in ("original_contract_sum", "net_change_orders", "contract_sum_to_date", *G702_FROM_LINES):
+                    invoice[name] = frozen[name]
+                continue
+            lines = invoice._g703_lines(earlier_figures=earlier_figures).values()
             invoice.original_contract_sum = frozen.get("original_contract_sum", contract.original_contract_sum)
             invoice.net_change_orders = frozen.get("net_change_orders", contract.approved_change_orders_amount)
             invoice.contract_sum_to_date = frozen.get("contract_sum_to_date", contract.revised_contract_sum)
-            invoice.work_this_period = sum(lines.mapped("work_this_period"))
-            invoice.materials_stored = sum(lines.mapped("materials_stored"))
-            invoice.total_completed = sum(lines.mapped("total_completed"))
-            invoice.retainage_work = sum(lines.mapped("retainage_work"))
-            invoice.retainage_materials = sum(lines.mapped("retainage_on_materials"))
-            invoice.retainage_released = sum(lines.mapped("previous_retainage_released")) + sum(
-                lines.mapped("retainage_released")
+            invoice.work_this_period = sum(line.work_this_period for line in lines)
+            invoice.materials_stored = sum(line.materials_stored for line in lines)
+            invoice.total_completed = sum(line.total_completed for line in lines)
+            invoice.retainage_work = sum(line.retainage_work for line in lines)
+            invoice.retainage_materials = sum(line.retainage_on_materials for line in lines)
+            invoice.retainage_released = sum(
+                line.previous_retainage_released + line.retainage_released for line in lines
             )
-            invoice.total_retainage = sum(lines.mapped("retainage"))
+            invoice.total_retainage = sum(line.retainage for line in lines)
             invoice.total_earned = invoice.total_completed - invoice.total_retainage
             invoice.balance_to_finish = invoice.contract_sum_to_date - invoice.total_earned
+
+    def _g703_lines(self, lines=None, with_retention=True, earlier_figures=None):
+        """{line: tools.g703.G703Line}: the G703 columns of each line of this
+        application, worked out once for the whole application on plain
+        values (readme/USAGE.md, "Bills, invoices and retainage": the same
+        figures everywhere). The G702 lines, the line columns on the form and
+        the over-billing check all read them, so a Schedule of Values of a
+        thousand lines costs no computation field by field.
+
+        D sums E (and, under the roll forward stored materials method, F)
+        over the earlier non-void applications of the contract that bill the
+        same source, likewise the retainage released (``_billed_before``).
+        The retention (left at zero unless ``with_retention``) follows the
+        previous application's (``_retention_to_withhold``), less what
+        guarantees cover (``_guarantee_cover``). A frozen line keeps the
+        figures frozen with it (readme/CONFIGURE.md, "Workflow and locks").
+        ``lines``: the application's lines, when some are being edited on
+        their own (the form's onchange of one line). ``earlier_figures``:
+        {application: its figures} worked out by the caller, filled as the
+        previous applications are worked out, so that the applications of a
+        contract recomputed together, earliest first, each work out their
+        own lines once."""
+        self.ensure_one()
+        lines = self.line_ids if lines is None else lines
+        contract = self._contract()
+        currency = self.currency_id or contract.currency_id
+        frozen_of = {line: line.frozen_values or {} for line in lines}
+        key_of = {line: line._billing_source_key() for line in lines}
+        billed_before = self._billed_before() if not all(frozen_of.values()) else {}
+        scheduled = lines._scheduled_values(frozen_of)
+        has_rules = bool(contract.retention_rule_ids)
+        figures = {}
+        for line, frozen in frozen_of.items():
+            if frozen:
+                previous_work, previous_released = frozen["previous_work"], frozen["previous_retainage_released"]
+            else:
+                previous_work, previous_released = billed_before.get(key_of[line], (0.0, 0.0))
+            figures[line] = G703Line(
+                source=key_of[line],
+                scheduled_value=scheduled[line],
+                previous_work=currency.round(previous_work),
+                work_this_period=line.work_this_period,
+                materials_stored=line.materials_stored,
+                retainage_rate=line.retainage_rate,
+                retainage_rate_materials=line.retainage_rate_materials,
+                follows_rules=has_rules and line._follows_retention_rules(),
+                retainage_released=line.retainage_released,
+                previous_retainage_released=currency.round(previous_released),
+                retainage_work=frozen.get("retainage_work", 0.0),
+                retainage_on_materials=frozen.get("retainage_on_materials", 0.0),
+                retainage_covered_work=frozen.get("retainage_covered_work", 0.0),
+                retainage_covered_materials=frozen.get("retainage_covered_materials", 0.0),
+            )
+        live = [line for line, frozen in frozen_of.items() if "retainage_work" not in frozen]
+        if with_retention and live:
+            previous_application = self._previous_application()
+            previous_figures = {}
+            if previous_application:
+                earlier_figures = {} if earlier_figures is None else earlier_figures
+                if previous_application not in earlier_figures:
+                    earlier_figures[previous_application] = previous_application._g703_lines(
+                        earlier_figures=earlier_figures,
+                    )
+                previous_figures = earlier_figures[previous_application]
+            previous_by_key = {figure.source: figure for figure in previous_figures.values()}
+            previous = {line: previous_by_key.get(key_of[line], G703Line()) for line in lines}
+            required = {
+                line: tuple(
+                    before + now for before, now in zip(previous[line].retention_required(), withheld, strict=True)
+                )
+                for line, withheld in self._retention_to_withhold(figures, previous, previous_figures).items()
+            }
+            covered = self._guarantee_cover(required, figures)
+            for line in live:
+                (work, materials), (covered_work, covered_materials) = required[line], covered[line]
+                figure = figures[line]
+                figure.retainage_covered_work, figure.retainage_covered_materials = covered_work, covered_materials
+                figure.retainage_work = currency.round(work - covered_work)
+                figure.retainage_on_materials = currency.round(materials - covered_materials)
+        if with_retention and earlier_figures is not None and lines == self.line_ids:
+            earlier_figures[self] = figures
+        return figures
+
+    def _billed_before(self):
+        """{billing source key: (D, retainage released before)} of the lines
+        of this application: what the earlier non-void applications of the
+        contract billed and released on the same source, in one grouped read.
+        Under the roll forward stored materials method (Procore), the F of
+        each earlier application, which then starts at zero and holds the
+        materials stored that period, is counted in D too."""
+        self.ensure_one()
+        position = self._application_position()
+        earlier = self._other_applications().filtered(lambda other: other._application_position() < position)
+        if not earlier:
+            return {}
+        Line = self.env[self.line_ids._name]
+        rolls_stored = self._contract().stored_materials_method == "roll_forward"
+        return {
+            tuple(source.id for source in sources): (work + (materials if rolls_stored else 0.0), released)
+            for *sources, work, materials, released in Line._read_group(
+                [("invoice_id", "in", earlier.ids)],
+                list(Line._source_fields),
+                ["work_this_period:sum", "materials_stored:sum", "retainage_released:sum"],
+            )
+        }
 
     @api.depends(lambda self: [
         "frozen_values", "period_id.date_end", *(
@@ -449,6 +575,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                 "previous_work", "previous_retainage_released", "retainage_work", "retainage_on_materials", "retainage",
             ])
             self.invalidate_model()
+        if "state" in vals:
+            self._freeze_for_state(vals["state"])
         return result
 
     @api.ondelete(at_uninstall=False)
@@ -538,13 +666,16 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             "retainage_rate_materials": contract.retainage_rate_materials,
         }
 
-    def _retention_to_withhold(self):
+    def _retention_to_withhold(self, figures, previous, previous_figures):
         """The retention this application withholds this period, per line:
         {line: (on work, on stored materials)}, the increase of the line's
         retention on work (5a) and on stored materials (5b) over the previous
         application. G702 line 5, G703 column I and the retention line of the
         bill all follow from it (readme/USAGE.md, "Bills, invoices and retainage", sliding-scale retention:
-        the one place where what is withheld is decided).
+        the one place where what is withheld is decided). ``figures``: the
+        G703Line of each line (``_g703_lines``); ``previous``: the G703Line
+        of the same source on the previous application (all zeros without
+        one); ``previous_figures``: the previous application's.
 
         A line at its own rate (a contract without retention rules, or a line
         overriding them) holds its rate on work completed to date (D + E) and
@@ -552,24 +683,24 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         to the currency, as it always has. The lines following the rules
         withhold what ``_retention_by_rules`` gives."""
         self.ensure_one()
-        lines = self.line_ids
-        previous = lines._previous_lines()
         currency = self.currency_id or self._contract().currency_id
-        by_rules = lines.filtered(lambda line: line._follows_retention_rules())
-        withheld = {
-            line: (
-                currency.round((line.previous_work + line.work_this_period) * line.retainage_rate / 100)
-                - previous[line]._retention_required()[0],
-                currency.round(line.materials_stored * line.retainage_rate_materials / 100)
-                - previous[line]._retention_required()[1],
+        withheld = {}
+        by_rules = []
+        for line, figure in figures.items():
+            if figure.follows_rules:
+                by_rules.append(line)
+                continue
+            before_work, before_materials = previous[line].retention_required()
+            withheld[line] = (
+                currency.round((figure.previous_work + figure.work_this_period) * figure.retainage_rate / 100)
+                - before_work,
+                currency.round(figure.materials_stored * figure.retainage_rate_materials / 100) - before_materials,
             )
-            for line in lines - by_rules
-        }
         if by_rules:
-            withheld.update(self._retention_by_rules(by_rules, previous, withheld))
+            withheld.update(self._retention_by_rules(by_rules, figures, previous, previous_figures, withheld))
         return withheld
 
-    def _retention_by_rules(self, lines, previous, withheld_at_own_rate):
+    def _retention_by_rules(self, lines, figures, previous, previous_figures, withheld_at_own_rate):
         """{line: (on work, on stored materials)} withheld this period on
         ``lines`` by the contract's retention rules (readme/USAGE.md, "Bills, invoices and retainage"),
         computed by the pure function of tools/retention_rules.py from the contract's
@@ -586,13 +717,12 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         self.ensure_one()
         contract = self._contract()
         currency = self.currency_id or contract.currency_id
-        previous_lines = self._previous_application().line_ids
-        completed = sum(previous_lines.mapped("total_completed")) + sum(
-            line.total_completed - previous[line].total_completed for line in withheld_at_own_rate
+        completed = sum(figure.total_completed for figure in previous_figures.values()) + sum(
+            figures[line].total_completed - previous[line].total_completed for line in withheld_at_own_rate
         )
         # guarantees count with the cash: retention stops once both reach what the rules require
         withheld = (
-            sum(sum(line._retention_required()) for line in previous_lines)
+            sum(sum(figure.retention_required()) for figure in previous_figures.values())
             + sum(work + materials for work, materials in withheld_at_own_rate.values())
         )
         rules = [
@@ -602,15 +732,15 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         rolls_stored = contract.stored_materials_method == "roll_forward"
         claims, moved = [], []
         for line in lines:
-            before = previous[line]
+            figure, before = figures[line], previous[line]
             stored_before = before.materials_stored
-            installed = stored_before if rolls_stored else max(stored_before - line.materials_stored, 0.0)
+            installed = stored_before if rolls_stored else max(stored_before - figure.materials_stored, 0.0)
             moved.append(
-                currency.round(before._retention_required()[1] * installed / stored_before) if stored_before else 0.0
+                currency.round(before.retention_required()[1] * installed / stored_before) if stored_before else 0.0
             )
-            claimed_materials = line.materials_stored - stored_before + installed
+            claimed_materials = figure.materials_stored - stored_before + installed
             claims.append(retention_rules.Claim(
-                work=line.total_completed - before.total_completed - claimed_materials, materials=claimed_materials,
+                work=figure.total_completed - before.total_completed - claimed_materials, materials=claimed_materials,
             ))
         shares = retention_rules.withhold(rules, completed, withheld, claims, currency.rounding)
         return {
@@ -618,7 +748,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             for line, move, share in zip(lines, moved, shares, strict=True)
         }
 
-    def _guarantee_cover(self, required):
+    def _guarantee_cover(self, required, figures):
         """{line: (on work, on stored materials)} of the retention ``required``
         (the same, per line, to date) that bank guarantees and retention bonds
         cover instead of cash (readme/USAGE.md, "Bank guarantees and retention bonds"). The cover in force for the
@@ -635,7 +765,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         shares = guarantee_cover(
             round(self.retainage_guarantee_cover * unit),
             [
-                round((work + materials - line.previous_retainage_released) * unit)
+                round((work + materials - figures[line].previous_retainage_released) * unit)
                 for line, (work, materials) in required.items()
             ],
         )
@@ -658,11 +788,13 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         if transition.target == "approved":
             self._check_certified_as_claimed()
 
-    def _after_transition(self, transition):
-        # frozen once the status has changed (the figures frozen do not
-        # depend on the application's own status)
-        super()._after_transition(transition)
-        if self._is_frozen_state(transition.target):
+    def _freeze_for_state(self, state):
+        """readme/CONFIGURE.md, "Workflow and locks": an application is frozen
+        once out of review, and unfrozen when it is back in an editable
+        status, whichever way its status moved: a workflow step, or an
+        administrator's status write or import (the figures frozen do not
+        depend on the application's own status)."""
+        if self._is_frozen_state(state):
             self.filtered(lambda invoice: not invoice.frozen_values)._freeze()
         else:
             self._unfreeze()
@@ -675,13 +807,43 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         figures it takes from its contract and from earlier applications (C,
         D, G702 lines 1-3 and 7) no longer follow later change orders, edits
         or voids."""
-        # every figure read before any is written: each write makes the figures of the application computed again
+        # every figure read before any is written: each write makes the figures of the application computed again;
+        # those of the lines as the applications work them out for all their lines at once
+        figures = self.line_ids._g703_figures()
         frozen = [
-            (record, {name: record[name] for name in record._frozen_fields})
-            for invoice in self for record in (*invoice.line_ids, invoice)
+            {
+                line: {
+                    name: line.currency_id.round(getattr(figures[line], name)) for name in line._frozen_fields
+                }
+                for line in self.line_ids
+            },
+            {invoice: {name: invoice[name] for name in invoice._frozen_fields} for invoice in self},
         ]
-        for record, values in frozen:
-            trusted(record).frozen_values = values
+        for values in frozen:
+            self._write_frozen_values(values)
+
+    def _write_frozen_values(self, values):
+        """Write the frozen figures ``values`` ({record: its frozen values},
+        records of one model: these applications or their lines) in one
+        UPDATE: freezing writes every line of an application, a thousand on a
+        large Schedule of Values, and each write through the ORM made the
+        application's figures computed again. Only freezing writes them
+        (``_protected_fields``); whoever may write the applications may have
+        them frozen by their workflow."""
+        if not values:
+            return
+        records = self.env[next(iter(values))._name].concat(*values)
+        records.check_access("write")
+        records.flush_recordset(["frozen_values"])
+        self.env.cr.execute(SQL(
+            """UPDATE %(table)s record SET frozen_values = new.frozen_values, write_uid = %(uid)s, write_date = %(now)s
+                 FROM unnest(%(ids)s::int[], %(values)s::jsonb[]) AS new(id, frozen_values)
+                WHERE record.id = new.id""",
+            table=SQL.identifier(records._table), uid=self.env.uid, now=self.env.cr.now(),
+            ids=records.ids, values=[json.dumps(frozen) for frozen in values.values()],
+        ))
+        records.invalidate_recordset(["frozen_values", "write_uid", "write_date"])
+        records.modified(["frozen_values"])
 
     def _unfreeze(self):
         """Only what is frozen is written: a subcontractor submitting from the
@@ -701,8 +863,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         for invoice in self:
             if invoice.claim_frozen:
                 invoice._log_replaced_claim()
-            for line in invoice.line_ids:
-                trusted(line).write({**line._claim_values(), "certification_reason": False})
+            invoice.line_ids._write_claim()
             trusted(invoice).write({"claim_frozen": True, "claimed_amount_due": invoice.current_payment_due})
 
     def _log_replaced_claim(self):

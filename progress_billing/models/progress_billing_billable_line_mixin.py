@@ -8,6 +8,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 from odoo.tools.misc import format_amount
 
+from ..tools.g703 import G703Line
+
 # how far the billed quantity of an amount-based line may move (in steps of the
 # quantity precision) to find a unit price whose product is exactly the amount
 MAX_QUANTITY_NUDGE = 100
@@ -47,13 +49,22 @@ class ProgressBillingBillableLineMixin(models.AbstractModel):
         "total_completed", "retainage_work", "retainage_on_materials", "invoice_id.state", "invoice_id.period_id"
     )
     def _compute_amounts_to_bill(self):
-        """ΔG and ΔI against the previous application (see the class docstring)."""
-        previous_lines = self._previous_lines()
+        """ΔG and ΔI against the previous application (see the class
+        docstring), on the figures the applications work out for all their
+        lines at once (``_g703_lines``)."""
+        figures = self._g703_figures()
+        previous_by_source = {}
+        for invoice in self.invoice_id:
+            previous_application = invoice._previous_application()
+            previous_by_source[invoice] = {
+                figure.source: figure for figure in previous_application._g703_lines().values()
+            } if previous_application else {}
         for line in self:
-            previous = previous_lines[line]
-            line.amount_to_bill = line.total_completed - previous.total_completed
+            figure = figures.get(line) or G703Line()
+            previous = previous_by_source.get(line.invoice_id, {}).get(figure.source) or G703Line()
+            line.amount_to_bill = figure.total_completed - previous.total_completed
             line.retainage_withheld = (
-                line.retainage_work + line.retainage_on_materials
+                figure.retainage_work + figure.retainage_on_materials
                 - previous.retainage_work - previous.retainage_on_materials
             )
 

@@ -47,8 +47,13 @@ class ProgressBillingChangeOrderLine(models.Model):
 
     @api.depends("amount", "state")
     def _compute_revised_scheduled_value(self):
+        revised = self._revised_scheduled_values()
         for line in self:
-            line.revised_scheduled_value = line.amount if line.state == "approved" else 0.0
+            line.revised_scheduled_value = revised[line]
+
+    def _revised_scheduled_values(self):
+        """{line: C} of the lines billed on their own: the amount once approved."""
+        return {line: line.amount if line.state == "approved" else 0.0 for line in self}
 
     @api.constrains("sale_line_id", "purchase_line_id", "change_order_id")
     def _check_revised_line_contract(self):

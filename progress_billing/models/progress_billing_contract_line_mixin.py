@@ -36,11 +36,31 @@ class ProgressBillingContractLineMixin(models.AbstractModel):
 
     @api.depends("price_subtotal", "change_order_line_ids.amount", "change_order_line_ids.state")
     def _compute_revised_scheduled_value(self):
-        """C of G703: the scheduled value revised by approved change orders."""
+        approved = self._approved_change_amounts()
+        revised = self._revised_scheduled_values(approved)
         for line in self:
-            approved = line.change_order_line_ids.filtered(lambda co_line: co_line.state == "approved")
-            line.approved_change_amount = sum(approved.mapped("amount"))
-            line.revised_scheduled_value = line.price_subtotal + line.approved_change_amount
+            line.approved_change_amount = approved.get(line._origin, 0.0)
+            line.revised_scheduled_value = revised[line]
+
+    def _approved_change_amounts(self):
+        """{line: amount} of the approved change orders revising these lines,
+        in one grouped read (lines without any are left out)."""
+        change_orders = self._fields["change_order_line_ids"]
+        return dict(self.env[change_orders.comodel_name]._read_group(
+            [(change_orders.inverse_name, "in", self._origin.filtered("id").ids), ("state", "=", "approved")],
+            [change_orders.inverse_name],
+            ["amount:sum"],
+        ))
+
+    def _revised_scheduled_values(self, approved=None):
+        """{line: C}: C of G703, the scheduled value revised by approved
+        change orders (``approved``: ``_approved_change_amounts`` when already
+        read), for all these lines at once: a pay application reads the C of
+        every line of a Schedule of Values, hundreds of them."""
+        approved = self._approved_change_amounts() if approved is None else approved
+        # the one column needed, rather than every column of hundreds of order lines
+        self.fetch(["price_subtotal"])
+        return {line: line.price_subtotal + approved.get(line._origin, 0.0) for line in self}
 
     @api.constrains("price_subtotal", "display_type")
     def _check_scheduled_value_not_negative(self):

@@ -502,18 +502,27 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         """readme/USAGE.md, "Auto-completing owner invoices": the source lines of earlier periods ``invoice`` bills:
         those it carries (``_carried_condition``), and those of ``included``
         (refs of ``_left_behind_sources``) still not billed to the owner;
-        either only while auto-completion would copy it (``_copied_condition``)."""
-        return [
-            source
-            for link_field in CURRENT_SOURCE_QUERIES
-            for source in self._current_sources(link_field, SQL(
-                "%s AND ((%s AND %s) OR (line.id = ANY(%s) AND %s))",
-                self._earlier_condition(link_field, invoice), self._copied_condition(link_field),
-                self._carried_condition(link_field, invoice),
-                [line_id for field, line_id in included if field == link_field],
-                self._unbilled_condition(link_field, invoice),
-            ))
-        ]
+        either only while auto-completion would copy it (``_copied_condition``).
+
+        One query for each: PostgreSQL misjudges the two conditions joined by
+        OR as a scan of every source line against the links, and compiles it
+        (JIT) before running it, which took 170 ms of a 10 ms query."""
+        sources = {}
+        for link_field in CURRENT_SOURCE_QUERIES:
+            conditions = [
+                SQL("%s AND %s", self._copied_condition(link_field), self._carried_condition(link_field, invoice)),
+            ]
+            included_ids = [line_id for field, line_id in included if field == link_field]
+            if included_ids:
+                conditions.append(
+                    SQL("line.id = ANY(%s) AND %s", included_ids, self._unbilled_condition(link_field, invoice)),
+                )
+            for condition in conditions:
+                for source in self._current_sources(
+                    link_field, SQL("%s AND %s", self._earlier_condition(link_field, invoice), condition),
+                ):
+                    sources.setdefault(source.ref, source)
+        return list(sources.values())
 
     @api.model
     def _replace_links(self, owner_lines, copies):

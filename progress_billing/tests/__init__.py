@@ -62,3 +62,4 @@ from . import test_report_environment
 from . import test_autocomplete_speed
 from . import test_list_queries
 from . import test_docs
+from . import test_g703_tools

@@ -64,3 +64,42 @@ class TestFrozenApplication(ProgressBillingCase):
         self.assertEqual(invoice.line_ids.work_this_period, 250.0)
         self.assertEqual(invoice.current_payment_due, 225.0)
         self.assertEqual(commitment.order_line.ids, [invoice.line_ids.purchase_line_id.id])
+
+    def _add_change_order(self):
+        self._create_change_order(
+            self.commitment, [{"name": "More labor", "amount": 5000, "purchase_line_id": self.ssov_labor.id}]
+        )
+
+    def test_administrator_status_write_freezes(self):
+        """An administrator setting the status directly (a form, JSON-RPC, a
+        server action) freezes the figures as the workflow step does, and
+        setting it back to Draft unfreezes them."""
+        invoice = self._create_sub_invoice(amounts={self.ssov_labor: (30000, 0)})
+        invoice.with_user(self.manager).write({"state": "approved"})
+        self.assertTrue(invoice.frozen_values)
+        self.assertTrue(all(invoice.line_ids.mapped("frozen_values")))
+        self._add_change_order()
+        self.assertEqual(self._line_of(invoice, self.ssov_labor).scheduled_value, 60000)
+        self.assertRecordValues(invoice, [{"contract_sum_to_date": 100000}])
+        invoice.with_user(self.manager).write({"state": "draft"})
+        self.assertFalse(invoice.frozen_values)
+        self.assertFalse(any(invoice.line_ids.mapped("frozen_values")))
+        self.assertEqual(self._line_of(invoice, self.ssov_labor).scheduled_value, 65000)
+
+
+    def test_certified_figures_are_frozen_whole(self):
+        """The G702 figures summed from the lines are frozen too: a certified
+        application's lines no longer change, so its figures are read back
+        without working its lines out again whenever a later one moves."""
+        invoice = self._create_sub_invoice(amounts={self.ssov_labor: (30000, 2000)})
+        names = ["total_completed", "total_retainage", "total_earned", "balance_to_finish", "current_payment_due"]
+        before = {name: invoice[name] for name in names}
+        self._approve(invoice)
+        self.assertRecordValues(invoice, [before])
+        self.assertEqual(
+            {name: invoice.frozen_values[name] for name in names[:4]}, {name: before[name] for name in names[:4]}
+        )
+        later = self._create_sub_invoice(period=self._create_next_period(), amounts={self.ssov_labor: (10000, 0)})
+        self._approve(later)
+        self.assertRecordValues(invoice, [before])
+        self.assertRecordValues(later, [{"previous_certificates": before["total_earned"]}])

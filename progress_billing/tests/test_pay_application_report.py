@@ -6,6 +6,7 @@ from unittest.mock import patch
 from odoo.tests import tagged
 
 from ..models import ir_actions_report
+from ..tools.number_format import NumberFormat
 from .common_pay_application import PayApplicationCase
 from .pdf_samples import pdf_page_texts
 
@@ -131,3 +132,25 @@ class TestPayApplicationReport(PayApplicationCase):
             [[(record, first, count) for record, first, count in ranges] for _pdf, ranges in documents],
             [[(invoices[0], 0, self.invoice._pay_application_page_count())], [(invoices[1], 0, 2)]],
         )
+
+    def test_numbers_are_written_as_the_widgets_write_them(self):
+        """readme/USAGE.md, "Pay application PDFs and compiled backups": the pay application writes its numbers
+        without QWeb's float and monetary widgets, in the very text they give, for a currency before or after
+        its amounts and for a language with other separators."""
+        euro = self.env.ref("base.EUR")
+        self.env["res.lang"]._activate_lang("fr_FR")
+        values = [0.0, -0.004, 0.005, 1.005, -2.5, 12.345, 999.995, -1234.5, 1234567.891, 1e9 + 0.125]
+        for lang in ("en_US", "fr_FR"):
+            env = self.env(context=dict(self.env.context, lang=lang))
+            numbers = NumberFormat(env["res.lang"]._get_data(code=lang))
+            for value in values:
+                for digits in (0, 1, 2):
+                    self.assertEqual(
+                        numbers.number(value, digits),
+                        env["ir.qweb.field.float"].value_to_html(value, {"precision": digits}),
+                    )
+                for currency in (self.invoice.currency_id, euro):
+                    self.assertEqual(
+                        numbers.amount(value, currency),
+                        env["ir.qweb.field.monetary"].value_to_html(value, {"display_currency": currency}),
+                    )
