@@ -17,12 +17,10 @@ and prints times, pages per second, peak memory and the ratio compile /
 (b' + c) (target: at most 0.8, the compile overlapping rendering and
 merging on the 2 cores). Peak memory is the growth of the process's peak
 resident set during the compile (Linux /proc; target: at most 64 MB
-whatever N), and the peak resident set of the process that assembles the
-PDF (backup_pdf.BuilderProcess) as it reports it: its peak resident set
-less its size once started.
+whatever N).
 
 Each part also prints the CPU seconds it took in this Python process and in
-its child processes (wkhtmltopdf, qpdf, the PDF assembly process), so that a
+its child processes (wkhtmltopdf, qpdf), so that a
 reader sees whether the machine had the cores it needed: the CPU seconds of
 all of them over the wall time is the number of cores busy on average (at
 most 2 on 2 cores; far below when other work shares the machine).
@@ -55,7 +53,6 @@ import cProfile
 import gc
 import io
 import json
-import logging
 import os
 import pstats
 import random
@@ -105,28 +102,40 @@ def attachment_pdf(label, scans):
     return buffer.getvalue()
 
 
-def build_invoices(env, count, scans):
+def bench_project(env, name):
+    """A project with an open billing period of this month, and the product
+    and subcontractor its commitments use."""
     today = fields.Date.today()
-    project = env["project.project"].create({"name": f"Bench Tower {count}"})
+    project = env["project.project"].create({"name": name})
     period = env["progress.billing.period"].create({
         "project_id": project.id, "date_start": today.replace(day=1), "date_end": today, "date_due": today,
     })
     period.action_open()
     product = env["product.product"].create({"name": "Bench work", "type": "service", "taxes_id": False})
     partner = env["res.partner"].create({"name": "Bench Subcontractor Inc."})
+    return project, period, product, partner
+
+
+def commitment_values(project, product, partner, number):
+    """A commitment of LINES_PER_INVOICE lines of 10,000 to 15,500."""
+    return {
+        "is_commitment": True, "partner_id": partner.id, "project_id": project.id, "retainage_rate": 10,
+        "order_line": [
+            Command.create({
+                "product_id": product.id, "name": f"Scope {line + 1:02d} of commitment {number + 1}",
+                "product_qty": 1, "price_unit": 10_000 + 500 * line, "tax_ids": False,
+            })
+            for line in range(LINES_PER_INVOICE)
+        ],
+    }
+
+
+def build_invoices(env, count, scans):
+    project, period, product, partner = bench_project(env, f"Bench Tower {count}")
     invoices = env["progress.billing.sub.invoice"]
     attachments = []
     for number in range(count):
-        commitment = env["purchase.order"].create({
-            "is_commitment": True, "partner_id": partner.id, "project_id": project.id, "retainage_rate": 10,
-            "order_line": [
-                Command.create({
-                    "product_id": product.id, "name": f"Scope {line + 1:02d} of commitment {number + 1}",
-                    "product_qty": 1, "price_unit": 10_000 + 500 * line, "tax_ids": False,
-                })
-                for line in range(LINES_PER_INVOICE)
-            ],
-        })
+        commitment = env["purchase.order"].create(commitment_values(project, product, partner, number))
         invoice = env["progress.billing.sub.invoice"].create(
             {"purchase_order_id": commitment.id, "period_id": period.id}
         )
@@ -173,33 +182,6 @@ class Timer:
         self.python, self.children = (end - start for end, start in zip(cpu_seconds(), self.cpu_start, strict=True))
 
 
-class AssemblyReports(logging.Handler):
-    """Keeps what each PDF assembly process reports (BuilderProcess.close):
-    its CPU seconds and the growth of its resident set (peak less its size
-    once started)."""
-
-    def __init__(self):
-        super().__init__(logging.INFO)
-        self.cpu, self.peaks = [], []
-        builder_logger = logging.getLogger("odoo.addons.progress_billing.report.backup_pdf")
-        builder_logger.setLevel(logging.INFO)
-        builder_logger.propagate = False
-        builder_logger.addHandler(self)
-
-    def emit(self, record):
-        if record.msg.startswith("Assembled"):
-            _pages, cpu, peak, start = record.args
-            self.cpu.append(cpu)
-            self.peaks.append(peak - start)
-
-    def clear(self):
-        self.cpu.clear()
-        self.peaks.clear()
-
-
-ASSEMBLY = AssemblyReports()
-
-
 def render_batched(env, invoices, folder):
     """(b'): the pay applications rendered as the compile renders them, one
     batch after the other; returns the PDF files and, per invoice, its file
@@ -224,7 +206,6 @@ def bench(env, count, scans):
     # timing starts with nothing computed in the cache (the G702 figures the
     # reports show)
     env.invalidate_all()
-    ASSEMBLY.clear()
     rss_before = memory_kb("VmRSS")
     reset_peak_rss()
     with Timer() as compile_timer:
@@ -275,11 +256,8 @@ def bench(env, count, scans):
     if each_timer is not None:
         line("(b)  reports, one wkhtmltopdf call each", each_timer)
     print(f"  compiled PDF: {output_pages} pages (cover included), {compiled.file_size / 1024 / 1024:.1f} MB")
-    print(f"  peak memory of the compile: RSS {peak_rss / 1024:+.1f} MB (target <= +64 MB); "
-          f"PDF assembly process: RSS {max(ASSEMBLY.peaks, default=0.0):+.1f} MB")
-    assembly_cpu = sum(ASSEMBLY.cpu)
-    print(f"  compile CPU: Odoo {compile_timer.python:.2f} s + PDF assembly process {assembly_cpu:.2f} s "
-          f"+ wkhtmltopdf {compile_timer.children - assembly_cpu:.2f} s "
+    print(f"  peak memory of the compile: RSS {peak_rss / 1024:+.1f} MB (target <= +64 MB)")
+    print(f"  compile CPU: Odoo {compile_timer.python:.2f} s + wkhtmltopdf {compile_timer.children:.2f} s "
           f"= {(compile_timer.python + compile_timer.children) / compile_timer.wall:.2f} cores busy on average")
     print(f"  compile / (b' + c) = {compile_timer.wall / (render_timer.wall + qpdf_timer.wall):.2f}   (target <= 0.8)")
     if each_timer is not None:
@@ -317,15 +295,7 @@ def profile_compile(env, invoices):
 
 
 WORKER = """
-import json, logging, os, resource, time
-
-assembly_cpu = []
-
-
-class KeepAssemblyCpu(logging.Handler):
-    def emit(self, record):
-        if record.msg.startswith("Assembled"):
-            assembly_cpu.append(record.args[1])
+import json, os, resource, time
 
 
 def cpu():
@@ -333,10 +303,6 @@ def cpu():
     return [own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime]
 
 
-builder_logger = logging.getLogger("odoo.addons.progress_billing.report.backup_pdf")
-builder_logger.setLevel(logging.INFO)
-builder_logger.propagate = False
-builder_logger.addHandler(KeepAssemblyCpu())
 Backup = env["progress.billing.backup"]
 # warm, as a cron worker that has run before: QWeb templates compiled and fonts loaded
 env["ir.actions.report"]._render_qweb_pdf("%(report)s", [%(invoice)s])
@@ -352,7 +318,7 @@ while Backup._claim_batch():  # until this worker finds nothing to claim (a fail
     env.cr.commit()
 ended = time.time()
 own, children = (end - start for end, start in zip(cpu(), cpu_started))
-print("CPU " + json.dumps([own, children, sum(assembly_cpu), started, ended]))
+print("CPU " + json.dumps([own, children, started, ended]))
 """
 
 
@@ -364,26 +330,9 @@ def build_selection(env, count, scans):
     scans' JPEG is embedded as is (DCTDecode, as scanners write it) instead
     of ASCII85-encoded, which reportlab does in pure Python here: 0.3 s of
     CPU per attachment, most of the time 600 attachments took."""
-    today = fields.Date.today()
-    project = env["project.project"].create({"name": f"Bench Tower {count} (workers)"})
-    period = env["progress.billing.period"].create({
-        "project_id": project.id, "date_start": today.replace(day=1), "date_end": today, "date_due": today,
-    })
-    period.action_open()
-    product = env["product.product"].create({"name": "Bench work", "type": "service", "taxes_id": False})
-    partner = env["res.partner"].create({"name": "Bench Subcontractor Inc."})
+    project, period, product, partner = bench_project(env, f"Bench Tower {count} (workers)")
     commitments = env["purchase.order"].create([
-        {
-            "is_commitment": True, "partner_id": partner.id, "project_id": project.id, "retainage_rate": 10,
-            "order_line": [
-                Command.create({
-                    "product_id": product.id, "name": f"Scope {line + 1:02d} of commitment {number + 1}",
-                    "product_qty": 1, "price_unit": 10_000 + 500 * line, "tax_ids": False,
-                })
-                for line in range(LINES_PER_INVOICE)
-            ],
-        }
-        for number in range(count)
+        commitment_values(project, product, partner, number) for number in range(count)
     ])
     invoices = env["progress.billing.sub.invoice"].create(
         [{"purchase_order_id": commitment.id, "period_id": period.id} for commitment in commitments]
@@ -420,8 +369,8 @@ def bench_workers(env, count, scans):
     application (a running cron worker has its QWeb templates compiled),
     then waits until every worker is ready: the time is from then until the
     last worker finds nothing more to claim. Prints that wall time and the
-    CPU seconds over it of the workers (Odoo), of their PDF assembly
-    processes and of their wkhtmltopdf processes, with the load average: on
+    CPU seconds over it of the workers (Odoo) and of their wkhtmltopdf
+    processes, with the load average: on
     2 cores, about 2 cores busy means the machine was the limit. Commits."""
     start = time.perf_counter()
     selections = [build_selection(env, count, scans) for _backup in range(2)]
@@ -451,21 +400,21 @@ def bench_workers(env, count, scans):
                 while (line := process.stdout.readline()) and not line.startswith("READY"):
                     pass
             open(go, "w").close()
-            odoo = assembly = wkhtmltopdf = 0.0
+            odoo = wkhtmltopdf = 0.0
             spans = []
             for process in processes:
                 # its stdin is closed already, which communicate() would flush (ValueError): read, then wait
                 output = process.stdout.read()
                 if process.wait():
                     raise RuntimeError(f"a worker exited with status {process.returncode}")
-                own, children, assembled, started, ended = json.loads(output.rsplit("CPU ", 1)[1])
-                odoo, assembly, wkhtmltopdf = odoo + own, assembly + assembled, wkhtmltopdf + children - assembled
+                own, children, started, ended = json.loads(output.rsplit("CPU ", 1)[1])
+                odoo, wkhtmltopdf = odoo + own, wkhtmltopdf + children
                 spans.append((started, ended))
         elapsed = max(end for _start, end in spans) - min(start for start, _end in spans)
         backups.invalidate_recordset()
         print(f"  {workers} worker(s): {elapsed:6.1f} s  (states {backups.mapped('state')}, "
-              f"{sum(backups.mapped('page_count'))} pages)  CPU: Odoo {odoo:.1f} s, PDF assembly {assembly:.1f} s, "
-              f"wkhtmltopdf {wkhtmltopdf:.1f} s = {(odoo + assembly + wkhtmltopdf) / elapsed:.2f} cores busy "
+              f"{sum(backups.mapped('page_count'))} pages)  CPU: Odoo {odoo:.1f} s, "
+              f"wkhtmltopdf {wkhtmltopdf:.1f} s = {(odoo + wkhtmltopdf) / elapsed:.2f} cores busy "
               f"on average; load average {os.getloadavg()[0]:.1f}")
 
 
