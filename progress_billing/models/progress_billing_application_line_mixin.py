@@ -150,8 +150,9 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         column takes the value of the column it freezes (``_claim_fields``, as
         ``_claim_values`` reads them), and the reason of a difference is
         cleared, in one UPDATE: a submission freezes every line of the
-        application, a thousand on a large Schedule of Values. Only the submission writes them (``_protected_fields``);
-        whoever may write the lines may submit them."""
+        application, a thousand on a large Schedule of Values. Only the
+        submission writes them (``_protected_fields``); whoever may write the
+        lines may submit them."""
         if not self:
             return
         self.check_access("write")
