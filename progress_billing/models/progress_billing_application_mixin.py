@@ -1,17 +1,17 @@
 # Copyright 2026 Progress Billing Developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
-import json
 from collections import Counter, defaultdict
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_list
+from odoo.tools import format_list
 from odoo.tools.misc import format_amount, format_date
 
 from ..tools import g703_workbook, retention_rules
+from ..tools.company_sql import write_per_record
 from ..tools.g703 import G703Line
 from ..tools.retention import guarantee_cover
 from ..tools.trusted_write import trusted
@@ -830,20 +830,9 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         application's figures computed again. Only freezing writes them
         (``_protected_fields``); whoever may write the applications may have
         them frozen by their workflow."""
-        if not values:
-            return
-        records = self.env[next(iter(values))._name].concat(*values)
-        records.check_access("write")
-        records.flush_recordset(["frozen_values"])
-        self.env.cr.execute(SQL(
-            """UPDATE %(table)s record SET frozen_values = new.frozen_values, write_uid = %(uid)s, write_date = %(now)s
-                 FROM unnest(%(ids)s::int[], %(values)s::jsonb[]) AS new(id, frozen_values)
-                WHERE record.id = new.id""",
-            table=SQL.identifier(records._table), uid=self.env.uid, now=self.env.cr.now(),
-            ids=records.ids, values=[json.dumps(frozen) for frozen in values.values()],
-        ))
-        records.invalidate_recordset(["frozen_values", "write_uid", "write_date"])
-        records.modified(["frozen_values"])
+        if values:
+            records = self.env[next(iter(values))._name].concat(*values)
+            write_per_record(records, {"frozen_values": list(values.values())})
 
     def _unfreeze(self):
         """Only what is frozen is written: a subcontractor submitting from the

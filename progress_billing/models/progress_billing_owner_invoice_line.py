@@ -4,7 +4,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools.company_sql import active_companies_condition
+from ..tools.company_sql import active_companies_condition, write_per_record
 from .progress_billing_owner_invoice_source import SNAPSHOT_FIELDS
 
 
@@ -48,24 +48,11 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
     def _write_autocompleted_amounts(self, amounts):
         """Set E and F of these lines ({line: (work, materials)}) in one
         query: auto-completion writes hundreds of lines (readme/USAGE.md, "Auto-completing owner invoices")."""
-        if not self:
-            return
-        fnames = ["work_this_period", "materials_stored"]
-        self.check_access("write")
-        self.flush_recordset(fnames)
-        self.env.cr.execute(SQL(
-            """UPDATE %(table)s line
-                  SET work_this_period = new.work, materials_stored = new.materials,
-                      write_uid = %(uid)s, write_date = %(now)s
-                 FROM unnest(%(ids)s::int[], %(work)s::numeric[], %(materials)s::numeric[]) AS new(id, work, materials)
-                WHERE line.id = new.id AND %(companies)s""",
-            table=SQL.identifier(self._table), uid=self.env.uid, now=self.env.cr.now(),
-            companies=active_companies_condition(self.env, "line"),
-            ids=self.ids, work=[amounts[line][0] for line in self], materials=[amounts[line][1] for line in self],
-        ))
-        self.invalidate_recordset([*fnames, "write_uid", "write_date"])
-        self.modified(fnames)
-        self._validate_fields(fnames)
+        write_per_record(self, {
+            "work_this_period": [amounts[line][0] for line in self],
+            "materials_stored": [amounts[line][1] for line in self],
+        })
+        self._validate_fields(["work_this_period", "materials_stored"])
 
     def _autocomplete_fingerprints(self):
         """{line id: fingerprint} of what auto-completion reads and writes on
