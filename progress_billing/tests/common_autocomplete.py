@@ -116,6 +116,18 @@ class AutocompleteCase(ProgressBillingCase):
                 f"amounts of line “{line.name}”",
             )
 
+    def _preview_line(self, wizard, owner_line):
+        """The row of ``owner_line`` in the auto-completion preview ``wizard``: a dict of its ``preview_lines``."""
+        [row] = [row for row in wizard.preview_lines if row["owner_line_id"] == owner_line.id]
+        return row
+
+    def _tick(self, wizard, owner_lines, apply=True):
+        """Tick (``apply=False``: untick) ``owner_lines`` in the preview ``wizard``, as its list does: the json
+        value written whole."""
+        wizard.preview_lines = [
+            dict(row, apply=apply) if row["owner_line_id"] in owner_lines.ids else row for row in wizard.preview_lines
+        ]
+
     @contextmanager
     def _revising(self, direct_cost):
         """Revise an approved direct cost as an administrator does: reset it

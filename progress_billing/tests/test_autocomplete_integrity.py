@@ -63,7 +63,7 @@ class TestAutocompleteApplyChecks(AutocompletedCase):
 
     def test_edit_of_an_unticked_line_is_kept(self):
         wizard = self._preview()
-        wizard.line_ids.filtered(lambda line: line.owner_line_id == self.concrete_line).apply = False
+        self._tick(wizard, self.concrete_line, apply=False)
         self.concrete_line.work_this_period = 999
         wizard.action_apply()
         self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (999, 0), self.sov_finishes: (500, 0)})
@@ -93,6 +93,25 @@ class TestAutocompleteApplyChecks(AutocompletedCase):
             self.direct_cost.line_ids.amount = 700
         self.assertRefused(wizard, self.finishes_line)
         self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200), self.sov_finishes: (500, 0)})
+
+    def test_preview_rewritten_by_the_user(self):
+        """The previewed lines come back from the browser in one json value,
+        which a user may write over JSON-RPC: Apply compares them with what
+        auto-completion now proposes, as it does the sources."""
+        rewrites = {
+            "amount changed": lambda row: dict(row, new_work=1),
+            "amount not a number": lambda row: dict(row, new_work="1000"),
+            "tick not a boolean": lambda row: dict(row, apply="yes"),
+            "row removed": lambda row: None,
+        }
+        for rewrite_name, rewrite in rewrites.items():
+            with self.subTest(rewrite_name):
+                wizard = self._preview(user=self.user)
+                rows = [rewrite(row) if row["owner_line_id"] == self.concrete_line.id else row
+                        for row in wizard.preview_lines]
+                wizard.write({"preview_lines": [row for row in rows if row is not None]})
+                self.assertRefused(wizard, self.concrete_line)
+                self.assertLineAmounts(self.owner_invoice, {})
 
     def test_unchanged_preview_applies(self):
         wizard = self._preview(user=self.user)
@@ -232,8 +251,9 @@ class TestAutocompleteCompanies(CompaniesCase):
 
     def test_preview_of_the_sources(self):
         wizard = self._preview(self.as_user_ab(self.owner_invoice_a, self.company_a, self.company_b))
-        self.assertEqual(wizard.line_ids.new_work, 1500)
-        self.assertNotIn(self.sub_invoice_b.name, wizard.line_ids.source_names)
+        [row] = wizard.preview_lines
+        self.assertEqual(row["new_work"], 1500)
+        self.assertNotIn(self.sub_invoice_b.name, row["source_names"])
 
     def test_targets(self):
         """The invoice's lines are targets only for a user who has their company active."""
@@ -295,11 +315,10 @@ class TestAutocompleteRestrictedSource(CompaniesCase):
         invoice = self.as_user_ab(self.owner_invoice_a, self.company)
         action = invoice.action_autocomplete()
         wizard = invoice.env[action["res_model"]].browse(action["res_id"])
-        self.assertEqual(wizard.line_ids.new_work, 1500)
-        self.assertIn(
-            "Source you may not read: no longer copied (you may not read the source)", wizard.line_ids.changes
-        )
-        self.assertNotIn(self.sub_invoice_b.name, wizard.line_ids.changes)
+        [row] = wizard.preview_lines
+        self.assertEqual(row["new_work"], 1500)
+        self.assertIn("Source you may not read: no longer copied (you may not read the source)", row["changes"])
+        self.assertNotIn(self.sub_invoice_b.name, row["changes"])
         wizard.action_apply()
         self.assertNotIn(
             self.sub_invoice_b.line_ids, self.owner_line_a.autocomplete_source_ids.sudo().sub_invoice_line_id

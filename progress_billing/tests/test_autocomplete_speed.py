@@ -33,4 +33,5 @@ class TestAutocompleteManualAmounts(AutocompleteInvoiceCase):
         self.owner_invoice._autocomplete()
         self.concrete_line.work_this_period = 1100
         wizard = self._preview(user=self.user)
-        self.assertEqual(wizard.line_ids.filtered("is_manual").owner_line_id, self.concrete_line)
+        manual = [row["owner_line_id"] for row in wizard.preview_lines if row["is_manual"]]
+        self.assertEqual(manual, self.concrete_line.ids)

@@ -61,12 +61,17 @@ class TestAutocompletePrompt(AutocompleteCase):
         wizard = self._prompt()
         wizard.action_yes()
         self.assertEqual(wizard.step, "preview")
-        self.assertRecordValues(wizard.line_ids, [{
-            "owner_line_id": self._line_of(self.owner_invoice, self.sov_concrete).id,
+        [row] = wizard.preview_lines
+        concrete_line = self._line_of(self.owner_invoice, self.sov_concrete)
+        self.assertEqual({name: row[name] for name in (
+            "owner_line_id", "name", "current_work", "new_work", "current_materials", "new_materials", "is_manual",
+            "is_stale", "apply",
+        )}, {
+            "owner_line_id": concrete_line.id, "name": concrete_line.name,
             "current_work": 0, "new_work": 1000, "current_materials": 0, "new_materials": 200,
-            "is_manual": False, "apply": True,
-        }])
-        self.assertIn(self.env["progress.billing.sub.invoice"].search([], limit=1).name, wizard.line_ids.source_names)
+            "is_manual": False, "is_stale": False, "apply": True,
+        })
+        self.assertIn(self.env["progress.billing.sub.invoice"].search([], limit=1).name, row["source_names"])
         self.assertEqual((wizard.new_work_total, wizard.new_materials_total), (1000, 200))
         self.assertUntouched()
         wizard.action_apply()
@@ -101,16 +106,13 @@ class TestAutocompletePrompt(AutocompleteCase):
 class TestAutocompleteRevisions(AutocompleteInvoiceCase):
     """Manual amounts, re-runs, stale flags and drill-down (readme/USAGE.md, "Auto-completing owner invoices")."""
 
-    def _preview_line(self, wizard, owner_line):
-        return wizard.line_ids.filtered(lambda line: line.owner_line_id == owner_line)
-
     def test_manual_amounts_are_shown_and_can_be_kept(self):
         self.concrete_line.work_this_period = 999
         wizard = self._preview()
-        self.assertTrue(self._preview_line(wizard, self.concrete_line).is_manual)
-        self.assertFalse(self._preview_line(wizard, self.finishes_line).is_manual)
+        self.assertTrue(self._preview_line(wizard, self.concrete_line)["is_manual"])
+        self.assertFalse(self._preview_line(wizard, self.finishes_line)["is_manual"])
         self.assertEqual(wizard.manual_line_count, 1)
-        self._preview_line(wizard, self.concrete_line).apply = False
+        self._tick(wizard, self.concrete_line, apply=False)
         self.assertEqual(wizard.manual_line_count, 0)
         self.assertEqual(wizard.new_work_total, 999 + 500)
         wizard.action_apply()
@@ -146,7 +148,7 @@ class TestAutocompleteRevisions(AutocompleteInvoiceCase):
     def test_rerun_without_changes_changes_nothing(self):
         self.owner_invoice._autocomplete()
         wizard = self._preview()
-        self.assertFalse(wizard.line_ids)
+        self.assertFalse(wizard.preview_lines)
         self.assertFalse(self.owner_invoice.autocomplete_stale_count)
 
     def test_direct_cost_amount_revised(self):
@@ -160,11 +162,11 @@ class TestAutocompleteRevisions(AutocompleteInvoiceCase):
                          r"^Work Completed This Period: .*500\.00.* → .*650\.00")
         wizard = self._preview()
         preview_line = self._preview_line(wizard, self.finishes_line)
-        self.assertEqual(wizard.line_ids, preview_line)
-        self.assertEqual((preview_line.current_work, preview_line.new_work), (500, 650))
-        self.assertTrue(preview_line.is_stale)
+        self.assertEqual(wizard.preview_lines, [preview_line])
+        self.assertEqual((preview_line["current_work"], preview_line["new_work"]), (500, 650))
+        self.assertTrue(preview_line["is_stale"])
         self.assertRegex(
-            preview_line.changes,
+            preview_line["changes"],
             rf"^{self.direct_cost.display_name} · .*: Work Completed This Period: .*500\.00.* → .*650\.00",
         )
         self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200), self.sov_finishes: (500, 0)})
@@ -179,8 +181,8 @@ class TestAutocompleteRevisions(AutocompleteInvoiceCase):
         self.assertTrue(self.finishes_line.autocomplete_stale)
         wizard = self._preview()
         preview_line = self._preview_line(wizard, self.finishes_line)
-        self.assertEqual(preview_line.new_work, 0)
-        self.assertIn("no longer copied (Date Received When Copied:", preview_line.changes)
+        self.assertEqual(preview_line["new_work"], 0)
+        self.assertIn("no longer copied (Date Received When Copied:", preview_line["changes"])
         wizard.action_apply()
         self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200)})
         self.assertFalse(self.finishes_line.autocomplete_source_ids)
@@ -199,7 +201,7 @@ class TestAutocompleteRevisions(AutocompleteInvoiceCase):
         self.assertEqual(self.finishes_line.autocomplete_source_ids.stale_reason, "the source line was deleted")
         self.assertIn(
             "no longer copied (the source line was deleted)",
-            self._preview_line(self._preview(), self.finishes_line).changes,
+            self._preview_line(self._preview(), self.finishes_line)["changes"],
         )
 
     def test_sub_invoice_revised(self):
@@ -214,7 +216,7 @@ class TestAutocompleteRevisions(AutocompleteInvoiceCase):
         self.assertEqual(self.concrete_line.autocomplete_source_ids.stale_reason,
                          f"Work Completed This Period: {self.currency.format(1000)} → {self.currency.format(1200)}")
         wizard = self._preview()
-        self.assertEqual(self._preview_line(wizard, self.concrete_line).new_work, 1200)
+        self.assertEqual(self._preview_line(wizard, self.concrete_line)["new_work"], 1200)
         wizard.action_apply()
         self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1200, 200), self.sov_finishes: (500, 0)})
         self.assertFalse(self.owner_invoice.autocomplete_stale_count)
@@ -227,7 +229,7 @@ class TestAutocompleteRevisions(AutocompleteInvoiceCase):
         self.sub_invoice.period_id = next_period
         self.sub_invoice.state = "approved"
         self.assertIn("Source Billing Period When Copied:", self.concrete_line.autocomplete_source_ids.stale_reason)
-        changes = self._preview_line(self._preview(), self.concrete_line).changes
+        changes = self._preview_line(self._preview(), self.concrete_line)["changes"]
         self.assertIn(
             f"no longer copied (Source Billing Period When Copied: "
             f"{self.period.display_name} → {next_period.display_name})",
@@ -252,8 +254,8 @@ class TestAutocompleteRevisions(AutocompleteInvoiceCase):
         with self._revising(self.direct_cost):
             self.direct_cost.line_ids.cost_code_id = self.cost_code
         wizard = self._preview()
-        self.assertIn("now copied onto line “Concrete”", self._preview_line(wizard, self.finishes_line).changes)
-        self.assertIn("newly copied", self._preview_line(wizard, self.concrete_line).changes)
+        self.assertIn("now copied onto line “Concrete”", self._preview_line(wizard, self.finishes_line)["changes"])
+        self.assertIn("newly copied", self._preview_line(wizard, self.concrete_line)["changes"])
         wizard.action_apply()
         self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1500, 200)})
 

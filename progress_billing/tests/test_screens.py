@@ -5,6 +5,7 @@ from lxml import etree
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools import file_open
 from odoo.tools.safe_eval import safe_eval
 
 from .common import ProgressBillingCase
@@ -157,25 +158,32 @@ class TestScreens(ProgressBillingCase):
         the field's full name staying in the header's tooltip."""
         form = self._arch("progress.billing.owner.invoice.autocomplete", "form")
         wizard_fields = self.env["progress.billing.owner.invoice.autocomplete"]._fields
-        for one2many in ("line_ids", "earlier_ids", "unmatched_ids"):
+        for one2many in ("earlier_ids", "unmatched_ids"):
             columns = self.env[wizard_fields[one2many].comodel_name]._fields
             for field in form.xpath(f"//field[@name='{one2many}']/list/field[not(@column_invisible)]"):
                 label = field.get("string") or columns[field.get("name")].string
                 with self.subTest(list=one2many, column=field.get("name")):
                     self.assertLessEqual(len(label), 12, label)
-        for path in ("earlier_ids']/list/field[@name='include", "line_ids']/list/field[@name='is_manual",
-                     "line_ids']/list/field[@name='is_stale"):
-            self.assertEqual(form.xpath(f"//field[@name='{path}']")[0].get("width"), "70px",
-                             "a readonly checkbox column is narrower than its heading otherwise")
+        self.assertEqual(form.xpath("//field[@name='earlier_ids']/list/field[@name='include']")[0].get("width"), "70px",
+                         "a readonly checkbox column is narrower than its heading otherwise")
         earlier = form.xpath("//field[@name='earlier_ids']/list")[0]
         self.assertEqual(earlier.xpath("field[@name='period_id']")[0].get("width"), "200px",
                          "a period's name (2026-09-01 – 2026-09-30) reads whole")
         for name in ("source_kind", "cost_type_id"):
             # the document's number says its kind, the cost code its line: both stay one click away
             self.assertEqual(earlier.xpath(f"field[@name='{name}']")[0].get("optional"), "hide", name)
-        lines = self.env["progress.billing.owner.invoice.autocomplete.line"]._fields
-        self.assertEqual(lines["new_materials"].string, "Materials Presently Stored, After")
-        self.assertEqual(lines["changes"].string, "Changes Since Last Auto-Completion")
+        self.assertEqual(form.xpath("//field[@name='preview_lines']")[0].get("widget"),
+                         "progress_billing_autocomplete_preview_lines")
+        with file_open("progress_billing/static/src/fields/autocomplete_preview_lines_field.xml", "rb") as template:
+            headings = {th.text: th for th in etree.parse(template).iterfind(".//thead/tr/th")}
+        for label in headings:
+            with self.subTest(list="preview_lines", column=label):
+                self.assertLessEqual(len(label), 12, label)
+        self.assertEqual(headings["Stored After"].get("title"), "Materials Presently Stored, After")
+        self.assertEqual(headings["Changes"].get("title"), "Changes Since Last Auto-Completion")
+        for label in ("By Hand", "Changed"):
+            self.assertEqual(headings[label].get("style"), "width: 70px",
+                             "a checkmark column is narrower than its heading otherwise")
 
     def test_lists_keep_numbers_and_amounts_whole(self):
         """Application and document numbers and 7-digit amounts with their

@@ -136,11 +136,12 @@ class TestCostsLeftBehindPreview(UnbilledCostsCase):
 
     def test_unticked_lines_stay_unticked(self):
         wizard = self._preview()
-        wizard.line_ids.apply = False
+        self._tick(wizard, self.owner_invoice.line_ids, apply=False)
         wizard = self._reopen(wizard.action_include_all())
-        concrete = wizard.line_ids.filtered(lambda line: line.owner_line_id._billing_source() == self.sov_concrete)
-        self.assertFalse(concrete.apply)
-        self.assertTrue(wizard.line_ids.filtered(lambda line: line != concrete).apply)
+        concrete = self._line_of(self.owner_invoice, self.sov_concrete)
+        applies = {row["owner_line_id"]: row["apply"] for row in wizard.preview_lines}
+        self.assertFalse(applies.pop(concrete.id))
+        self.assertTrue(applies and all(applies.values()), "the lines the included costs bring are ticked")
 
     def test_a_cost_billed_meanwhile_is_not_billed_twice(self):
         """A cost included in the preview but billed by another owner

@@ -6,7 +6,6 @@ from . import progress_billing_move_cancel_wizard
 from . import progress_billing_retainage_release_wizard
 from . import progress_billing_retainage_release_wizard_line
 from . import progress_billing_owner_invoice_autocomplete
-from . import progress_billing_owner_invoice_autocomplete_line
 from . import progress_billing_owner_invoice_autocomplete_unmatched
 from . import progress_billing_owner_invoice_autocomplete_earlier
 from . import progress_billing_backup_wizard

@@ -18,7 +18,11 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
     currency_id = fields.Many2one(related="invoice_id.currency_id")
     period_id = fields.Many2one(related="invoice_id.period_id")
     step = fields.Selection([("prompt", "Question"), ("preview", "Preview")], default="prompt", required=True)
-    line_ids = fields.One2many("progress.billing.owner.invoice.autocomplete.line", "wizard_id", string="Changes")
+    preview_lines = fields.Json(
+        "Changes",
+        help="One dict per owner invoice line auto-completion would change (_build_preview): the line, its amounts "
+        "now and after, its sources, what changed and whether to apply it.",
+    )
     unmatched_ids = fields.One2many(
         "progress.billing.owner.invoice.autocomplete.unmatched", "wizard_id", string="Unmatched Sources"
     )
@@ -43,21 +47,45 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
     current_materials_total = fields.Monetary("Materials Presently Stored, Now", compute="_compute_totals")
     new_materials_total = fields.Monetary("Materials Presently Stored, After", compute="_compute_totals")
 
-    @api.depends("line_ids.apply", "line_ids.new_work", "line_ids.new_materials")
+    @api.depends("preview_lines")
     def _compute_totals(self):
         """Invoice totals of E and F now and once the ticked lines are applied."""
         for wizard in self:
             invoice_lines = wizard.invoice_id.line_ids
-            applied = {line.owner_line_id: line for line in wizard.line_ids if line.apply}
-            wizard.manual_line_count = len(wizard.line_ids.filtered(lambda line: line.apply and line.is_manual))
+            previewed = wizard._previewed_lines()
+            applied = {line: previewed[line.id] for line in invoice_lines if previewed.get(line.id, {}).get("apply")}
+            wizard.manual_line_count = sum(1 for row in applied.values() if row.get("is_manual"))
             wizard.current_work_total = sum(invoice_lines.mapped("work_this_period"))
             wizard.current_materials_total = sum(invoice_lines.mapped("materials_stored"))
             wizard.new_work_total = sum(
-                applied[line].new_work if line in applied else line.work_this_period for line in invoice_lines
+                applied[line]["new_work"] if line in applied else line.work_this_period for line in invoice_lines
             )
             wizard.new_materials_total = sum(
-                applied[line].new_materials if line in applied else line.materials_stored for line in invoice_lines
+                applied[line]["new_materials"] if line in applied else line.materials_stored
+                for line in invoice_lines
             )
+
+    def _previewed_lines(self):
+        """{owner line id: its row of ``preview_lines``}, the rows that are
+        well formed only: ``preview_lines`` comes back from the browser, and a
+        row whose line, amounts or tick are not what ``_build_preview`` wrote
+        counts as a line the preview did not show, which refuses Apply
+        (readme/CONFIGURE.md, "Auto-completion")."""
+        self.ensure_one()
+        rows = self.preview_lines
+        if not isinstance(rows, list):
+            return {}
+        return {
+            row["owner_line_id"]: row
+            for row in rows
+            if isinstance(row, dict)
+            and isinstance(row.get("owner_line_id"), int)
+            and all(
+                isinstance(row.get(name), (int, float)) and not isinstance(row.get(name), bool)
+                for name in ("new_work", "new_materials")
+            )
+            and isinstance(row.get("apply"), bool)
+        }
 
     @api.depends("earlier_ids.include", "earlier_ids.amount")
     def _compute_left_behind(self):
@@ -109,8 +137,9 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         invoice._lock_for_autocompletion()
         included = self._included()
         proposal = invoice._autocomplete_proposal(invoice._autocomplete_allocation(included))
-        ticked = self.line_ids.filtered("apply").owner_line_id
-        self._check_still_current(proposal, ticked)
+        previewed = self._previewed_lines()
+        ticked = invoice.line_ids.filtered(lambda line: previewed.get(line.id, {}).get("apply"))
+        self._check_still_current(proposal, previewed, ticked)
         applied = [row for row in proposal if row["line"] in ticked]
         invoice._autocomplete_apply(applied)
         self._log_included(applied, included)
@@ -134,12 +163,13 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         self.ensure_one()
         invoice = self.invoice_id
         included = set(self._included())
-        unticked = self.line_ids.filtered(lambda line: not line.apply).owner_line_id
+        unticked = {line_id for line_id, row in self._previewed_lines().items() if not row["apply"]}
         allocation = invoice._autocomplete_allocation(included)
         left_behind = self.env["progress.billing.owner.invoice.source"]._left_behind_sources(invoice)
         proposal = invoice._autocomplete_proposal(allocation)
         owner_lines = invoice.line_ids.browse(row["line"].id for row in proposal)
         manual = set(owner_lines._with_manual_amounts().ids)
+        stale = set(owner_lines.filtered("autocomplete_stale").ids)
         self.write(
             {
                 "step": "preview",
@@ -148,22 +178,26 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
                     for line_id, fingerprint in owner_lines._autocomplete_fingerprints().items()
                 },
                 "ambiguity_warning": "\n".join(invoice._autocomplete_ambiguity_warnings(allocation)) or False,
+                # one json value rather than a record per line: inserting those took a fifth of the preview of a
+                # large project (readme/USAGE.md, "Auto-completing owner invoices")
+                "preview_lines": [
+                    {
+                        "owner_line_id": row["line"].id,
+                        "name": row["line"].name,
+                        "current_work": row["line"].work_this_period,
+                        "new_work": row["work_this_period"],
+                        "current_materials": row["line"].materials_stored,
+                        "new_materials": row["materials_stored"],
+                        "is_manual": row["line"].id in manual,
+                        "is_stale": row["line"].id in stale,
+                        "source_names": "\n".join(source.name for source in row["sources"]),
+                        "changes": "\n".join(row["changes"]),
+                        "apply": row["line"].id not in unticked,
+                    }
+                    for row in proposal
+                ],
             }
         )
-        self._replace_rows("line_ids", [
-            {
-                "owner_line_id": row["line"].id,
-                "current_work": row["line"].work_this_period,
-                "new_work": row["work_this_period"],
-                "current_materials": row["line"].materials_stored,
-                "new_materials": row["materials_stored"],
-                "is_manual": row["line"].id in manual,
-                "source_names": "\n".join(source.name for source in row["sources"]),
-                "changes": "\n".join(row["changes"]),
-                "apply": row["line"] not in unticked,
-            }
-            for row in proposal
-        ])
         self._replace_rows("unmatched_ids", [
             {
                 "name": source.key.name,
@@ -196,7 +230,7 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         """Replace the preview rows of the one2many ``field_name`` by one row
         per dict of ``vals_list`` (every column given, amounts already rounded
         to the currency), in one INSERT (readme/USAGE.md, "Auto-completing owner invoices"): the preview of a large
-        project holds a row per owner invoice line, and the ORM's create
+        project may list hundreds of sources or costs, and the ORM's create
         converts each amount through a new record of its currency, which took
         most of the preview's time. Rows of a wizard the user just opened:
         no defaults, constraints nor stored computations to honour."""
@@ -222,14 +256,19 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         self.invalidate_recordset([field_name])
         self.modified([field_name])
 
-    def _check_still_current(self, proposal, ticked):
+    def _check_still_current(self, proposal, previewed, ticked):
         """readme/CONFIGURE.md, "Auto-completion": Apply writes exactly what the preview showed, or
         nothing. Refused, naming the lines, when auto-completion would now
         change other lines or other amounts than previewed (a source
         changed), or when a ticked line's amounts or source links changed
-        since the preview (typed by hand, another auto-completion)."""
+        since the preview (typed by hand, another auto-completion).
+        ``previewed``: ``_previewed_lines``."""
         currency = self.currency_id
-        previewed = {line.owner_line_id: (line.new_work, line.new_materials) for line in self.line_ids}
+        previewed = {
+            line: (previewed[line.id]["new_work"], previewed[line.id]["new_materials"])
+            for line in self.invoice_id.line_ids
+            if line.id in previewed
+        }
         current = {row["line"]: (row["work_this_period"], row["materials_stored"]) for row in proposal}
         fingerprints = ticked._autocomplete_fingerprints()
         # read once: each read of a json field copies it whole (readme/USAGE.md, "Auto-completing owner invoices")

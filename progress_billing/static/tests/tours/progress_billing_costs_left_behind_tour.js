@@ -5,6 +5,8 @@ import { registry } from "@web/core/registry";
 
 const WARNING = "Approved costs of earlier periods not yet billed to the owner";
 const CONCRETE_ROW = ".o_form_sheet .o_field_widget[name=line_ids] .o_data_row:contains(Concrete)";
+const PREVIEW_LINES = ".o_field_widget[name=preview_lines]";
+const PREVIEW_ROW = `.modal ${PREVIEW_LINES} .o_progress_billing_preview_line`;
 
 registry.category("web_tour.tours").add("progress_billing_costs_left_behind_tour", {
     steps: () => [
@@ -19,7 +21,15 @@ registry.category("web_tour.tours").add("progress_billing_costs_left_behind_tour
         },
         {
             content: "Left out, this period's amount only",
-            trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:contains(Concrete):contains(300.00)",
+            trigger: `${PREVIEW_ROW}:contains(Concrete):contains(300.00)`,
+        },
+        {
+            content: "Untick the concrete line",
+            trigger: `${PREVIEW_ROW}:contains(Concrete) td[name=apply] input:checked`,
+            run: "click",
+        },
+        {
+            trigger: `${PREVIEW_ROW}:contains(Concrete) td[name=apply] input:not(:checked)`,
         },
         {
             trigger: ".modal .nav-link:contains(Costs of Earlier Periods)",
@@ -39,7 +49,15 @@ registry.category("web_tour.tours").add("progress_billing_costs_left_behind_tour
         },
         {
             content: "They land by the matching rules: the concrete line now bills both periods' work",
-            trigger: ".modal:not(:has(.o_progress_billing_left_behind)) .o_field_widget[name=line_ids] .o_data_row:contains(Concrete):contains(1,300.00)",
+            trigger: `.modal:not(:has(.o_progress_billing_left_behind)) ${PREVIEW_LINES} .o_progress_billing_preview_line:contains(Concrete):contains(1,300.00)`,
+        },
+        {
+            content: "The line unticked before stays unticked in the new preview; tick it again",
+            trigger: `${PREVIEW_ROW}:contains(Concrete) td[name=apply] input:not(:checked)`,
+            run: "click",
+        },
+        {
+            trigger: `${PREVIEW_ROW}:contains(Concrete) td[name=apply] input:checked`,
         },
         {
             trigger: ".modal .modal-footer button:contains(Apply)",

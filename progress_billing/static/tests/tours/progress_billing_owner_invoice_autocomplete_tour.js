@@ -6,6 +6,7 @@ import { stepUtils } from "@web_tour/tour_utils";
 
 const PROMPT = "Do you want to automatically complete";
 const CONCRETE_ROW = ".o_form_sheet .o_field_widget[name=line_ids] .o_data_row:contains(Concrete)";
+const PREVIEW_ROW = ".modal .o_field_widget[name=preview_lines] .o_progress_billing_preview_line:contains(Concrete)";
 
 registry.category("web_tour.tours").add("progress_billing_owner_invoice_autocomplete_tour", {
     steps: () => [
@@ -53,7 +54,23 @@ registry.category("web_tour.tours").add("progress_billing_owner_invoice_autocomp
         },
         {
             content: "Yes shows what would change before writing it",
-            trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:contains(Concrete):contains(1,000.00)",
+            trigger: `${PREVIEW_ROW}:contains(1,000.00)`,
+        },
+        {
+            content: "Untick the line to leave it as it is",
+            trigger: `${PREVIEW_ROW} td[name=apply] input:checked`,
+            run: "click",
+        },
+        {
+            content: "The totals after follow the ticks",
+            trigger: ".modal .o_field_widget[name=new_work_total]:contains(0.00):not(:contains(1,000.00))",
+        },
+        {
+            trigger: `${PREVIEW_ROW} td[name=apply] input:not(:checked)`,
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=new_work_total]:contains(1,000.00)",
         },
         {
             trigger: ".modal .modal-footer button:contains(Apply)",
