@@ -1,13 +1,14 @@
 # Copyright 2026 Progress Billing Developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+import functools
 from collections import Counter, defaultdict
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_list
+from odoo.tools import float_round, format_list
 from odoo.tools.misc import format_amount, format_date
 
 from ..tools import g703_workbook, retention_rules
@@ -250,7 +251,9 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         self.ensure_one()
         lines = self.line_ids if lines is None else lines
         contract = self._contract()
-        currency = self.currency_id or contract.currency_id
+        # res.currency.round without a record call per amount: thousands of lines
+        rounding = (self.currency_id or contract.currency_id).rounding
+        round_amount = functools.partial(float_round, precision_rounding=rounding)
         frozen_of = {line: line.frozen_values or {} for line in lines}
         key_of = {line: line._billing_source_key() for line in lines}
         billed_before = self._billed_before() if not all(frozen_of.values()) else {}
@@ -265,14 +268,14 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             figures[line] = G703Line(
                 source=key_of[line],
                 scheduled_value=scheduled[line],
-                previous_work=currency.round(previous_work),
+                previous_work=round_amount(previous_work),
                 work_this_period=line.work_this_period,
                 materials_stored=line.materials_stored,
                 retainage_rate=line.retainage_rate,
                 retainage_rate_materials=line.retainage_rate_materials,
                 follows_rules=has_rules and line._follows_retention_rules(),
                 retainage_released=line.retainage_released,
-                previous_retainage_released=currency.round(previous_released),
+                previous_retainage_released=round_amount(previous_released),
                 retainage_work=frozen.get("retainage_work", 0.0),
                 retainage_on_materials=frozen.get("retainage_on_materials", 0.0),
                 retainage_covered_work=frozen.get("retainage_covered_work", 0.0),
@@ -302,8 +305,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                 (work, materials), (covered_work, covered_materials) = required[line], covered[line]
                 figure = figures[line]
                 figure.retainage_covered_work, figure.retainage_covered_materials = covered_work, covered_materials
-                figure.retainage_work = currency.round(work - covered_work)
-                figure.retainage_on_materials = currency.round(materials - covered_materials)
+                figure.retainage_work = round_amount(work - covered_work)
+                figure.retainage_on_materials = round_amount(materials - covered_materials)
         if with_retention and earlier_figures is not None and lines == self.line_ids:
             earlier_figures[self] = figures
         return figures

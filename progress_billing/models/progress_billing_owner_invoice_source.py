@@ -253,13 +253,20 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
 
     def _link_field(self):
         """The field holding the source line; None once the source is deleted."""
-        self.ensure_one()
-        return next((name for name in CURRENT_SOURCE_QUERIES if self._source_lines(name)), None)
+        ref = self._source_ref()
+        return ref and ref[0]
 
     def _source_ref(self):
-        """(link field, source line id) as in ``CurrentSource.ref``; None once the source is deleted."""
-        field = self._link_field()
-        return field and (field, self._source_lines(field).id)
+        """(link field, source line id) as in ``CurrentSource.ref``; None once
+        the source is deleted. Read past the fields' group as
+        ``_source_lines`` does, once per link: the preview asks it of
+        thousands of links."""
+        self.ensure_one()
+        link = self.sudo()
+        for name in CURRENT_SOURCE_QUERIES:
+            if source_id := link[name].id:
+                return name, source_id
+        return None
 
     def _changes_since_copy(self, current):
         """What the source says now (``current``, a CurrentSource, None once
