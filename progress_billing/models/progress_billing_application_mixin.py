@@ -3,6 +3,7 @@
 
 import functools
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 
 from markupsafe import Markup
 
@@ -31,6 +32,8 @@ DESCRIPTION_LINE_CHARS = 32
 
 # the G702 figures summed from the lines of the application (lines 4, 5a, 5b, 5, 6, 9, work completed this
 # period, materials presently stored): frozen whole with a certified application
+# the key in the transaction's cache of the figures shared by ``_sharing_g703_figures``
+SHARED_G703_FIGURES = "progress_billing.shared_g703_figures"
 G702_FROM_LINES = (
     "work_this_period", "materials_stored", "total_completed", "retainage_work", "retainage_materials",
     "retainage_released", "total_retainage", "total_earned", "balance_to_finish",
@@ -247,8 +250,17 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         {application: its figures} worked out by the caller, filled as the
         previous applications are worked out, so that the applications of a
         contract recomputed together, earliest first, each work out their
-        own lines once."""
+        own lines once. Within ``_sharing_g703_figures``, the figures of the
+        saved lines are worked out once, with retention, for every reader."""
         self.ensure_one()
+        shared = self.env.cr.cache.get(SHARED_G703_FIGURES)
+        shared_key = (self.id, self.env.su) if shared is not None and lines is None else None
+        if shared_key:
+            with_retention = True
+            if shared_key in shared:
+                if earlier_figures is not None:
+                    earlier_figures[self] = shared[shared_key]
+                return shared[shared_key]
         lines = self.line_ids if lines is None else lines
         contract = self._contract()
         # res.currency.round without a record call per amount: thousands of lines
@@ -309,7 +321,31 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                 figure.retainage_on_materials = round_amount(materials - covered_materials)
         if with_retention and earlier_figures is not None and lines == self.line_ids:
             earlier_figures[self] = figures
+        if shared_key:
+            shared[shared_key] = figures
         return figures
+
+    @contextmanager
+    def _sharing_g703_figures(self):
+        """Within the block, each application's G703 figures (``_g703_lines``
+        of its saved lines) are worked out once, with retention, and read by
+        all: the over-billing check of a bulk write of the lines' amounts, then
+        the G702 figures recomputed when it is flushed, which would otherwise
+        each work out a thousand lines
+        (readme/USAGE.md, "Auto-completing owner invoices").
+        For a block that, after its lines' amounts, writes nothing the
+        figures depend on; it flushes before the end, and the figures are
+        forgotten when it ends."""
+        cache = self.env.cr.cache
+        if SHARED_G703_FIGURES in cache:
+            yield
+            return
+        cache[SHARED_G703_FIGURES] = {}
+        try:
+            yield
+            self.env.flush_all()
+        finally:
+            cache.pop(SHARED_G703_FIGURES, None)
 
     def _billed_before(self):
         """{billing source key: (D, retainage released before)} of the lines

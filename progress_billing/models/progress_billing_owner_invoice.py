@@ -307,13 +307,14 @@ class ProgressBillingOwnerInvoice(models.Model):
         (``_lock_for_autocompletion``) since it read what ``proposal`` says."""
         self._check_can_autocomplete()
         lines = self.env["progress.billing.owner.invoice.line"].concat(*(row["line"] for row in proposal))
-        lines._write_autocompleted_amounts({
-            row["line"]: (row["work_this_period"], row["materials_stored"]) for row in proposal
-        })
-        self.env["progress.billing.owner.invoice.source"]._replace_links(
-            lines, [(row["line"], source) for row in proposal for source in row["sources"]]
-        )
-        self.autocomplete_prompt_pending = False
+        with self._sharing_g703_figures():
+            lines._write_autocompleted_amounts({
+                row["line"]: (row["work_this_period"], row["materials_stored"]) for row in proposal
+            })
+            self.env["progress.billing.owner.invoice.source"]._replace_links(
+                lines, [(row["line"], source) for row in proposal for source in row["sources"]]
+            )
+            self.autocomplete_prompt_pending = False
         if proposal:
             self._message_log(
                 body=self.env._(
