@@ -263,9 +263,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                 return shared[shared_key]
         lines = self.line_ids if lines is None else lines
         contract = self._contract()
-        # res.currency.round without a record call per amount: thousands of lines
-        rounding = (self.currency_id or contract.currency_id).rounding
-        round_amount = functools.partial(float_round, precision_rounding=rounding)
+        round_amount = self._amount_rounding()
         frozen_of = {line: line.frozen_values or {} for line in lines}
         key_of = {line: line._billing_source_key() for line in lines}
         billed_before = self._billed_before() if not all(frozen_of.values()) else {}
@@ -346,6 +344,13 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             self.env.flush_all()
         finally:
             cache.pop(SHARED_G703_FIGURES, None)
+
+    def _amount_rounding(self):
+        """res.currency.round of the application's currency as a plain
+        function, for the thousands of amounts of a Schedule of Values worked
+        out at once (no record call per amount)."""
+        rounding = (self.currency_id or self._contract().currency_id).rounding
+        return functools.partial(float_round, precision_rounding=rounding)
 
     def _billed_before(self):
         """{billing source key: (D, retainage released before)} of the lines
@@ -722,7 +727,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         to the currency, as it always has. The lines following the rules
         withhold what ``_retention_by_rules`` gives."""
         self.ensure_one()
-        currency = self.currency_id or self._contract().currency_id
+        round_amount = self._amount_rounding()
         withheld = {}
         by_rules = []
         for line, figure in figures.items():
@@ -731,9 +736,9 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                 continue
             before_work, before_materials = previous[line].retention_required()
             withheld[line] = (
-                currency.round((figure.previous_work + figure.work_this_period) * figure.retainage_rate / 100)
+                round_amount((figure.previous_work + figure.work_this_period) * figure.retainage_rate / 100)
                 - before_work,
-                currency.round(figure.materials_stored * figure.retainage_rate_materials / 100) - before_materials,
+                round_amount(figure.materials_stored * figure.retainage_rate_materials / 100) - before_materials,
             )
         if by_rules:
             withheld.update(self._retention_by_rules(by_rules, figures, previous, previous_figures, withheld))
