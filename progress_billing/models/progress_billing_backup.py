@@ -267,33 +267,24 @@ class ProgressBillingBackup(models.Model):
         (readme/USAGE.md, "Pay application PDFs and compiled backups"):
         while wkhtmltopdf renders the pay applications of a batch (in its own
         process, on the other core), the batch's attachments are copied
-        after the places reserved for them; the batch's pay applications are
-        copied in only once the next batch's attachments are copied too, so
-        that Odoo does not wait for wkhtmltopdf while it has work left."""
+        after the places reserved for them, then those of as many invoices
+        after it, so that Odoo does not wait for wkhtmltopdf while it has
+        work left; then the batch's pay applications are copied in, before
+        the next batch is started (two wkhtmltopdf processes at most)."""
         attachments = self._attachments_by_invoice(invoices)
         reasons = self._skip_reasons()
-        rendering, reserved = [], 0
+        places, rendered = {}, 0
         for batch in self.env["ir.actions.report"]._render_pay_applications(SUB_INVOICE_REPORT, invoices):
-            places = {}
-            for invoice in batch.records:
+            rendered += len(batch.records)
+            for invoice in invoices[len(places):rendered + len(batch.records)]:
                 places[invoice] = builder.reserve_pdf(
                     self._invoice_title(invoice), invoice._pay_application_page_count()
                 )
                 self._add_attachments(builder, attachments.get(invoice.id, []), reasons)
-            rendering.append((batch, places))
-            reserved += len(batch.records)
-            # the last batch is copied in before the loop asks for more: the
-            # generator stops its wkhtmltopdf processes once it is done
-            while len(rendering) > 1 or (rendering and reserved == len(invoices)):
-                self._fill_pay_applications(builder, *rendering.pop(0))
-
-    def _fill_pay_applications(self, builder, batch, places):
-        """Copy the pay applications of ``batch``, once wkhtmltopdf has
-        rendered them, into the ``places`` reserved for them."""
-        for pdf, ranges in batch.documents():
-            with backup_pdf.open_source(pdf) as report:
-                for invoice, first_page, page_count in ranges:
-                    builder.fill(places[invoice], report, range(first_page, first_page + page_count))
+            for pdf, ranges in batch.documents():
+                with backup_pdf.open_source(pdf) as report:
+                    for invoice, first_page, page_count in ranges:
+                        builder.fill(places[invoice], report, range(first_page, first_page + page_count))
 
     def _attachments_by_invoice(self, invoices):
         attachments = {}
