@@ -4,6 +4,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.api import NewId
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare
 from odoo.tools.misc import format_amount
@@ -211,10 +212,19 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
     def _billing_source(self):
         """The contract line or change order line this line bills."""
         self.ensure_one()
-        return next((self[name] for name in self._source_fields if self[name]), None)
+        for name in self._source_fields:
+            if source := self[name]:
+                return source
+        return None
 
     def _billing_source_key(self):
-        return tuple(self[name]._origin.id for name in self._source_fields)
+        """The ids of what this line bills, one per source field: the saved
+        records' ids also when the line is edited in a form (onchange)."""
+        key = []
+        for name in self._source_fields:
+            source_id = self[name].id
+            key.append((source_id.origin or False) if isinstance(source_id, NewId) else source_id)
+        return tuple(key)
 
     def _previous_lines(self):
         """Each line -> the line of the previous application of its contract
@@ -332,12 +342,14 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             precision_digits=self._fields["retainage_rate"].get_digits(self.env)[1],
         )
 
-    def _is_over_billed(self, figure=None):
+    def _is_over_billed(self, figure=None, currency=None):
         """G above C, to the currency's rounding. ``figure``: the line's
-        tools.g703.G703Line when the application already worked it out."""
+        tools.g703.G703Line when the application already worked it out;
+        ``currency``: its application's, when checking many lines."""
         self.ensure_one()
         figure = figure or self
-        return self.currency_id.compare_amounts(figure.total_completed, figure.scheduled_value) > 0
+        currency = currency or self.currency_id
+        return float_compare(figure.total_completed, figure.scheduled_value, precision_rounding=currency.rounding) > 0
 
     @api.onchange("work_this_period", "materials_stored")
     def _onchange_warn_over_billed(self):
@@ -364,8 +376,9 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         if self.env.user.has_group(MANAGER_GROUP):
             return
         figures = self._g703_figures(with_retention=False)
+        currencies = {invoice: invoice.currency_id for invoice in self.invoice_id}
         for line in self:
-            if line._is_over_billed(figures[line]):
+            if line._is_over_billed(figures[line], currencies.get(line.invoice_id)):
                 raise ValidationError(
                     line._over_billed_message()
                     + "\n"

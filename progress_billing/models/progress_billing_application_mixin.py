@@ -1,13 +1,15 @@
 # Copyright 2026 Progress Billing Developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
+import functools
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_list
+from odoo.tools import float_round, format_list
 from odoo.tools.misc import format_amount, format_date
 
 from ..tools import g703_workbook, retention_rules
@@ -30,6 +32,8 @@ DESCRIPTION_LINE_CHARS = 32
 
 # the G702 figures summed from the lines of the application (lines 4, 5a, 5b, 5, 6, 9, work completed this
 # period, materials presently stored): frozen whole with a certified application
+# the key in the transaction's cache of the figures shared by ``_sharing_g703_figures``
+SHARED_G703_FIGURES = "progress_billing.shared_g703_figures"
 G702_FROM_LINES = (
     "work_this_period", "materials_stored", "total_completed", "retainage_work", "retainage_materials",
     "retainage_released", "total_retainage", "total_earned", "balance_to_finish",
@@ -246,11 +250,20 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         {application: its figures} worked out by the caller, filled as the
         previous applications are worked out, so that the applications of a
         contract recomputed together, earliest first, each work out their
-        own lines once."""
+        own lines once. Within ``_sharing_g703_figures``, the figures of the
+        saved lines are worked out once, with retention, for every reader."""
         self.ensure_one()
+        shared = self.env.cr.cache.get(SHARED_G703_FIGURES)
+        shared_key = (self.id, self.env.su) if shared is not None and lines is None else None
+        if shared_key:
+            with_retention = True
+            if shared_key in shared:
+                if earlier_figures is not None:
+                    earlier_figures[self] = shared[shared_key]
+                return shared[shared_key]
         lines = self.line_ids if lines is None else lines
         contract = self._contract()
-        currency = self.currency_id or contract.currency_id
+        round_amount = self._amount_rounding()
         frozen_of = {line: line.frozen_values or {} for line in lines}
         key_of = {line: line._billing_source_key() for line in lines}
         billed_before = self._billed_before() if not all(frozen_of.values()) else {}
@@ -265,14 +278,14 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             figures[line] = G703Line(
                 source=key_of[line],
                 scheduled_value=scheduled[line],
-                previous_work=currency.round(previous_work),
+                previous_work=round_amount(previous_work),
                 work_this_period=line.work_this_period,
                 materials_stored=line.materials_stored,
                 retainage_rate=line.retainage_rate,
                 retainage_rate_materials=line.retainage_rate_materials,
                 follows_rules=has_rules and line._follows_retention_rules(),
                 retainage_released=line.retainage_released,
-                previous_retainage_released=currency.round(previous_released),
+                previous_retainage_released=round_amount(previous_released),
                 retainage_work=frozen.get("retainage_work", 0.0),
                 retainage_on_materials=frozen.get("retainage_on_materials", 0.0),
                 retainage_covered_work=frozen.get("retainage_covered_work", 0.0),
@@ -302,11 +315,42 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                 (work, materials), (covered_work, covered_materials) = required[line], covered[line]
                 figure = figures[line]
                 figure.retainage_covered_work, figure.retainage_covered_materials = covered_work, covered_materials
-                figure.retainage_work = currency.round(work - covered_work)
-                figure.retainage_on_materials = currency.round(materials - covered_materials)
+                figure.retainage_work = round_amount(work - covered_work)
+                figure.retainage_on_materials = round_amount(materials - covered_materials)
         if with_retention and earlier_figures is not None and lines == self.line_ids:
             earlier_figures[self] = figures
+        if shared_key:
+            shared[shared_key] = figures
         return figures
+
+    @contextmanager
+    def _sharing_g703_figures(self):
+        """Within the block, each application's G703 figures (``_g703_lines``
+        of its saved lines) are worked out once, with retention, and read by
+        all: the over-billing check of a bulk write of the lines' amounts, then
+        the G702 figures recomputed when it is flushed, which would otherwise
+        each work out a thousand lines
+        (readme/USAGE.md, "Auto-completing owner invoices").
+        For a block that, after its lines' amounts, writes nothing the
+        figures depend on; it flushes before the end, and the figures are
+        forgotten when it ends."""
+        cache = self.env.cr.cache
+        if SHARED_G703_FIGURES in cache:
+            yield
+            return
+        cache[SHARED_G703_FIGURES] = {}
+        try:
+            yield
+            self.env.flush_all()
+        finally:
+            cache.pop(SHARED_G703_FIGURES, None)
+
+    def _amount_rounding(self):
+        """res.currency.round of the application's currency as a plain
+        function, for the thousands of amounts of a Schedule of Values worked
+        out at once (no record call per amount)."""
+        rounding = (self.currency_id or self._contract().currency_id).rounding
+        return functools.partial(float_round, precision_rounding=rounding)
 
     def _billed_before(self):
         """{billing source key: (D, retainage released before)} of the lines
@@ -683,7 +727,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         to the currency, as it always has. The lines following the rules
         withhold what ``_retention_by_rules`` gives."""
         self.ensure_one()
-        currency = self.currency_id or self._contract().currency_id
+        round_amount = self._amount_rounding()
         withheld = {}
         by_rules = []
         for line, figure in figures.items():
@@ -692,9 +736,9 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                 continue
             before_work, before_materials = previous[line].retention_required()
             withheld[line] = (
-                currency.round((figure.previous_work + figure.work_this_period) * figure.retainage_rate / 100)
+                round_amount((figure.previous_work + figure.work_this_period) * figure.retainage_rate / 100)
                 - before_work,
-                currency.round(figure.materials_stored * figure.retainage_rate_materials / 100) - before_materials,
+                round_amount(figure.materials_stored * figure.retainage_rate_materials / 100) - before_materials,
             )
         if by_rules:
             withheld.update(self._retention_by_rules(by_rules, figures, previous, previous_figures, withheld))

@@ -267,12 +267,16 @@ class ProgressBillingBackup(models.Model):
         (readme/USAGE.md, "Pay application PDFs and compiled backups"):
         while wkhtmltopdf renders the pay applications of a batch (in its own
         process, on the other core), the batch's attachments are copied
-        after the places reserved for them; then they are copied in."""
+        after the places reserved for them, then those of as many invoices
+        after it, so that Odoo does not wait for wkhtmltopdf while it has
+        work left; then the batch's pay applications are copied in, before
+        the next batch is started (two wkhtmltopdf processes at most)."""
         attachments = self._attachments_by_invoice(invoices)
         reasons = self._skip_reasons()
+        places, rendered = {}, 0
         for batch in self.env["ir.actions.report"]._render_pay_applications(SUB_INVOICE_REPORT, invoices):
-            places = {}
-            for invoice in batch.records:
+            rendered += len(batch.records)
+            for invoice in invoices[len(places):rendered + len(batch.records)]:
                 places[invoice] = builder.reserve_pdf(
                     self._invoice_title(invoice), invoice._pay_application_page_count()
                 )

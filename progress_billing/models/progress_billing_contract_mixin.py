@@ -119,6 +119,8 @@ class ProgressBillingContractMixin(models.AbstractModel):
     )
     def _compute_contract_sums(self):
         """G702 lines 1-3: original sum, approved change orders, sum to date."""
+        # the two columns needed, rather than every column of hundreds of order lines
+        self.order_line.fetch(["display_type", "price_subtotal"])
         for contract in self:
             approved = contract.change_order_ids.filtered(lambda order: order.state == "approved")
             contract.original_contract_sum = sum(contract._schedule_of_values().mapped("price_subtotal"))

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_is_zero, float_round
 
 from ..tools.autocomplete_allocation import (
     CHANGE_ORDER_NOT_BILLED,
@@ -246,19 +246,22 @@ class ProgressBillingOwnerInvoice(models.Model):
             source.key.ref: line_id for line_id, sources in allocation.sources_by_line.items() for source in sources
         }
         current = self._autocomplete_current_sources(allocation)
-        currency = self.currency_id
+        # res.currency.round and is_zero without a record call per amount: hundreds of lines
+        rounding = self.currency_id.rounding
         proposal = []
         for line in self.line_ids:
             sources = [source.key for source in allocation.sources_by_line.get(line.id, ())]
             if not sources and not line.autocomplete_source_ids:
                 continue
-            work, materials = (currency.round(amount) for amount in allocation.totals(line.id))
+            work, materials = (
+                float_round(amount, precision_rounding=rounding) for amount in allocation.totals(line.id)
+            )
             changes = line._autocomplete_changes(sources, line_of_source, current)
             unchanged = (
                 line.autocomplete_source_ids
                 and not changes
-                and currency.is_zero(work - line.work_this_period)
-                and currency.is_zero(materials - line.materials_stored)
+                and float_is_zero(work - line.work_this_period, precision_rounding=rounding)
+                and float_is_zero(materials - line.materials_stored, precision_rounding=rounding)
             )
             if unchanged:
                 continue
@@ -304,13 +307,14 @@ class ProgressBillingOwnerInvoice(models.Model):
         (``_lock_for_autocompletion``) since it read what ``proposal`` says."""
         self._check_can_autocomplete()
         lines = self.env["progress.billing.owner.invoice.line"].concat(*(row["line"] for row in proposal))
-        lines._write_autocompleted_amounts({
-            row["line"]: (row["work_this_period"], row["materials_stored"]) for row in proposal
-        })
-        self.env["progress.billing.owner.invoice.source"]._replace_links(
-            lines, [(row["line"], source) for row in proposal for source in row["sources"]]
-        )
-        self.autocomplete_prompt_pending = False
+        with self._sharing_g703_figures():
+            lines._write_autocompleted_amounts({
+                row["line"]: (row["work_this_period"], row["materials_stored"]) for row in proposal
+            })
+            self.env["progress.billing.owner.invoice.source"]._replace_links(
+                lines, [(row["line"], source) for row in proposal for source in row["sources"]]
+            )
+            self.autocomplete_prompt_pending = False
         if proposal:
             self._message_log(
                 body=self.env._(

@@ -10,6 +10,7 @@ from odoo.tools import SQL, format_date
 
 from ..tools.autocomplete_allocation import SourceLine
 from ..tools.snapshot_field import SnapshotMany2one
+from ..tools.sql_rows import rows_table
 from ..tools.trusted_write import is_trusted
 
 # readme/USAGE.md, "Auto-completing owner invoices": the subcontractor invoice must have a status of Approved, Approved
@@ -253,13 +254,20 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
 
     def _link_field(self):
         """The field holding the source line; None once the source is deleted."""
-        self.ensure_one()
-        return next((name for name in CURRENT_SOURCE_QUERIES if self._source_lines(name)), None)
+        ref = self._source_ref()
+        return ref and ref[0]
 
     def _source_ref(self):
-        """(link field, source line id) as in ``CurrentSource.ref``; None once the source is deleted."""
-        field = self._link_field()
-        return field and (field, self._source_lines(field).id)
+        """(link field, source line id) as in ``CurrentSource.ref``; None once
+        the source is deleted. Read past the fields' group as
+        ``_source_lines`` does, once per link: the preview asks it of
+        thousands of links."""
+        self.ensure_one()
+        link = self.sudo()
+        for name in CURRENT_SOURCE_QUERIES:
+            if source_id := link[name].id:
+                return name, source_id
+        return None
 
     def _changes_since_copy(self, current):
         """What the source says now (``current``, a CurrentSource, None once
@@ -550,25 +558,26 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         of the values in hand (reading the sources again in the
         INSERT cost as much as the rows). No new link is stale."""
         self.env["progress.billing.owner.invoice"].flush_model(["period_id"])
-        columns = [*CURRENT_SOURCE_QUERIES, "name", *SNAPSHOT_FIELDS]
-        values = {
-            **{link_field: [source.id if source.link_field == link_field else None for _line, source in copies]
-               for link_field in CURRENT_SOURCE_QUERIES},
-            **{name: [getattr(source, name) for _line, source in copies] for name in ("name", *SNAPSHOT_FIELDS)},
-        }
+        columns = ["owner_line_id", *CURRENT_SOURCE_QUERIES, "name", *SNAPSHOT_FIELDS]
+        rows = [
+            (
+                owner_line.id,
+                *(source.id if source.link_field == link_field else None for link_field in CURRENT_SOURCE_QUERIES),
+                source.name,
+                *(getattr(source, name) for name in SNAPSHOT_FIELDS),
+            )
+            for owner_line, source in copies
+        ]
         self.env.cr.execute(SQL(
-            """INSERT INTO %(table)s (owner_line_id, period_id, %(columns)s, is_stale)
-               SELECT copied.owner_line_id, owner_invoice.period_id, %(copied_columns)s, FALSE
-                 FROM unnest(%(owner_line_ids)s::int[], %(arrays)s) AS copied(owner_line_id, %(columns)s)
+            """INSERT INTO %(table)s (%(columns)s, period_id, is_stale)
+               SELECT %(copied_columns)s, owner_invoice.period_id, FALSE
+                 FROM %(copied)s
                  JOIN progress_billing_owner_invoice_line owner_line ON owner_line.id = copied.owner_line_id
                  JOIN progress_billing_owner_invoice owner_invoice ON owner_invoice.id = owner_line.invoice_id""",
             table=SQL.identifier(self._table),
             columns=SQL(", ").join(SQL.identifier(name) for name in columns),
             copied_columns=SQL(", ").join(SQL.identifier("copied", name) for name in columns),
-            owner_line_ids=[owner_line.id for owner_line, _source in copies],
-            arrays=SQL(", ").join(
-                SQL("%s::%s[]", values[name], SQL(self._fields[name].column_type[0])) for name in columns
-            ),
+            copied=rows_table("copied", [(name, self._fields[name].column_type[0]) for name in columns], rows),
         ))
 
     def action_open_source(self):

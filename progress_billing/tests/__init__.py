@@ -24,6 +24,7 @@ from . import test_backup_compile
 from . import test_backup_tour
 from . import test_dictionaries
 from . import test_trusted_write
+from . import test_sql_rows
 from . import test_backup_security
 from . import test_autocomplete_integrity
 from . import test_autocomplete_concurrency

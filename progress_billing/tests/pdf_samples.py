@@ -4,6 +4,7 @@
 """Files for the backup tests: PDFs with known text on each page, encrypted
 and damaged PDFs, images; and reading a PDF back (pypdf and pdftotext)."""
 
+import base64
 import io
 import struct
 import subprocess
@@ -118,15 +119,19 @@ def page_tree_bomb(fan_out=(200, 250), claimed_count=None):
     return raw_pdf(objects)
 
 
-def flate_bomb(inflated_mb=200):
+def flate_bomb(inflated_mb=200, ascii85=False):
     """A one-page PDF whose content stream is ``inflated_mb`` MB of spaces
-    deflated to about a thousandth of that."""
+    deflated to about a thousandth of that; with ``ascii85``, then encoded in
+    ASCII85 (filters /ASCII85Decode /FlateDecode, as reportlab writes)."""
     deflater = zlib.compressobj(9)
     block = b" " * (1 << 20)
     data = b"".join(deflater.compress(block) for _block in range(inflated_mb)) + deflater.flush()
+    filters = b"/FlateDecode"
+    if ascii85:
+        data, filters = base64.a85encode(data, adobe=True), b"[/ASCII85Decode /FlateDecode]"
     return raw_pdf([
         b"<</Type /Catalog /Pages 2 0 R>>",
         b"<</Type /Pages /Count 1 /Kids [3 0 R]>>",
         b"<</Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R>>",
-        b"<</Length %d /Filter /FlateDecode>>\nstream\n%s\nendstream" % (len(data), data),
+        b"<</Length %d /Filter %s>>\nstream\n%s\nendstream" % (len(data), filters, data),
     ])

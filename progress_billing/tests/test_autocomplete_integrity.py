@@ -10,10 +10,11 @@ import re
 from contextlib import contextmanager
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL
 
+from ..models.progress_billing_application_mixin import SHARED_G703_FIGURES
 from ..tools.trusted_write import _KEY, trusted
 from .common import USER_GROUP
 from .common_autocomplete import AutocompleteCase, AutocompleteInvoiceCase
@@ -117,6 +118,36 @@ class TestAutocompleteApplyChecks(AutocompletedCase):
         wizard = self._preview(user=self.user)
         wizard.action_apply()
         self.assertLineAmounts(self.owner_invoice, {self.sov_concrete: (1000, 200), self.sov_finishes: (500, 0)})
+
+
+    def test_over_billing_refused_for_a_plain_user(self):
+        """The over-billing check holds for auto-completion, which works out
+        each line's figures once for the check and the G702 figures: a plain
+        user's Apply billing a line above its scheduled value writes nothing,
+        and the figures are not kept past it."""
+        self._create_direct_cost([(self.cost_code_paint, self.labor, 60_000)])
+        wizard = self._preview(user=self.user)
+        with self.assertRaisesRegex(ValidationError, re.escape(
+            f"Line “{self.finishes_line.name}” of {self.owner_invoice.display_name} bills $\xa060,500.00 to date, "
+            "above its scheduled value of $\xa050,000.00.\nOnly a Progress Billing manager can bill above the "
+            "scheduled value."
+        )):
+            wizard.action_apply()
+        self.assertNotIn(SHARED_G703_FIGURES, self.env.cr.cache)
+        self.assertLineAmounts(self.owner_invoice, {})
+
+    def test_applied_figures_are_those_of_the_lines(self):
+        """The G702 figures stored at Apply are those its lines show when
+        worked out afresh, after the figures shared within Apply are gone."""
+        self._preview(user=self.user).action_apply()
+        self.assertNotIn(SHARED_G703_FIGURES, self.env.cr.cache)
+        invoice = self.owner_invoice
+        invoice.invalidate_recordset()
+        invoice.line_ids.invalidate_recordset()
+        lines = invoice.line_ids
+        self.assertEqual(invoice.total_completed, sum(lines.mapped("total_completed")))
+        self.assertEqual(invoice.total_retainage, sum(lines.mapped("retainage")))
+        self.assertEqual(invoice.total_completed, 1_000 + 200 + 500)
 
 
 @tagged("post_install", "-at_install", "progress_billing")

@@ -3,7 +3,9 @@
 
 import io
 import json
+from contextlib import contextmanager
 from datetime import timedelta
+from unittest.mock import patch
 
 from pypdf import PdfReader
 
@@ -11,6 +13,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
+from ..models import ir_actions_report
 from ..models.progress_billing_period import monthly_period_bounds
 from .common_pay_application import PayApplicationCase
 from .pdf_samples import DAMAGED_PDF, encrypted_pdf, pdf_outline, pdf_page_texts, sample_image, sample_pdf
@@ -111,6 +114,41 @@ class TestBackupCompile(PayApplicationCase):
         second = self.Backup._compile(self.alpha_invoice | self.beta_earlier)
         self.assertNotEqual(first.res_id, second.res_id, "each compile is kept as its own backup")
         self.assertEqual(first.raw, second.raw)
+
+    def test_batches_give_the_backup_of_one_call_with_two_wkhtmltopdf_at_most(self):
+        """readme/USAGE.md, "Pay application PDFs and compiled backups": rendered one invoice per
+        wkhtmltopdf call, while Odoo copies the attachments of the invoices after the batch being rendered,
+        the backup has the same pages, index and bookmarks as rendered in one call, and no more than two
+        wkhtmltopdf processes run at once."""
+        invoices = self.beta_current | self.alpha_invoice | self.beta_earlier
+        whole = self.Backup._compile(invoices)
+        Report = type(self.env["ir.actions.report"])
+        start, result = Report._start_wkhtmltopdf, Report._wkhtmltopdf_result
+        running = []
+        most = 0
+
+        @contextmanager
+        def counted_start(model, report, records):
+            nonlocal most
+            with start(model, report, records) as process:
+                running.append(process)
+                most = max(most, len(running))
+                yield process
+
+        def counted_result(model, process):
+            running.remove(process)
+            return result(model, process)
+
+        with (
+            patch.object(ir_actions_report, "RENDER_BATCH_SIZE", 1),
+            patch.object(ir_actions_report, "RENDER_BATCH_MIN", 1),
+            patch.object(Report, "_start_wkhtmltopdf", counted_start),
+            patch.object(Report, "_wkhtmltopdf_result", counted_result),
+        ):
+            batched = self.Backup._compile(invoices)
+        self.assertEqual(pdf_page_texts(batched.raw), pdf_page_texts(whole.raw))
+        self.assertEqual(pdf_outline(batched.raw), pdf_outline(whole.raw))
+        self.assertEqual((most, running), (2, []), "three batches, two rendering at a time, each waited for")
 
     def test_empty_selection_is_refused(self):
         with self.assertRaisesRegex(UserError, "at least one"):

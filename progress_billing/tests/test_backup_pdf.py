@@ -12,7 +12,7 @@ from odoo.tests import tagged
 from odoo.tests.common import BaseCase
 
 from ..report import backup_pdf
-from .pdf_samples import DAMAGED_PDF, encrypted_pdf, pdf_outline, pdf_page_texts, sample_image, sample_pdf
+from .pdf_samples import DAMAGED_PDF, encrypted_pdf, flate_bomb, pdf_outline, pdf_page_texts, sample_image, sample_pdf
 
 REASONS = {"unsupported": "unsupported", "damaged": "damaged", "encrypted": "encrypted", "empty": "empty"}
 
@@ -142,6 +142,18 @@ class TestBackupPdf(BaseCase):
         builder.add_attachment("whole.pdf", sample_pdf("Whole"), REASONS)
         builder.close()
         self.assertEqual(pdf_page_texts(out.getvalue()), ["Invoice page 1", "Whole page 1"])
+
+    def test_a_bomb_encoded_in_ascii_before_flate_is_refused(self):
+        """readme/CONFIGURE.md, "Backups": a reader undoes /ASCII85Decode then inflates, so the bomb is
+        measured after the ASCII85 is decoded."""
+        builder = backup_pdf.BackupBuilder(io.BytesIO(), backup_pdf.Budget(stream_bytes=1_000_000))
+        reasons = {**REASONS, "bomb": "over {limit} MB"}
+        for ascii85 in (False, True):
+            with self.subTest(ascii85=ascii85):
+                entry = builder.add_attachment("bomb.pdf", flate_bomb(inflated_mb=2, ascii85=ascii85), reasons)
+                self.assertEqual(entry.note, "over 1 MB")
+        entry = builder.add_attachment("waiver.pdf", sample_pdf("Waiver"), reasons)
+        self.assertTrue(entry.included, "reportlab's ASCII85 and Flate content streams within budget are copied")
 
     def test_parts_assemble_into_the_same_document(self):
         documents = [

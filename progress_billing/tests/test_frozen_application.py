@@ -3,7 +3,7 @@
 
 from odoo.tests import tagged
 
-from .common import ProgressBillingCase
+from .common import ProgressBillingCase, ProgressBillingHttpCase
 
 
 @tagged("post_install", "-at_install", "progress_billing")
@@ -103,3 +103,20 @@ class TestFrozenApplication(ProgressBillingCase):
         self._approve(later)
         self.assertRecordValues(invoice, [before])
         self.assertRecordValues(later, [{"previous_certificates": before["total_earned"]}])
+
+
+@tagged("post_install", "-at_install", "progress_billing")
+class TestFrozenApplicationJsonRpc(ProgressBillingHttpCase):
+    """readme/CONFIGURE.md, "Workflow and locks": the status written directly over JSON-RPC, as the web
+    client's form or a script would, freezes and unfreezes the figures as the ORM write does."""
+
+    def test_status_written_over_json_rpc_freezes(self):
+        invoice = self._create_sub_invoice(amounts={self.ssov_labor: (30000, 0)})
+        self.authenticate(self.manager.login, self.manager.login + "x" * (8 - len(self.manager.login)))
+        for state, frozen in (("approved", True), ("draft", False)):
+            with self.subTest(state=state):
+                self.assertIsNone(self._call_kw(invoice._name, "write", [invoice.ids, {"state": state}]))
+                invoice.invalidate_recordset()
+                invoice.line_ids.invalidate_recordset()
+                self.assertEqual(bool(invoice.frozen_values), frozen)
+                self.assertEqual(all(invoice.line_ids.mapped("frozen_values")), frozen)

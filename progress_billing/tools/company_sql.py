@@ -7,6 +7,8 @@ the ``company_ids`` of the rules); for the superuser, as for the ORM, none."""
 
 from odoo.tools import SQL
 
+from .sql_rows import rows_table
+
 
 def active_companies_condition(env, alias):
     """SQL condition on the ``company_id`` of the table or alias ``alias``."""
@@ -32,19 +34,20 @@ def write_per_record(records, columns):
     records.flush_recordset(names)
     fields = [records._fields[name] for name in names]
     env = records.env
+    values = [[field.convert_to_column(value, records) for value in columns[field.name]] for field in fields]
+    # a Json field's column value wraps its value for psycopg2: the value itself goes into the jsonb rows
+    values = [[getattr(value, "adapted", value) for value in column] for column in values]
     env.cr.execute(SQL(
         """UPDATE %(table)s record SET %(assignments)s, write_uid = %(uid)s, write_date = %(now)s
-             FROM unnest(%(ids)s::int[], %(arrays)s) AS new(id, %(columns)s)
+             FROM %(new)s
             WHERE record.id = new.id AND %(companies)s""",
         table=SQL.identifier(records._table),
         assignments=SQL(", ").join(SQL("%s = new.%s", SQL.identifier(name), SQL.identifier(name)) for name in names),
-        uid=env.uid, now=env.cr.now(), ids=records.ids,
-        arrays=SQL(", ").join(
-            SQL("%s::%s[]", [field.convert_to_column(value, records) for value in columns[field.name]],
-                SQL(field.column_type[0]))
-            for field in fields
+        uid=env.uid, now=env.cr.now(),
+        new=rows_table(
+            "new", [("id", "int4"), *((field.name, field.column_type[0]) for field in fields)],
+            zip(records.ids, *values, strict=True),
         ),
-        columns=SQL(", ").join(SQL.identifier(name) for name in names),
         companies=active_companies_condition(env, "record"),
     ))
     records.invalidate_recordset([*names, "write_uid", "write_date"])

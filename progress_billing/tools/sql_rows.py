@@ -1,0 +1,25 @@
+# Copyright 2026 Progress Billing Developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+"""Many rows of values sent to PostgreSQL in one query parameter."""
+
+import json
+
+from odoo.tools import SQL
+
+
+def rows_table(alias, columns, rows):
+    """SQL: ``rows`` (one tuple of values per row, in the order of
+    ``columns``: [(name, PostgreSQL type)]) as a table ``alias`` to select
+    from, sent as ONE jsonb parameter. A Python list parameter is sent as an
+    ARRAY[...] of one literal per value, which PostgreSQL parses value by
+    value: for the thousands of source links one auto-completion writes, the
+    ARRAYs took longer than the rows (readme/USAGE.md, "Auto-completing owner invoices").
+    Dates are sent in ISO format; None is NULL."""
+    names = [name for name, _type in columns]
+    return SQL(
+        "jsonb_to_recordset(%s::jsonb) AS %s(%s)",
+        json.dumps([dict(zip(names, row, strict=True)) for row in rows], default=str),
+        SQL.identifier(alias),
+        SQL(", ").join(SQL("%s %s", SQL.identifier(name), SQL(type_)) for name, type_ in columns),
+    )
