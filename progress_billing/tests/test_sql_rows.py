@@ -23,6 +23,14 @@ class TestSqlRows(TransactionCase):
         self.env.cr.execute(SQL("SELECT * FROM %s ORDER BY id", rows_table("sent", columns, rows)))
         self.assertEqual(self.env.cr.fetchall(), rows)
 
+    def test_json_column_sent_as_the_json_it_wraps(self):
+        """A json field's column value, as ``Field.convert_to_column`` gives it."""
+        value = self.env["progress.billing.owner.invoice"]._fields["frozen_values"].convert_to_column(
+            {"total_completed": 1234.5, "name": "“A”"}, self.env["progress.billing.owner.invoice"],
+        )
+        self.env.cr.execute(SQL("SELECT frozen FROM %s", rows_table("sent", [("frozen", "jsonb")], [(value,)])))
+        self.assertEqual(self.env.cr.fetchone(), ({"total_completed": 1234.5, "name": "“A”"},))
+
     def test_no_rows(self):
         self.env.cr.execute(SQL("SELECT count(*) FROM %s", rows_table("sent", [("id", "int4")], [])))
         self.assertEqual(self.env.cr.fetchone(), (0,))

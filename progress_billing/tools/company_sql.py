@@ -35,8 +35,6 @@ def write_per_record(records, columns):
     fields = [records._fields[name] for name in names]
     env = records.env
     values = [[field.convert_to_column(value, records) for value in columns[field.name]] for field in fields]
-    # a Json field's column value wraps its value for psycopg2: the value itself goes into the jsonb rows
-    values = [[getattr(value, "adapted", value) for value in column] for column in values]
     env.cr.execute(SQL(
         """UPDATE %(table)s record SET %(assignments)s, write_uid = %(uid)s, write_date = %(now)s
              FROM %(new)s

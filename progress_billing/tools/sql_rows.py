@@ -5,6 +5,8 @@
 
 import json
 
+from psycopg2.extras import Json
+
 from odoo.tools import SQL
 
 
@@ -15,11 +17,17 @@ def rows_table(alias, columns, rows):
     ARRAY[...] of one literal per value, which PostgreSQL parses value by
     value: for the thousands of source links one auto-completion writes, the
     ARRAYs took longer than the rows (readme/USAGE.md, "Auto-completing owner invoices").
-    Dates are sent in ISO format; None is NULL."""
+    The values are those of ``Field.convert_to_column``: dates are sent in ISO
+    format, a json column's value (psycopg2's Json wrapper) as the JSON it
+    wraps; None is NULL."""
     names = [name for name, _type in columns]
     return SQL(
         "jsonb_to_recordset(%s::jsonb) AS %s(%s)",
-        json.dumps([dict(zip(names, row, strict=True)) for row in rows], default=str),
+        json.dumps([dict(zip(names, row, strict=True)) for row in rows], default=_json_value),
         SQL.identifier(alias),
         SQL(", ").join(SQL("%s %s", SQL.identifier(name), SQL(type_)) for name, type_ in columns),
     )
+
+
+def _json_value(value):
+    return value.adapted if isinstance(value, Json) else str(value)

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.sql_rows import rows_table
+
 
 class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
     """Asks whether to auto-complete an owner invoice (readme/USAGE.md, "Auto-completing owner invoices": Cancel, No
@@ -239,18 +241,21 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         Rows = self.env[self._fields[field_name].comodel_name]
         Rows.check_access("create")
         if vals_list:
-            names = list(vals_list[0])
+            row_fields = [Rows._fields[name] for name in vals_list[0]]
             now = self.env.cr.now()
             self.env.cr.execute(SQL(
                 """INSERT INTO %(table)s (%(inverse)s, create_uid, create_date, write_uid, write_date, %(columns)s)
                    SELECT %(wizard)s, %(uid)s, %(now)s, %(uid)s, %(now)s, %(columns)s
-                     FROM unnest(%(arrays)s) AS preview(%(columns)s)""",
+                     FROM %(preview)s""",
                 table=SQL.identifier(Rows._table), inverse=SQL.identifier(self._fields[field_name].inverse_name),
-                columns=SQL(", ").join(map(SQL.identifier, names)), wizard=self.id, uid=self.env.uid, now=now,
-                arrays=SQL(", ").join(
-                    SQL("%s::%s[]", [Rows._fields[name].convert_to_column(vals[name], Rows) for vals in vals_list],
-                        SQL(Rows._fields[name].column_type[0]))
-                    for name in names
+                columns=SQL(", ").join(SQL.identifier(field.name) for field in row_fields),
+                wizard=self.id, uid=self.env.uid, now=now,
+                preview=rows_table(
+                    "preview", [(field.name, field.column_type[0]) for field in row_fields],
+                    [
+                        tuple(field.convert_to_column(vals[field.name], Rows) for field in row_fields)
+                        for vals in vals_list
+                    ],
                 ),
             ))
         self.invalidate_recordset([field_name])
