@@ -30,10 +30,10 @@ WRAPPED_LINE_HEIGHT = 14
 DESCRIPTION_LINE_CHARS = 32
 
 
-# the G702 figures summed from the lines of the application (lines 4, 5a, 5b, 5, 6, 9, work completed this
-# period, materials presently stored): frozen whole with a certified application
 # the key in the transaction's cache of the figures shared by ``_sharing_g703_figures``
 SHARED_G703_FIGURES = "progress_billing.shared_g703_figures"
+# the G702 figures summed from the lines of the application (lines 4, 5a, 5b, 5, 6, 9, work completed this
+# period, materials presently stored): frozen whole with a certified application
 G702_FROM_LINES = (
     "work_this_period", "materials_stored", "total_completed", "retainage_work", "retainage_materials",
     "retainage_released", "total_retainage", "total_earned", "balance_to_finish",
