@@ -315,12 +315,15 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
             line.retainage_covered_materials = figure.retainage_covered_materials
             line.retainage = figure.retainage
 
-    def _g703_figures(self, with_retention=True):
+    def _g703_figures(self, with_retention=True, earlier_figures=None):
         """{line: tools.g703.G703Line} of these lines, as their applications
         work them out for all their lines at once (``_g703_lines``). A line
         edited on its own (the form's onchange of one line) is worked out in
-        place of the saved one; a line without application has none."""
-        figures, earlier_figures = {}, {}
+        place of the saved one; a line without application has none.
+        ``earlier_figures``: a dict the caller gets back filled with the
+        figures of the applications worked out on the way (``_g703_lines``)."""
+        figures = {}
+        earlier_figures = {} if earlier_figures is None else earlier_figures
         by_invoice = self.grouped("invoice_id")
         for invoice in self.invoice_id.sorted(lambda invoice: invoice._application_position()):
             outside = by_invoice[invoice] - invoice.line_ids

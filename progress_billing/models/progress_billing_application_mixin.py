@@ -250,8 +250,9 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         {application: its figures} worked out by the caller, filled as the
         previous applications are worked out, so that the applications of a
         contract recomputed together, earliest first, each work out their
-        own lines once. Within ``_sharing_g703_figures``, the figures of the
-        saved lines are worked out once, with retention, for every reader."""
+        own lines once; an application already in it is not worked out
+        again. Within ``_sharing_g703_figures``, the figures of the saved
+        lines are worked out once, with retention, for every reader."""
         self.ensure_one()
         shared = self.env.cr.cache.get(SHARED_G703_FIGURES)
         shared_key = (self.id, self.env.su) if shared is not None and lines is None else None
@@ -261,6 +262,8 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
                 if earlier_figures is not None:
                     earlier_figures[self] = shared[shared_key]
                 return shared[shared_key]
+        if lines is None and with_retention and earlier_figures and self in earlier_figures:
+            return earlier_figures[self]
         lines = self.line_ids if lines is None else lines
         contract = self._contract()
         round_amount = self._amount_rounding()
@@ -297,11 +300,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             previous_figures = {}
             if previous_application:
                 earlier_figures = {} if earlier_figures is None else earlier_figures
-                if previous_application not in earlier_figures:
-                    earlier_figures[previous_application] = previous_application._g703_lines(
-                        earlier_figures=earlier_figures,
-                    )
-                previous_figures = earlier_figures[previous_application]
+                previous_figures = previous_application._g703_lines(earlier_figures=earlier_figures)
             previous_by_key = {figure.source: figure for figure in previous_figures.values()}
             previous = {line: previous_by_key.get(key_of[line], G703Line()) for line in lines}
             required = {

@@ -52,12 +52,15 @@ class ProgressBillingBillableLineMixin(models.AbstractModel):
         """ΔG and ΔI against the previous application (see the class
         docstring), on the figures the applications work out for all their
         lines at once (``_g703_lines``)."""
-        figures = self._g703_figures()
+        # the previous applications, worked out on the way for the retention, are not worked out again
+        earlier_figures = {}
+        figures = self._g703_figures(earlier_figures=earlier_figures)
         previous_by_source = {}
         for invoice in self.invoice_id:
             previous_application = invoice._previous_application()
             previous_by_source[invoice] = {
-                figure.source: figure for figure in previous_application._g703_lines().values()
+                figure.source: figure
+                for figure in previous_application._g703_lines(earlier_figures=earlier_figures).values()
             } if previous_application else {}
         for line in self:
             figure = figures.get(line) or G703Line()
