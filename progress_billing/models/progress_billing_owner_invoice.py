@@ -245,6 +245,9 @@ class ProgressBillingOwnerInvoice(models.Model):
         line_of_source = {
             source.key.ref: line_id for line_id, sources in allocation.sources_by_line.items() for source in sources
         }
+        # the lines and their links in one go, the record rules applied in SQL: the links read on their own
+        # would check the rules of each of the hundreds of lines in Python
+        self.line_ids.fetch(["name", "work_this_period", "materials_stored", "autocomplete_source_ids"])
         current = self._autocomplete_current_sources(allocation)
         # res.currency.round and is_zero without a record call per amount: hundreds of lines
         rounding = self.currency_id.rounding
