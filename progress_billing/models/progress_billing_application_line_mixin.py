@@ -10,6 +10,7 @@ from odoo.tools import SQL, float_compare
 from odoo.tools.misc import format_amount
 
 from ..tools.g703 import G703Line
+from ..tools.shared_json_field import SharedJson
 from ..tools.trusted_write import check_trusted_write, is_trusted
 from ..tools.workflow import MANAGER_GROUP
 
@@ -88,7 +89,7 @@ class ProgressBillingApplicationLineMixin(models.AbstractModel):
         help="Retention on stored materials the contract requires that bank guarantees and retention bonds cover "
         "instead of cash: not in the retainage on stored materials.",
     )
-    frozen_values = fields.Json(readonly=True, copy=False)
+    frozen_values = SharedJson(readonly=True, copy=False)
     # readme/USAGE.md, "Claimed and certified amounts": the claim (E and F as submitted), and the certified
     # amounts (the line's own E and F)
     claimed_work_this_period = fields.Monetary(

@@ -114,6 +114,17 @@ class TestAutocompleteApplyChecks(AutocompletedCase):
                 self.assertRefused(wizard, self.concrete_line)
                 self.assertLineAmounts(self.owner_invoice, {})
 
+    def test_preview_rows_shared_then_written_whole(self):
+        """The previewed rows are read without a copy (tools/shared_json_field.py): a tick writes a new value,
+        which Apply reads, and the value read before is left as it was."""
+        wizard = self._preview(user=self.user)
+        rows = wizard.preview_lines
+        self.assertIs(wizard.preview_lines, rows)
+        self._tick(wizard, self.concrete_line, apply=False)
+        self.assertTrue(all(row["apply"] for row in rows))
+        wizard.action_apply()
+        self.assertLineAmounts(self.owner_invoice, {self.sov_finishes: (500, 0)})
+
     def test_unchanged_preview_applies(self):
         wizard = self._preview(user=self.user)
         wizard.action_apply()

@@ -3,8 +3,9 @@
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_is_zero
 
+from ..tools.shared_json_field import SharedJson
 from ..tools.sql_rows import rows_table
 
 
@@ -20,7 +21,7 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
     currency_id = fields.Many2one(related="invoice_id.currency_id")
     period_id = fields.Many2one(related="invoice_id.period_id")
     step = fields.Selection([("prompt", "Question"), ("preview", "Preview")], default="prompt", required=True)
-    preview_lines = fields.Json(
+    preview_lines = SharedJson(
         "Changes",
         help="One dict per owner invoice line auto-completion would change (_build_preview): the line, its amounts "
         "now and after, its sources, what changed and whether to apply it.",
@@ -29,7 +30,7 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         "progress.billing.owner.invoice.autocomplete.unmatched", "wizard_id", string="Unmatched Sources"
     )
     ambiguity_warning = fields.Text(readonly=True)
-    line_fingerprints = fields.Json(
+    line_fingerprints = SharedJson(
         readonly=True, help="{owner line id: its fingerprint} when the preview was built (_autocomplete_fingerprints).",
     )
     earlier_ids = fields.One2many(
@@ -142,7 +143,9 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         previewed = self._previewed_lines()
         ticked = invoice.line_ids.filtered(lambda line: previewed.get(line.id, {}).get("apply"))
         self._check_still_current(proposal, previewed, ticked)
-        applied = [row for row in proposal if row["line"] in ticked]
+        # by id: a recordset's membership test scans it, and there are hundreds of lines
+        ticked_ids = set(ticked.ids)
+        applied = [row for row in proposal if row["line"].id in ticked_ids]
         invoice._autocomplete_apply(applied)
         self._log_included(applied, included)
         if self.attach_backup:
@@ -268,27 +271,24 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         changed), or when a ticked line's amounts or source links changed
         since the preview (typed by hand, another auto-completion).
         ``previewed``: ``_previewed_lines``."""
-        currency = self.currency_id
-        previewed = {
-            line: (previewed[line.id]["new_work"], previewed[line.id]["new_materials"])
-            for line in self.invoice_id.line_ids
-            if line.id in previewed
-        }
-        current = {row["line"]: (row["work_this_period"], row["materials_stored"]) for row in proposal}
+        # by line id, without a record call per amount (res.currency.is_zero): hundreds of lines
+        rounding = self.currency_id.rounding
+        current = {row["line"].id: (row["work_this_period"], row["materials_stored"]) for row in proposal}
+        ticked_ids = set(ticked.ids)
         fingerprints = ticked._autocomplete_fingerprints()
-        # read once: each read of a json field copies it whole (readme/USAGE.md, "Auto-completing owner invoices")
         previewed_fingerprints = self.line_fingerprints or {}
         changed = [
             line
             for line in self.invoice_id.line_ids
-            if (line in previewed) != (line in current)
+            if (line.id in previewed) != (line.id in current)
             or (
-                line in current
+                line.id in current
                 and not all(
-                    currency.is_zero(new - old) for new, old in zip(current[line], previewed[line], strict=True)
+                    float_is_zero(amount - previewed[line.id][name], precision_rounding=rounding)
+                    for amount, name in zip(current[line.id], ("new_work", "new_materials"), strict=True)
                 )
             )
-            or (line in ticked and fingerprints.get(line.id) != previewed_fingerprints.get(str(line.id)))
+            or (line.id in ticked_ids and fingerprints.get(line.id) != previewed_fingerprints.get(str(line.id)))
         ]
         if changed:
             raise UserError(self.env._(
