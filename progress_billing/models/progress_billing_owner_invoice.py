@@ -302,6 +302,28 @@ class ProgressBillingOwnerInvoice(models.Model):
                 invoice=self.display_name,
             )
         )
+        self._claim_project_costs()
+
+    def _claim_project_costs(self):
+        """readme/CONFIGURE.md, "Auto-completion": a cost is billed to the owner once, also when two owner invoices
+        of one project are auto-completed at the same moment, each with the same approved cost of an earlier
+        period that both previews offered. The auto-completion claims the project's row until its transaction
+        ends: a second one is refused at once while the first runs, and one that read the database before the
+        first committed fails on the row (PostgreSQL's concurrent update, which Odoo retries: the retry finds
+        the cost billed). The row is written with its own values: a lock alone, once released, would not tell
+        a transaction that read the database earlier that the row was claimed."""
+        project = self.project_id
+        self._lock_without_waiting(
+            lambda: self.env._(
+                "Another owner invoice of %(project)s is being auto-completed right now: auto-complete "
+                "%(invoice)s again in a moment, so that no cost is billed twice.",
+                project=project.display_name, invoice=self.display_name,
+            ),
+            records=project,
+        )
+        self.env.cr.execute(SQL(
+            "UPDATE %s SET write_date = write_date WHERE id = %s", SQL.identifier(project._table), project.id,
+        ))
 
     def _autocomplete_apply(self, proposal):
         """Write the proposed amounts, replace the lines' source links and

@@ -120,13 +120,14 @@ class ProgressBillingWorkflowMixin(models.AbstractModel):
                     )
                 )
 
-    def _lock_without_waiting(self, refusal):
-        """Row-lock these documents until the transaction ends, without
-        waiting: while another transaction holds them, raise the UserError
-        ``refusal()`` says at once. Other transactions may still reference
-        the rows (a wizard created on them), as nothing changes their ids."""
+    def _lock_without_waiting(self, refusal, records=None):
+        """Row-lock these documents (or ``records``, e.g. their project) until
+        the transaction ends, without waiting: while another transaction
+        holds them, raise the UserError ``refusal()`` says at once. Other
+        transactions may still reference the rows (a wizard created on them),
+        as nothing changes their ids."""
         try:
-            self.lock_for_update(allow_referencing=True)
+            (self if records is None else records).lock_for_update(allow_referencing=True)
         except LockError:
             raise UserError(refusal()) from None
 
