@@ -5,7 +5,7 @@
     "name": "Progress Billing",
     "summary": "Construction progress billing: prime contracts, commitments, "
     "billing periods, subcontractor and owner pay applications (AIA G702/G703)",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Services/Project",
     "license": "LGPL-3",
     # Stated once, here: Odoo's Apps page, the wheel's metadata (author, home page, status classifier)

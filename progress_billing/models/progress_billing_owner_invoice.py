@@ -357,7 +357,8 @@ class ProgressBillingOwnerInvoice(models.Model):
         refused (readme/CONFIGURE.md, "Backups": a backup is read by who reads every invoice in
         it); the message counts the others without naming them."""
         self.ensure_one()
-        copied = self.line_ids.autocomplete_source_ids.sudo().sub_invoice_line_id.invoice_id.with_env(self.env)
+        copied_lines = self.line_ids.autocomplete_source_ids._source_lines("sub_invoice_line_id")
+        copied = copied_lines.sudo().invoice_id.with_env(self.env)
         readable = copied._filtered_access("read")
         if readable != copied:
             raise UserError(self.env._(

@@ -123,15 +123,17 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
     # The source line and the label copied with it are read by the addon's
     # code only: users see them through display_name, sub_invoice_id and
     # direct_cost_id, which show what the user may read of the source and a
-    # placeholder otherwise (readme/CONFIGURE.md, "Auto-completion").
-    sub_invoice_line_id = fields.Many2one(
-        "progress.billing.sub.invoice.line", "Subcontractor Invoice Line", index="btree_not_null", ondelete="set null",
+    # placeholder otherwise (readme/CONFIGURE.md, "Auto-completion"). The
+    # source line is a snapshot too: its id stays once the line is deleted,
+    # which ``source_deleted`` tells.
+    sub_invoice_line_id = SnapshotMany2one(
+        "progress.billing.sub.invoice.line", "Subcontractor Invoice Line", index="btree_not_null",
         groups="base.group_system",
     )
-    direct_cost_line_id = fields.Many2one(
-        "progress.billing.direct.cost.line", index="btree_not_null", ondelete="set null",
-        groups="base.group_system",
+    direct_cost_line_id = SnapshotMany2one(
+        "progress.billing.direct.cost.line", index="btree_not_null", groups="base.group_system",
     )
+    source_deleted = fields.Boolean(compute="_compute_source_deleted")
     name = fields.Char(
         "Source", required=True, groups="base.group_system",
         help="The source document and line, kept when the source is deleted.",
@@ -140,7 +142,7 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         "progress.billing.sub.invoice", "Subcontractor Invoice", compute="_compute_source_document"
     )
     direct_cost_id = fields.Many2one("progress.billing.direct.cost", compute="_compute_source_document")
-    period_id = fields.Many2one(
+    period_id = SnapshotMany2one(
         "progress.billing.period", "Copied for Billing Period", required=True,
         help="The owner invoice's billing period when the amount was copied.",
     )
@@ -213,12 +215,25 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         for link in self:
             link.stale_reason = "; ".join(link._changes_since_copy(current.get(link._source_ref())))
 
+    @api.depends("sub_invoice_line_id", "direct_cost_line_id")
+    def _compute_source_deleted(self):
+        """The source line was deleted since it was copied: the link keeps
+        its id (SnapshotMany2one), or none at all if written while a foreign
+        key emptied it. Worked out for all the links read at once, one query
+        per kind of source (the preview asks it of thousands of links).
+        Whether a line exists is the link's own data, checked as superuser
+        on the ids the links hold: nothing else of the source is read."""
+        links = self.sudo()
+        existing = {link_field: set(links[link_field].exists().ids) for link_field in CURRENT_SOURCE_QUERIES}
+        for link, held in zip(self, links, strict=True):
+            link.source_deleted = not any(held[name].id in existing[name] for name in CURRENT_SOURCE_QUERIES)
+
     def _source_lines(self, link_field):
-        """The source lines of these links held in ``link_field``, in the
-        user's environment. The field is the addon's own (group
+        """The source lines of these links held in ``link_field`` that still
+        exist, in the user's environment. The field is the addon's own (group
         base.group_system): read past that group, since these ids are the
         links' own; what of them is shown goes through ``_readable_sources``."""
-        return self.sudo()[link_field].with_env(self.env)
+        return self.sudo().filtered(lambda link: not link.source_deleted)[link_field].with_env(self.env)
 
     def _readable_sources(self):
         """{link field: the source lines of these links the user may read}."""
@@ -264,10 +279,9 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         thousands of links."""
         self.ensure_one()
         link = self.sudo()
-        for name in CURRENT_SOURCE_QUERIES:
-            if source_id := link[name].id:
-                return name, source_id
-        return None
+        if link.source_deleted:
+            return None
+        return next((name, link[name].id) for name in CURRENT_SOURCE_QUERIES if link[name])
 
     def _changes_since_copy(self, current):
         """What the source says now (``current``, a CurrentSource, None once
@@ -282,7 +296,8 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         invoice_period = self.owner_line_id.invoice_id.period_id
         moved = [] if invoice_period == self.period_id else [self.env._(
             "Billing period of the owner invoice: %(before)s → %(after)s",
-            before=self.period_id.display_name, after=invoice_period.display_name or self.env._("none"),
+            before=self._display_snapshot_value("period_id", self.period_id.id),
+            after=invoice_period.display_name or self.env._("none"),
         )]
         copied = {name: self._fields[name].convert_to_write(self[name], self) for name in SNAPSHOT_FIELDS}
         return moved + [

@@ -209,6 +209,30 @@ class TestAutocompleteSourceLinkAccess(AutocompletedCase):
         trusted(self.link).write({"work_this_period": 1})
         self.assertEqual(self.link.work_this_period, 1)
 
+    def test_only_the_owner_line_has_a_foreign_key(self):
+        """Auto-completion inserts thousands of links at once, each foreign
+        key checked row by row: the source lines and periods a link names
+        are snapshots (SnapshotMany2one), only the owner line deletes its
+        links with it. The source lines stay indexed for ``_linked_condition``."""
+        self.env.cr.execute("""
+            SELECT attribute.attname, constraint_.confdeltype
+              FROM pg_constraint constraint_
+              JOIN pg_attribute attribute
+                ON attribute.attrelid = constraint_.conrelid AND attribute.attnum = ANY(constraint_.conkey)
+             WHERE constraint_.conrelid = 'progress_billing_owner_invoice_source'::regclass
+               AND constraint_.contype = 'f'
+        """)
+        self.assertEqual(self.env.cr.fetchall(), [("owner_line_id", "c")])
+        self.env.cr.execute("""
+            SELECT indexdef FROM pg_indexes
+             WHERE tablename = 'progress_billing_owner_invoice_source' AND indexdef LIKE '%WHERE%'
+             ORDER BY indexname
+        """)
+        self.assertEqual(
+            [indexdef.split(" WHERE ")[1] for [indexdef] in self.env.cr.fetchall()],
+            ["(direct_cost_line_id IS NOT NULL)", "(sub_invoice_line_id IS NOT NULL)"],
+        )
+
     def test_source_fields_read_by_the_addon_only(self):
         """The stored label and source line would name a source the user may
         not read: users read display_name and the source documents instead."""

@@ -193,16 +193,90 @@ class TestAutocompleteRevisions(AutocompleteInvoiceCase):
         self.assertEqual(self.finishes_line.autocomplete_source_ids.stale_reason,
                          "Source Status When Copied: Approved → Revise and Resubmit")
 
-    def test_direct_cost_deleted(self):
-        self.owner_invoice._autocomplete()
-        self.direct_cost.action_reset_to_draft()
-        self.direct_cost.unlink()
-        self.assertTrue(self.finishes_line.autocomplete_stale)
-        self.assertEqual(self.finishes_line.autocomplete_source_ids.stale_reason, "the source line was deleted")
+    def assertSourceDeleted(self, owner_line, name):
+        """The one link of ``owner_line`` lost its source line: stale in the
+        database, saying so to a plain user, keeping the copied ``name``,
+        opening nothing, and shown as a change by a new preview."""
+        link = owner_line.autocomplete_source_ids
+        self.env.flush_all()
+        self.env.cr.execute("SELECT is_stale FROM progress_billing_owner_invoice_source WHERE id = %s", [link.id])
+        self.assertEqual(self.env.cr.fetchall(), [(True,)])
+        self.assertTrue(owner_line.autocomplete_stale)
+        link = link.with_user(self.user)
+        self.assertRecordValues(link, [{
+            "display_name": name, "stale_reason": "the source line was deleted",
+            "sub_invoice_id": False, "direct_cost_id": False,
+        }])
+        with self.assertRaisesRegex(UserError, f"^The source of “{name}” was deleted\\.$"):
+            link.action_open_source()
         self.assertIn(
-            "no longer copied (the source line was deleted)",
-            self._preview_line(self._preview(), self.finishes_line)["changes"],
+            f"{name}: no longer copied (the source line was deleted)",
+            self._preview_line(self._preview(user=self.user), owner_line)["changes"],
         )
+
+    def _copied_as_now(self, owner_line):
+        """As if the one link of ``owner_line`` had been copied from its
+        source as it is now, a draft: a copied source is deleted only once
+        back to draft, which makes the link stale already; this shows that the
+        deletion alone makes it stale too."""
+        link = owner_line.autocomplete_source_ids
+        self.env.cr.execute(
+            "UPDATE progress_billing_owner_invoice_source SET source_state = 'draft' WHERE id = %s", [link.id]
+        )
+        link.invalidate_recordset()
+        link.modified(["source_state"])
+        self.assertFalse(owner_line.autocomplete_stale)
+
+    def test_direct_cost_deleted(self):
+        """The direct cost is deleted whole: PostgreSQL deletes its lines."""
+        self.owner_invoice._autocomplete()
+        name = self.finishes_line.autocomplete_source_ids.display_name
+        self.direct_cost.action_reset_to_draft()
+        self._copied_as_now(self.finishes_line)
+        self.direct_cost.unlink()
+        self.assertSourceDeleted(self.finishes_line, name)
+
+    def test_direct_cost_line_deleted(self):
+        self.owner_invoice._autocomplete()
+        name = self.finishes_line.autocomplete_source_ids.display_name
+        self.direct_cost.action_reset_to_draft()
+        self._copied_as_now(self.finishes_line)
+        self.direct_cost.line_ids.unlink()
+        self.assertSourceDeleted(self.finishes_line, name)
+
+    def test_sub_invoice_deleted(self):
+        """The subcontractor invoice is voided, reset to draft and deleted
+        whole (PostgreSQL deletes its lines): its backup copies nothing of it."""
+        self.owner_invoice._autocomplete()
+        name = self.concrete_line.autocomplete_source_ids.display_name
+        self.sub_invoice.action_void()
+        self.sub_invoice.action_reset_to_draft()
+        self._copied_as_now(self.concrete_line)
+        self.sub_invoice.unlink()
+        self.assertSourceDeleted(self.concrete_line, name)
+        self.assertFalse(self.owner_invoice._copied_sub_invoices())
+
+    def test_sub_invoice_line_deleted(self):
+        self.owner_invoice._autocomplete()
+        name = self.concrete_line.autocomplete_source_ids.display_name
+        self.sub_invoice.action_void()
+        self.sub_invoice.action_reset_to_draft()
+        self._copied_as_now(self.concrete_line)
+        self._line_of(self.sub_invoice, self.ssov_labor).unlink()
+        self.assertSourceDeleted(self.concrete_line, name)
+
+    def test_source_emptied_on_deletion_by_an_earlier_version(self):
+        """Before 19.0.1.2.0 a foreign key emptied the link's source line
+        when it was deleted: such a link reads as deleted too."""
+        self.owner_invoice._autocomplete()
+        link = self.concrete_line.autocomplete_source_ids
+        name = link.display_name
+        self.env.cr.execute(
+            "UPDATE progress_billing_owner_invoice_source SET sub_invoice_line_id = NULL WHERE id = %s", [link.id]
+        )
+        link.invalidate_recordset()
+        link.modified(["sub_invoice_line_id"])
+        self.assertSourceDeleted(self.concrete_line, name)
 
     def test_sub_invoice_revised(self):
         """An approved subcontractor invoice is voided, reset to draft, revised and approved again."""
@@ -248,6 +322,26 @@ class TestAutocompleteRevisions(AutocompleteInvoiceCase):
         self._preview().action_apply()
         self.assertLineAmounts(self.owner_invoice, {})
         self.assertFalse(self.owner_invoice.autocomplete_stale_count)
+
+    def test_copied_for_a_period_deleted_since(self):
+        """The period a link was copied for is a snapshot too: once deleted
+        (a period without invoices), the link reads it as none."""
+        self.owner_invoice._autocomplete()
+        link = self.concrete_line.autocomplete_source_ids
+        scrapped = self._create_next_period(state="future")
+        # as if the owner invoice had been auto-completed in the scrapped period, then moved
+        self.env.cr.execute(
+            "UPDATE progress_billing_owner_invoice_source SET period_id = %s WHERE id = %s", [scrapped.id, link.id]
+        )
+        link.invalidate_recordset()
+        link.modified(["period_id"])
+        scrapped.unlink()
+        self.assertTrue(self.concrete_line.autocomplete_stale)
+        self.assertEqual(
+            link.with_user(self.user).stale_reason,
+            f"Billing period of the owner invoice: none → {self.period.display_name}",
+        )
+        self.assertEqual(link.read(["period_id"])[0]["period_id"], False)
 
     def test_source_recoded_onto_another_line(self):
         self.owner_invoice._autocomplete()

@@ -15,7 +15,9 @@ class SnapshotMany2one(fields.Many2one):
     by id and displays it through ``exists()``."""
 
     def update_db_foreign_key(self, model, column):
-        # a database installed before keeps the foreign key of the plain Many2one: drop it
+        # a database installed before keeps the foreign key Odoo made for the
+        # plain Many2one, with the ondelete it set up (restrict when required): drop it
         comodel = model.env[self.comodel_name]
-        for name in sql.get_foreign_keys(model.env.cr, model._table, self.name, comodel._table, "id", "set null"):
+        ondelete = self.ondelete or "set null"
+        for name in sql.get_foreign_keys(model.env.cr, model._table, self.name, comodel._table, "id", ondelete):
             sql.drop_constraint(model.env.cr, model._table, name)
