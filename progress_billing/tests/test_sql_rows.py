@@ -11,7 +11,7 @@ from ..tools.sql_rows import rows_table
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestSqlRows(TransactionCase):
-    """tools/sql_rows.py: rows sent as one jsonb parameter come back from
+    """tools/sql_rows.py: rows sent as one json parameter come back from
     PostgreSQL as they were sent, whatever their text."""
 
     def test_rows_come_back_as_sent(self):
