@@ -409,10 +409,12 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         has nothing to copy, nor has a line of zero amounts). Work Completed
         This Period and Materials Presently Stored are copied; for
         unit/quantity-based commitments the value only (quantity × unit
-        price), never the quantity."""
+        price), never the quantity. A line another owner invoice of the
+        project already bills is not copied again (``_unbilled_condition``:
+        two prime contracts of one project sharing cost codes)."""
         return self._current_sources("sub_invoice_line_id", SQL(
             "document.project_id = %s AND document.period_id = %s AND %s AND %s",
-            invoice.project_id.id, invoice.period_id.id, self._copied_condition("sub_invoice_line_id"),
+            invoice.project_id.id, invoice.period_id.id, self._unbilled_condition("sub_invoice_line_id", invoice),
             self._company_condition("sub_invoice_line_id", invoice.company_id),
         ))
 
@@ -421,11 +423,12 @@ class ProgressBillingOwnerInvoiceSource(models.Model):
         """readme/USAGE.md, "Auto-completing owner invoices": lines of direct costs of the project in status Approved
         whose Date Received falls within the billing period (start and end dates
         included), entered in the Direct Costs tool: direct costs synced from
-        an ERP are never copied (nor is a line of zero amount)."""
+        an ERP are never copied (nor is a line of zero amount), nor a line
+        another owner invoice of the project already bills."""
         return self._current_sources("direct_cost_line_id", SQL(
             "document.project_id = %s AND document.date_received BETWEEN %s AND %s AND %s AND %s",
             invoice.project_id.id, invoice.period_id.date_start, invoice.period_id.date_end,
-            self._copied_condition("direct_cost_line_id"),
+            self._unbilled_condition("direct_cost_line_id", invoice),
             self._company_condition("direct_cost_line_id", invoice.company_id),
         ))
 

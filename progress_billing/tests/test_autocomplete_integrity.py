@@ -299,13 +299,14 @@ class TestAutocompleteCompanies(CompaniesCase):
     a project never mix."""
 
     def test_each_company_bills_its_own_costs_with_both_companies_active(self):
-        for invoice, prime, own in (
-            (self.owner_invoice_a, self.prime_a, 1000),
+        """The direct cost shared by both companies is billed once, by the invoice auto-completed first."""
+        for invoice, prime, billed in (
+            (self.owner_invoice_a, self.prime_a, 1000 + 500),
             (self.owner_invoice_b, self.prime_b, 7000),
         ):
             with self.subTest(company=invoice.company_id.name):
                 self.as_user_ab(invoice, self.company_a, self.company_b)._autocomplete()
-                self.assertEqual(self._line_of(invoice, prime.order_line).work_this_period, own + 500)
+                self.assertEqual(self._line_of(invoice, prime.order_line).work_this_period, billed)
                 sources = invoice.line_ids.autocomplete_source_ids
                 self.assertEqual(
                     sources.sub_invoice_id.company_id | sources.direct_cost_id.company_id, invoice.company_id

@@ -27,6 +27,27 @@ class TestAutocompleteSubInvoices(AutocompleteCase):
                 owner_invoice.unlink()
                 invoice.state = "void"
 
+    def test_billed_by_another_prime_contract_not_copied(self):
+        """A project's second prime contract sharing a cost code: what the first one's owner invoice bills is not
+        copied again, until that invoice is void."""
+        self._create_billed_sub_invoice(self.commitment, {self.ssov_labor: (100, 10)})
+        direct_cost = self._create_direct_cost([(self.cost_code_paint, self.labor, 500)])
+        other_prime_contract = self._create_prime_contract(self.project, [
+            {"name": "Concrete", "cost_code_id": self.cost_code.id, "cost_type_id": self.labor.id,
+             "price_unit": 100_000},
+            {"name": "Finishes", "division_id": self.division_finishes.id, "price_unit": 50_000},
+        ])
+        first = self._autocompleted()
+        self.assertLineAmounts(first, {self.sov_concrete: (100, 10), self.sov_finishes: (500, 0)})
+        other = self._create_owner_invoice(prime_contract=other_prime_contract)
+        other._autocomplete()
+        self.assertLineAmounts(other, {})
+        self.assertFalse(other.line_ids.autocomplete_source_ids)
+        first.state = "void"
+        other._autocomplete()
+        self.assertEqual(other.line_ids.mapped("work_this_period"), [100, 500])
+        self.assertEqual(other.line_ids.autocomplete_source_ids.direct_cost_id, direct_cost)
+
     def test_statuses_not_copied(self):
         for state in ("draft", "under_review", "revise_resubmit", "void"):
             with self.subTest(state=state):
