@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_is_zero, float_round
+from odoo.tools import SQL, float_is_zero
 
 from ..tools.autocomplete_allocation import (
     CHANGE_ORDER_NOT_BILLED,
@@ -249,16 +249,15 @@ class ProgressBillingOwnerInvoice(models.Model):
         # would check the rules of each of the hundreds of lines in Python
         self.line_ids.fetch(["name", "work_this_period", "materials_stored", "autocomplete_source_ids"])
         current = self._autocomplete_current_sources(allocation)
-        # res.currency.round and is_zero without a record call per amount: hundreds of lines
+        round_amount = self._amount_rounding()
+        # res.currency.is_zero without a record call per amount: hundreds of lines
         rounding = self.currency_id.rounding
         proposal = []
         for line in self.line_ids:
             sources = [source.key for source in allocation.sources_by_line.get(line.id, ())]
             if not sources and not line.autocomplete_source_ids:
                 continue
-            work, materials = (
-                float_round(amount, precision_rounding=rounding) for amount in allocation.totals(line.id)
-            )
+            work, materials = (round_amount(amount) for amount in allocation.totals(line.id))
             changes = line._autocomplete_changes(sources, line_of_source, current)
             unchanged = (
                 line.autocomplete_source_ids
