@@ -293,7 +293,9 @@ class ProgressBillingOwnerInvoice(models.Model):
         auto-completions of it never write at once (readme/CONFIGURE.md, "Auto-completion": the second
         would replace links it cannot see yet and copy every amount twice).
         The second is refused at once; an open preview, whose wizard
-        references the invoice, does not hold it."""
+        references the invoice, does not hold it. Only for a user who may
+        write the invoice: nothing is locked nor written for another."""
+        self.check_access("write")
         self._lock_without_waiting(
             lambda: self.env._(
                 "%(invoice)s is being auto-completed by someone else right now: "

@@ -312,6 +312,13 @@ class TestAutocompleteCompanies(CompaniesCase):
                     sources.sub_invoice_id.company_id | sources.direct_cost_id.company_id, invoice.company_id
                 )
 
+    def test_invoice_of_a_company_not_active_refused_before_any_lock(self):
+        """Auto-completing an owner invoice of a company the user does not have active is refused as a write of
+        that invoice, before its row or its project's row is locked or written."""
+        with self.assertRaisesRegex(AccessError, r"doesn't have 'write' access to:\n- Owner Invoice"):
+            self.as_user_ab(self.owner_invoice_b, self.company_a)._autocomplete()
+        self.assertLineAmounts(self.owner_invoice_b, {})
+
     def test_one_company_active(self):
         self.as_user_ab(self.owner_invoice_a, self.company_a)._autocomplete()
         self.assertEqual(self._line_of(self.owner_invoice_a, self.prime_a.order_line).work_this_period, 1500)
