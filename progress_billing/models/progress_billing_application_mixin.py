@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_round, format_list
+from odoo.tools import float_is_zero, float_round, format_list
 from odoo.tools.misc import format_amount, format_date
 
 from ..tools import g703_workbook, retention_rules
@@ -350,6 +350,13 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         out at once (no record call per amount)."""
         rounding = (self.currency_id or self._contract().currency_id).rounding
         return functools.partial(float_round, precision_rounding=rounding)
+
+    def _amount_is_zero(self):
+        """res.currency.is_zero of the application's currency as a plain
+        function, for the hundreds of amounts auto-completion compares at once
+        (no record call per amount)."""
+        rounding = (self.currency_id or self._contract().currency_id).rounding
+        return functools.partial(float_is_zero, precision_rounding=rounding)
 
     def _billed_before(self):
         """{billing source key: (D, retainage released before)} of the lines

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_is_zero
+from odoo.tools import SQL
 
 from ..tools.autocomplete_allocation import (
     CHANGE_ORDER_NOT_BILLED,
@@ -249,9 +249,7 @@ class ProgressBillingOwnerInvoice(models.Model):
         # would check the rules of each of the hundreds of lines in Python
         self.line_ids.fetch(["name", "work_this_period", "materials_stored", "autocomplete_source_ids"])
         current = self._autocomplete_current_sources(allocation)
-        round_amount = self._amount_rounding()
-        # res.currency.is_zero without a record call per amount: hundreds of lines
-        rounding = self.currency_id.rounding
+        round_amount, is_zero = self._amount_rounding(), self._amount_is_zero()
         proposal = []
         for line in self.line_ids:
             sources = [source.key for source in allocation.sources_by_line.get(line.id, ())]
@@ -262,8 +260,8 @@ class ProgressBillingOwnerInvoice(models.Model):
             unchanged = (
                 line.autocomplete_source_ids
                 and not changes
-                and float_is_zero(work - line.work_this_period, precision_rounding=rounding)
-                and float_is_zero(materials - line.materials_stored, precision_rounding=rounding)
+                and is_zero(work - line.work_this_period)
+                and is_zero(materials - line.materials_stored)
             )
             if unchanged:
                 continue

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 
 from odoo import api, fields, models
-from odoo.tools import SQL, float_is_zero
+from odoo.tools import SQL
 
 from ..tools.company_sql import active_companies_condition, write_per_record
 from .progress_billing_owner_invoice_source import SNAPSHOT_FIELDS
@@ -98,10 +98,9 @@ class ProgressBillingOwnerInvoiceLine(models.Model):
                 ["work_this_period:sum", "materials_stored:sum"],
             )
         }
-        # res.currency.is_zero without a record call per amount: hundreds of lines
-        rounding = self.invoice_id.currency_id.rounding
+        is_zero = self.invoice_id._amount_is_zero()
         return self.filtered(lambda line: not all(
-            float_is_zero(amount - copied_amount, precision_rounding=rounding)
+            is_zero(amount - copied_amount)
             for amount, copied_amount in zip(
                 (line.work_this_period, line.materials_stored), copied.get(line.id, (0.0, 0.0)), strict=True,
             )

@@ -3,7 +3,7 @@
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_is_zero
+from odoo.tools import SQL
 
 from ..tools.shared_json_field import SharedJson
 from ..tools.sql_rows import rows_table
@@ -271,8 +271,8 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
         changed), or when a ticked line's amounts or source links changed
         since the preview (typed by hand, another auto-completion).
         ``previewed``: ``_previewed_lines``."""
-        # by line id, without a record call per amount (res.currency.is_zero): hundreds of lines
-        rounding = self.currency_id.rounding
+        # by line id, without a record call per amount: hundreds of lines
+        is_zero = self.invoice_id._amount_is_zero()
         current = {row["line"].id: (row["work_this_period"], row["materials_stored"]) for row in proposal}
         ticked_ids = set(ticked.ids)
         fingerprints = ticked._autocomplete_fingerprints()
@@ -284,7 +284,7 @@ class ProgressBillingOwnerInvoiceAutocomplete(models.TransientModel):
             or (
                 line.id in current
                 and not all(
-                    float_is_zero(amount - previewed[line.id][name], precision_rounding=rounding)
+                    is_zero(amount - previewed[line.id][name])
                     for amount, name in zip(current[line.id], ("new_work", "new_materials"), strict=True)
                 )
             )
