@@ -766,7 +766,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         share of the previous F they are, and they are not claimed again."""
         self.ensure_one()
         contract = self._contract()
-        currency = self.currency_id or contract.currency_id
+        round_amount = self._amount_rounding()
         completed = sum(figure.total_completed for figure in previous_figures.values()) + sum(
             figures[line].total_completed - previous[line].total_completed for line in withheld_at_own_rate
         )
@@ -786,12 +786,13 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             stored_before = before.materials_stored
             installed = stored_before if rolls_stored else max(stored_before - figure.materials_stored, 0.0)
             moved.append(
-                currency.round(before.retention_required()[1] * installed / stored_before) if stored_before else 0.0
+                round_amount(before.retention_required()[1] * installed / stored_before) if stored_before else 0.0
             )
             claimed_materials = figure.materials_stored - stored_before + installed
             claims.append(retention_rules.Claim(
                 work=figure.total_completed - before.total_completed - claimed_materials, materials=claimed_materials,
             ))
+        currency = self.currency_id or contract.currency_id
         shares = retention_rules.withhold(rules, completed, withheld, claims, currency.rounding)
         return {
             line: (move + share.work, share.materials - move)
