@@ -62,14 +62,16 @@ class ProgressBillingBillableLineMixin(models.AbstractModel):
                 figure.source: figure
                 for figure in previous_application._g703_lines(earlier_figures=earlier_figures).values()
             } if previous_application else {}
+        amounts = {}
         for line in self:
             figure = figures.get(line) or G703Line()
             previous = previous_by_source.get(line.invoice_id, {}).get(figure.source) or G703Line()
-            line.amount_to_bill = figure.total_completed - previous.total_completed
-            line.retainage_withheld = (
-                figure.retainage_work + figure.retainage_on_materials
-                - previous.retainage_work - previous.retainage_on_materials
-            )
+            amounts[line] = {
+                "amount_to_bill": figure.total_completed - previous.total_completed,
+                "retainage_withheld": figure.retainage_work + figure.retainage_on_materials
+                - previous.retainage_work - previous.retainage_on_materials,
+            }
+        self._set_computed_amounts(amounts)
 
     def _retainage_held_before(self):
         """Each line -> the retainage held on it as of the previous application

@@ -72,6 +72,16 @@ class TestOwnerInvoice(ProgressBillingCase):
             "previous_certificates": 40_750, "current_payment_due": 40_250, "balance_to_finish": 69_000,
         }])
 
+    def test_line_columns_rounded_to_the_currency(self):
+        """The G703 columns are set in bulk, not through the Monetary setter
+        (_set_computed_amounts): they are still rounded to the currency as
+        that setter rounds them. 0.1 + 0.2 is 0.30000000000000004 in floats."""
+        invoice = self._create_owner_invoice(amounts={self.sov_finishes: (0.1, 0.2)})
+        line = self._line_of(invoice, self.sov_finishes)
+        for name in ("total_completed", "certified_amount", "claimed_amount", "amount_to_bill"):
+            self.assertEqual(line[name], 0.3, name)
+        self.assertEqual(line.balance_to_finish, 49_999.7)
+        self.assertEqual(line.certification_difference, 0.0)
 
 @tagged("post_install", "-at_install", "progress_billing")
 class TestOwnerInvoiceWorkflow(ProgressBillingCase):
