@@ -344,19 +344,21 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
         finally:
             cache.pop(SHARED_G703_FIGURES, None)
 
+    def _amount_currency(self):
+        """The currency of the application's amounts: its own, else its contract's (not saved yet)."""
+        return self.currency_id or self._contract().currency_id
+
     def _amount_rounding(self):
         """res.currency.round of the application's currency as a plain
         function, for the thousands of amounts of a Schedule of Values worked
         out at once (no record call per amount)."""
-        rounding = (self.currency_id or self._contract().currency_id).rounding
-        return functools.partial(float_round, precision_rounding=rounding)
+        return functools.partial(float_round, precision_rounding=self._amount_currency().rounding)
 
     def _amount_is_zero(self):
         """res.currency.is_zero of the application's currency as a plain
         function, for the hundreds of amounts auto-completion compares at once
         (no record call per amount)."""
-        rounding = (self.currency_id or self._contract().currency_id).rounding
-        return functools.partial(float_is_zero, precision_rounding=rounding)
+        return functools.partial(float_is_zero, precision_rounding=self._amount_currency().rounding)
 
     def _billed_before(self):
         """{billing source key: (D, retainage released before)} of the lines
@@ -792,8 +794,7 @@ class ProgressBillingApplicationMixin(models.AbstractModel):
             claims.append(retention_rules.Claim(
                 work=figure.total_completed - before.total_completed - claimed_materials, materials=claimed_materials,
             ))
-        currency = self.currency_id or contract.currency_id
-        shares = retention_rules.withhold(rules, completed, withheld, claims, currency.rounding)
+        shares = retention_rules.withhold(rules, completed, withheld, claims, self._amount_currency().rounding)
         return {
             line: (move + share.work, share.materials - move)
             for line, move, share in zip(lines, moved, shares, strict=True)
