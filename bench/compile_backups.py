@@ -16,9 +16,9 @@ text per page), then, in the same run, times:
 and prints times, pages per second, peak memory and the ratio compile /
 (b' + c) (target: at most 0.8, the compile overlapping rendering and
 merging on the 2 cores), with its floor (b') / (b' + c): the compile
-renders what (b') renders, so it takes at least as long. Peak memory is the growth of the process's peak
-resident set during the compile (Linux /proc; target: at most 64 MB
-whatever N).
+renders what (b') renders, so it takes at least as long. Peak memory is
+the growth of the process's peak resident set during the compile (Linux
+/proc; target: at most 64 MB whatever N).
 
 Each part also prints the CPU seconds it took in this Python process and in
 its child processes (wkhtmltopdf, qpdf), so that a

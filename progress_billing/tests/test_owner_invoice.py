@@ -83,6 +83,7 @@ class TestOwnerInvoice(ProgressBillingCase):
         self.assertEqual(line.balance_to_finish, 49_999.7)
         self.assertEqual(line.certification_difference, 0.0)
 
+
 @tagged("post_install", "-at_install", "progress_billing")
 class TestOwnerInvoiceWorkflow(ProgressBillingCase):
     """Owner invoice statuses: Draft, Under Review, Revise and Resubmit,
